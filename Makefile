@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: MIT
+# Hako: one application plus the OS features it selects, in one image.
+#
+#   make [PLATFORM=usermode|qemu-x86|xen] [APP=hello|ktest|...] [target]
+#
+# `make help` lists platforms, apps and targets.
+
+PLATFORM ?= usermode
+APP ?= hello
+V ?= 0
+
+PLATFORMS := $(sort $(patsubst hal/%/port.mk,%,$(wildcard hal/*/port.mk)))
+APPS := $(sort $(patsubst apps/%/build.mk,%,$(wildcard apps/*/build.mk)))
+
+ifeq ($(filter $(PLATFORM),$(PLATFORMS)),)
+$(error unknown PLATFORM '$(PLATFORM)'; valid platforms: $(PLATFORMS))
+endif
+ifeq ($(filter $(APP),$(APPS)),)
+$(error unknown APP '$(APP)'; valid apps: $(APPS))
+endif
+
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+MAKEFLAGS += --no-print-directory
+endif
+
+OUT := out/$(PLATFORM)/$(APP)
+OBJ := $(OUT)/obj
+IMAGE := $(OUT)/$(APP)
+ELF := $(OUT)/$(APP).elf
+PYTHON := /usr/bin/python3
+KCONFIG := $(PYTHON) build/kconfig.py
+KCONFIG_ARGS = --out $(OUT) --platform $(PLATFORM) --app $(APP)
+KCONFIG_FILES := Kconfig $(wildcard */Kconfig */*/Kconfig)
+FRAGMENTS := hal/$(PLATFORM)/port.config apps/$(APP)/app.config
+AUTOCONF := $(OUT)/include/generated/autoconf.h
+
+# Targets that only look at the tree or the configuration do not need a
+# generated configuration first.
+NOCONFIG_GOALS := help clean distclean deps menuconfig defconfig olddefconfig \
+	savedefconfig allnoconfig allyesconfig randconfig test bench check-format \
+	unit-test config-matrix
+ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+-include $(OUT)/auto.conf
+endif
+
+CC := gcc
+OBJCOPY := objcopy
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+
+CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INCLUDE) \
+	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=small \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-ffunction-sections -fdata-sections -fno-common \
+	-Ilibc/include -Ikernel/include -Ihal -I$(OUT)/include \
+	-include $(AUTOCONF) -MMD -MP
+ifeq ($(CONFIG_OPTIMIZE_SIZE),y)
+CFLAGS += -Os
+else
+CFLAGS += -O2
+endif
+ASFLAGS = $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLY__
+LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096
+ifeq ($(CONFIG_LTO),y)
+CFLAGS += -flto
+LDFLAGS += -flto -O2
+endif
+
+# Each part lists its objects as objs-y / objs-$(CONFIG_X) (paths from the
+# top); $(d) is the part's folder.
+objs-y :=
+d := kernel/
+include kernel/build.mk
+d := libc/
+include libc/build.mk
+d := hal/$(PLATFORM)/
+include hal/$(PLATFORM)/port.mk
+d := apps/$(APP)/
+include apps/$(APP)/build.mk
+d := services/
+-include $(wildcard services/*/build.mk)
+
+OBJS := $(addprefix $(OBJ)/,$(sort $(objs-y)))
+CFLAGS += $(PORT_CFLAGS)
+
+.PHONY: all run clean distclean help deps test bench size FORCE
+all: $(IMAGE) $(PORT_OUTPUTS)
+
+$(OUT)/auto.conf $(AUTOCONF) &: $(KCONFIG_FILES) $(FRAGMENTS) build/kconfig.py $(wildcard $(OUT)/.config)
+	$(quiet) KCONFIG $(OUT)/.config
+	$(Q)$(KCONFIG) update $(KCONFIG_ARGS) $(FRAGMENTS)
+	$(Q)touch $(OUT)/auto.conf $(AUTOCONF)
+
+$(OBJ)/%.o: %.c $(AUTOCONF)
+	$(quiet) CC $*.o
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(CFLAGS_$*.o) -c $< -o $@
+
+$(OBJ)/%.o: %.S $(AUTOCONF)
+	$(quiet) AS $*.o
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(ELF): $(OBJS) $(PORT_LDSCRIPT)
+	$(quiet) LD $@
+	$(Q)$(CC) $(LDFLAGS) $(PORT_LDFLAGS) -T $(PORT_LDSCRIPT) \
+		-Wl,-Map=$(OUT)/$(APP).map -o $@ $(OBJS) -lgcc
+
+$(IMAGE): $(ELF)
+	$(quiet) STRIP $@
+	$(Q)$(OBJCOPY) --strip-all -R .comment $< $@
+
+-include $(OBJS:.o=.d)
+
+# ARGS="a 'b c'" passes arguments to the app; quotes keep spaces.
+run: all
+	$(Q)hal/$(PLATFORM)/run.sh $(IMAGE) $(ARGS)
+
+size: $(ELF)
+	$(Q)$(PYTHON) build/size.py $(OUT)/$(APP).map $(ELF) $(IMAGE)
+
+# ------------------------------------------------------------ configuration
+menuconfig: $(AUTOCONF)
+	$(Q)KCONFIG_CONFIG=$(OUT)/.config MENUCONFIG_STYLE=aquatic \
+		$(PYTHON) /usr/lib/python3/dist-packages/menuconfig.py Kconfig
+	$(Q)$(KCONFIG) olddefconfig $(KCONFIG_ARGS)
+
+defconfig olddefconfig allnoconfig allyesconfig savedefconfig:
+	$(Q)mkdir -p $(OUT)
+	$(Q)$(KCONFIG) $@ $(KCONFIG_ARGS) $(FRAGMENTS)
+
+SEED ?= 1
+randconfig:
+	$(Q)mkdir -p $(OUT)
+	$(Q)$(KCONFIG) randconfig --seed $(SEED) $(KCONFIG_ARGS)
+
+# ------------------------------------------------------------------- tools
+deps:
+	$(Q)build/deps.sh all
+
+test:
+	$(Q)test/run-all.sh
+
+bench:
+	$(Q)test/bench/run-all.sh
+
+clean:
+	rm -rf $(OUT)
+
+distclean:
+	rm -rf out
+
+help:
+	@echo "Hako: make [PLATFORM=p] [APP=a] [V=1] [target]"
+	@echo
+	@echo "Platforms: $(PLATFORMS)   (default usermode)"
+	@echo "Apps:      $(APPS)   (default hello)"
+	@echo
+	@echo "Targets:"
+	@echo "  all (default)  build out/PLATFORM/APP/APP (stripped) and APP.elf (debug)"
+	@echo "  run            build and run; ARGS='...' are the app's arguments"
+	@echo "  size           what each module adds to the image (text, data, bss)"
+	@echo "  menuconfig     edit this PLATFORM/APP's configuration"
+	@echo "  defconfig      configuration from the platform's and app's fragments"
+	@echo "  olddefconfig   update the configuration, new options at defaults"
+	@echo "  savedefconfig  write the minimal configuration to out/PLATFORM/APP/defconfig"
+	@echo "  allnoconfig allyesconfig randconfig (SEED=n)"
+	@echo "  test           every test: unit, each port, configuration matrix"
+	@echo "  bench          benchmarks with goals and ratios"
+	@echo "  deps           install the Debian packages the build and tests need"
+	@echo "  clean          remove out/PLATFORM/APP; distclean removes out/"

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The usermode port: the image is an ordinary static Linux process that
+ * talks to the host through raw system calls only.
+ *
+ *   IMAGE [--mem=SIZE] [--] [ARGS...]
+ *
+ * --mem sets the guest memory (suffix K, M or G; default from Kconfig); the
+ * remaining arguments become the kernel command line, each one quoted so
+ * that spaces and quotes survive.  The console is standard output.
+ * Asynchronous events are signals: SIGTERM asks for a shutdown; SIGSEGV and
+ * friends panic with the faulting address.  Signals are blocked except inside
+ * hal_wait()'s ppoll, so no event is lost between a check and the wait.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hal.h>
+#include <hako/printk.h>
+
+#include "syscall.h"
+
+#define CMDLINE_MAX 4096
+#define SIGBIT(s) (1ULL << ((s)-1))
+
+extern char __image_start[], __image_end[];
+void usermode_sigreturn(void);
+
+static char cmdline[CMDLINE_MAX];
+static struct hal_mem_region regions[2];
+static struct hal_boot_info boot = { "usermode", cmdline, regions, 0 };
+static volatile int shutdown_requested;
+static char altstack[16384] __attribute__((aligned(16)));
+
+static void raw_write(int fd, const char *s, size_t n)
+{
+	while (n) {
+		long r = sys3(SYS_write, fd, s, n);
+
+		if (r == -EINTR)
+			continue;
+		if (r <= 0)
+			return; /* stdout closed: nothing more can be said */
+		s += r;
+		n -= (size_t)r;
+	}
+}
+
+static size_t cstrlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+static _Noreturn void usage_error(const char *what, const char *arg)
+{
+	raw_write(2, "hako: ", 6);
+	raw_write(2, what, cstrlen(what));
+	raw_write(2, " '", 2);
+	raw_write(2, arg, cstrlen(arg));
+	raw_write(2, "': expected a size such as 512K, 64M or 1G\n", 43);
+	sys1(SYS_exit_group, 2);
+	__builtin_unreachable();
+}
+
+/* "64M" -> bytes; 0 when malformed or out of range. */
+static uint64_t parse_size(const char *s)
+{
+	uint64_t v = 0, mult = 1;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (1ULL << 40))
+			return 0;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	switch (*s) {
+	case 'k': case 'K': mult = 1ULL << 10, s++; break;
+	case 'm': case 'M': mult = 1ULL << 20, s++; break;
+	case 'g': case 'G': mult = 1ULL << 30, s++; break;
+	case '\0': break;
+	default: return 0;
+	}
+	if (*s || v == 0 || v > (1ULL << 46) / mult)
+		return 0;
+	return v * mult;
+}
+
+/* Append one argument to the command line as a double-quoted word. */
+static void append_arg(size_t *len, const char *arg)
+{
+	size_t n = *len;
+
+	if (n && n < CMDLINE_MAX - 1)
+		cmdline[n++] = ' ';
+	if (n < CMDLINE_MAX - 1)
+		cmdline[n++] = '"';
+	for (; *arg && n < CMDLINE_MAX - 3; arg++) {
+		if (*arg == '"' || *arg == '\\')
+			cmdline[n++] = '\\';
+		cmdline[n++] = *arg;
+	}
+	if (n < CMDLINE_MAX - 1)
+		cmdline[n++] = '"';
+	cmdline[n] = '\0';
+	*len = n;
+}
+
+static void fatal_signal(int sig, void *info, void *uctx)
+{
+	/* siginfo: si_addr at offset 16; ucontext: gregs[REG_RIP] at 168. */
+	void *addr = *(void **)((char *)info + 16);
+	uint64_t rip = *(uint64_t *)((char *)uctx + 168);
+	const char *name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS"
+			 : sig == SIGFPE ? "SIGFPE" : sig == SIGILL ? "SIGILL" : "SIGTRAP";
+
+	panic("%s: %s at address %p (rip %#lx)", name,
+	      sig == SIGSEGV && (uintptr_t)addr < 4096 ? "NULL pointer dereference"
+						   : "fatal fault",
+	      addr, (unsigned long)rip);
+}
+
+static void term_signal(int sig, void *info, void *uctx)
+{
+	shutdown_requested = 1;
+}
+
+static void install(int sig, void (*fn)(int, void *, void *))
+{
+	struct linux_sigaction sa = { fn, SA_SIGINFO | SA_ONSTACK | SA_RESTORER,
+				      usermode_sigreturn, 0 };
+
+	sys4(SYS_rt_sigaction, sig, &sa, NULL, 8);
+}
+
+_Noreturn void usermode_start(long *sp)
+{
+	int argc = (int)sp[0];
+	char **argv = (char **)(sp + 1);
+	uint64_t mem = (uint64_t)CONFIG_USERMODE_MEM_MIB << 20;
+	uint64_t blocked = SIGBIT(SIGTERM);
+	struct linux_stack ss = { altstack, 0, sizeof(altstack) };
+	size_t len = 0;
+	long base;
+	int i = 1;
+
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] == '-' && a[1] == '-' && a[2] == 'm' && a[3] == 'e' && a[4] == 'm' &&
+		    a[5] == '=') {
+			mem = parse_size(a + 6);
+			if (!mem)
+				usage_error("invalid --mem value", a + 6);
+		} else if (a[0] == '-' && a[1] == '-' && a[2] == '\0') {
+			i++;
+			break;
+		} else {
+			break;
+		}
+	}
+	for (; i < argc; i++)
+		append_arg(&len, argv[i]);
+
+	mem = (mem + 4095) & ~4095ULL;
+	base = sys6(SYS_mmap, 0, (long)mem, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base < 0 && base > -4096) {
+		raw_write(2, "hako: cannot reserve guest memory (mmap failed)\n", 48);
+		sys1(SYS_exit_group, 2);
+	}
+
+	sys2(SYS_sigaltstack, &ss, NULL);
+	sys4(SYS_rt_sigprocmask, SIG_BLOCK, &blocked, NULL, 8);
+	install(SIGSEGV, fatal_signal);
+	install(SIGBUS, fatal_signal);
+	install(SIGFPE, fatal_signal);
+	install(SIGILL, fatal_signal);
+	install(SIGTRAP, fatal_signal);
+	install(SIGTERM, term_signal);
+
+	regions[0] = (struct hal_mem_region){ (uintptr_t)__image_start,
+					      (size_t)(__image_end - __image_start), HAL_MEM_IMAGE };
+	regions[1] = (struct hal_mem_region){ (uintptr_t)base, (size_t)mem, HAL_MEM_FREE };
+	boot.nr_regions = 2;
+	kern_main(&boot);
+}
+
+void hal_console_write(const char *buf, size_t len)
+{
+	raw_write(1, buf, len);
+}
+
+void hal_console_flush(void)
+{
+}
+
+static uint64_t clock_ns(int clk)
+{
+	struct linux_timespec ts;
+
+	sys2(SYS_clock_gettime, clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t hal_clock_monotonic(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t hal_clock_wall(void)
+{
+	return clock_ns(CLOCK_REALTIME);
+}
+
+hal_ready_set hal_wait(uint64_t deadline)
+{
+	uint64_t now = hal_clock_monotonic(), unblocked = 0;
+	struct linux_timespec ts = { 0, 0 };
+
+	if (!shutdown_requested && deadline > now) {
+		uint64_t d = deadline - now;
+
+		if (d > 1000000000ULL * 3600 * 24 * 365)
+			d = 1000000000ULL * 3600 * 24 * 365;
+		ts.tv_sec = (long)(d / 1000000000ULL);
+		ts.tv_nsec = (long)(d % 1000000000ULL);
+		/* SIGTERM is deliverable only while we sleep here. */
+		sys6(SYS_ppoll, 0, 0, (long)&ts, (long)&unblocked, 8, 0);
+	}
+	return shutdown_requested ? HAL_READY_SHUTDOWN : 0;
+}
+
+_Noreturn void hal_exit(int status)
+{
+	sys1(SYS_exit_group, status);
+	__builtin_unreachable();
+}
+
+_Noreturn void hal_abort(const char *reason)
+{
+	sys1(SYS_exit_group, 255);
+	__builtin_unreachable();
+}
+
+unsigned long hal_irq_save(void)
+{
+	return 0; /* nothing interrupts the kernel: signals wait for hal_wait */
+}
+
+void hal_irq_restore(unsigned long flags)
+{
+}
+
+int hal_tls_set_base(uintptr_t base)
+{
+	return sys2(SYS_arch_prctl, ARCH_SET_FS, base) == 0 ? HAL_OK : HAL_EIO;
+}
+
+int hal_net_acquire(const char *name, hal_handle_t *h, struct hal_net_info *info)
+{
+	return HAL_ENODEV;
+}
+
+int hal_net_write(hal_handle_t h, const void *frame, size_t len)
+{
+	return HAL_EINVAL;
+}
+
+int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len)
+{
+	return HAL_EINVAL;
+}
+
+int hal_block_acquire(const char *name, hal_handle_t *h, struct hal_block_info *info)
+{
+	return HAL_ENODEV;
+}
+
+int hal_block_write(hal_handle_t h, uint64_t offset, const void *buf, size_t len)
+{
+	return HAL_EINVAL;
+}
+
+int hal_block_read(hal_handle_t h, uint64_t offset, void *buf, size_t len)
+{
+	return HAL_EINVAL;
+}

@@ -1,0 +1,6 @@
+# The usermode port.  $(d) is hal/usermode/.
+objs-y += $(d)start.o $(d)hal.o hal/x86_64/switch.o
+PORT_LDSCRIPT := $(d)image.ld
+PORT_LDFLAGS :=
+PORT_CFLAGS :=
+PORT_OUTPUTS :=

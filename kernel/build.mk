@@ -1,0 +1,16 @@
+# The hardware-neutral kernel.  $(d) is kernel/.
+objs-y += $(d)main.o $(d)cmdline.o $(d)printk.o $(d)panic.o $(d)page.o
+objs-$(CONFIG_MALLOC) += $(d)malloc.o
+objs-$(CONFIG_TIMERS) += $(d)timer.o
+objs-$(CONFIG_SYNC) += $(d)sync.o
+ifeq ($(CONFIG_THREADS),y)
+objs-y += $(d)sched.o
+else
+objs-y += $(d)sched_single.o
+endif
+ifeq ($(CONFIG_TLS),y)
+objs-y += $(d)tls.o
+else
+objs-y += $(d)tls_none.o
+endif
+CFLAGS_kernel/main.o := -DHAKO_APP_NAME='"$(APP)"'

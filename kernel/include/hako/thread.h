@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * thread.h - threads, sleeping and the scheduler.
+ *
+ * Cooperative: a thread runs until it blocks, sleeps, yields or exits.  When
+ * nothing is runnable the scheduler runs expired timers and otherwise idles
+ * in hal_wait() until the next timer deadline or device event.
+ *
+ * Each thread has its own stack (CONFIG_THREAD_STACK_KIB unless given) with a
+ * guard zone below it (CONFIG_STACK_GUARD): an overflow into it is detected
+ * at the next context switch and panics with the thread's name.
+ *
+ * Without CONFIG_THREADS only the main thread exists: thread_sleep*,
+ * thread_yield, thread_self, thread_name and io_wait still work; the rest is
+ * absent (a link error in an app that needs it but did not select it).
+ */
+#ifndef HAKO_THREAD_H
+#define HAKO_THREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hal.h>
+
+struct thread;
+
+/*
+ * thread_create - start fn(arg) in a new thread, runnable at once (it first
+ * runs when the caller blocks or yields).  stack_size 0 means the default.
+ * name is copied (up to 23 characters).  Returns NULL with errno = ENOMEM
+ * when memory for the stack is short.
+ */
+struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg,
+			     size_t stack_size);
+
+/*
+ * thread_join - wait for t to end, store its result in *result (if not
+ * NULL), free it.  Blocks.  Every thread must be joined exactly once.
+ * Returns 0, or -1 when t is the caller itself or already has a joiner.
+ */
+int thread_join(struct thread *t, void **result);
+
+/* thread_exit - end the calling thread with result; returning from the
+ * thread's function does the same.  Ending the main thread ends the image
+ * with status 0 (main's return value is used when main returns). */
+_Noreturn void thread_exit(void *result);
+
+/* thread_yield - let every other runnable thread run once. */
+void thread_yield(void);
+
+/* thread_sleep_until - block until hal_clock_monotonic() >= deadline.
+ * thread_sleep - block for at least ns nanoseconds. */
+void thread_sleep_until(uint64_t deadline);
+void thread_sleep(uint64_t ns);
+
+struct thread *thread_self(void);
+const char *thread_name(const struct thread *t);
+
+/*
+ * io_wait - block until the device handle h is reported ready by hal_wait()
+ * or until deadline; returns true if the handle became ready.
+ */
+bool io_wait(hal_handle_t h, uint64_t deadline);
+
+/* sched_stats - context switches and idle waits so far, for tests. */
+struct sched_stats {
+	uint64_t switches;
+	uint64_t idle_waits;
+	unsigned threads; /* threads alive, main included */
+};
+void sched_get_stats(struct sched_stats *st);
+
+#endif /* HAKO_THREAD_H */

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/* Boot: from the port's hal_boot_info to the app's main(). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hal.h>
+#include <hako/kernel.h>
+#include <hako/page.h>
+#include <hako/printk.h>
+
+#include "sched_internal.h"
+
+#ifndef HAKO_APP_NAME
+#define HAKO_APP_NAME "app"
+#endif
+
+#define MAX_HOOKS 8
+
+static const struct hal_boot_info *boot;
+static char words_buf[KERN_CMDLINE_MAX];
+static char *argv[KERN_MAX_ARGS + 2];
+static int argc;
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} hooks[MAX_HOOKS];
+static int nr_hooks;
+static void (*shutdown_handler)(void);
+
+const char *kern_platform(void)
+{
+	return boot ? boot->platform : "?";
+}
+
+int kern_on_shutdown(void (*fn)(void *), void *arg)
+{
+	if (nr_hooks == MAX_HOOKS)
+		return -1;
+	hooks[nr_hooks].fn = fn;
+	hooks[nr_hooks].arg = arg;
+	nr_hooks++;
+	return 0;
+}
+
+void kern_set_shutdown_handler(void (*fn)(void))
+{
+	shutdown_handler = fn;
+}
+
+void kern_exit(int status)
+{
+	sched_check_stack();
+	while (nr_hooks > 0) {
+		nr_hooks--;
+		hooks[nr_hooks].fn(hooks[nr_hooks].arg);
+	}
+	hal_exit(status & 0xff);
+}
+
+void kern_handle_shutdown_request(void)
+{
+	static int seen;
+
+	if (seen++)
+		return;
+	if (shutdown_handler) {
+		shutdown_handler();
+		return;
+	}
+	printk(LOG_NOTICE, "hako: shutdown requested, exiting\n");
+	kern_exit(0);
+}
+
+static void kernel_option(const char *word)
+{
+	const char *v = strchr(word, '=');
+
+	if (v && !strncmp(word, "hako.loglevel=", 14) && v[1] >= '0' && v[1] <= '7' && !v[2])
+		printk_set_level(v[1] - '0');
+	else
+		pr_warn("hako: unknown or malformed kernel option '%s' ignored\n", word);
+}
+
+static void parse_cmdline(const char *cmdline)
+{
+	char *words[KERN_MAX_ARGS];
+	int n, i = 0;
+
+	if (strlen(cmdline) >= sizeof(words_buf))
+		pr_warn("hako: command line longer than %zu bytes, truncated\n",
+			sizeof(words_buf) - 1);
+	n = kern_split_cmdline(cmdline, words_buf, sizeof(words_buf), words, KERN_MAX_ARGS);
+	if (n < 0) {
+		pr_warn("hako: unterminated quote on the command line; arguments ignored\n");
+		n = 0;
+	}
+	argv[argc++] = HAKO_APP_NAME;
+	for (; i < n && !strncmp(words[i], "hako.", 5); i++)
+		kernel_option(words[i]);
+	if (i < n && !strcmp(words[i], "--"))
+		i++;
+	for (; i < n; i++)
+		argv[argc++] = words[i];
+	argv[argc] = NULL;
+}
+
+static void main_thread(void *unused)
+{
+	kern_exit(main(argc, argv));
+}
+
+void kern_main(const struct hal_boot_info *info)
+{
+	boot = info;
+	for (size_t i = 0; i < info->nr_regions; i++)
+		if (info->regions[i].type == HAL_MEM_FREE)
+			page_add_region(info->regions[i].base, info->regions[i].size);
+	parse_cmdline(info->cmdline ? info->cmdline : "");
+	sched_start(main_thread, NULL);
+}

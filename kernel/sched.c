@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Threads and the cooperative scheduler (CONFIG_THREADS).
+ *
+ * A thread lives in one run of pages: guard zone, stack, TLS block, then the
+ * struct thread itself at the top.  One allocation per thread keeps creation
+ * cheap and lets the guard sit right where an overflow lands.
+ *
+ * There is no idle thread: the thread that blocks runs the idle loop on its
+ * own stack until something becomes runnable, so an image with one thread
+ * never switches at all.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <hal.h>
+#include <hako/kernel.h>
+#include <hako/list.h>
+#include <hako/page.h>
+#include <hako/printk.h>
+#include <hako/thread.h>
+#include <hako/timer.h>
+#include <hako/waitq.h>
+
+#include "sched_internal.h"
+
+enum thread_state { T_RUNNABLE, T_BLOCKED, T_ZOMBIE };
+
+struct thread {
+	struct hal_context ctx;
+	struct list_node node; /* run queue or a wait queue */
+	enum thread_state state;
+	bool woken;	       /* by waitq_wake_*, not by the deadline */
+	bool joined;
+	struct thread *joiner;
+	void *(*fn)(void *);
+	void *arg;
+	void *result;
+	uintptr_t tls_tp;
+	void *mem; /* the page run holding guard, stack, TLS and this */
+	size_t pages;
+	char *stack_low; /* lowest stack byte, just above the guard */
+	struct timer timer;
+	int errno_val;
+	char name[24];
+};
+
+#ifdef CONFIG_STACK_GUARD
+#define GUARD_BYTES 4096
+#else
+#define GUARD_BYTES 0
+#endif
+#define GUARD_WORD 0x5afe57ac6b0a7d5eULL
+
+static struct list_node runq = LIST_HEAD_INIT(runq);
+static struct thread *current;
+static struct thread *main_thread;
+static struct waitq io_waiters[HAL_MAX_HANDLES];
+static struct sched_stats stats;
+static struct hal_context boot_ctx;
+
+int *__errno_location(void)
+{
+	static int early_errno;
+
+	return current ? &current->errno_val : &early_errno;
+}
+
+struct thread *thread_self(void)
+{
+	return current;
+}
+
+const char *thread_name(const struct thread *t)
+{
+	return t ? t->name : "boot";
+}
+
+void sched_get_stats(struct sched_stats *st)
+{
+	*st = stats;
+}
+
+static void guard_fill(struct thread *t)
+{
+#ifdef CONFIG_STACK_GUARD
+	uint64_t *w = (uint64_t *)(t->stack_low - GUARD_BYTES);
+
+	for (size_t i = 0; i < GUARD_BYTES / 8; i++)
+		w[i] = GUARD_WORD;
+#endif
+}
+
+void sched_check_stack(void)
+{
+#ifdef CONFIG_STACK_GUARD
+	struct thread *t = current;
+	uint64_t *w;
+
+	if (!t)
+		return;
+	if ((char *)__builtin_frame_address(0) < t->stack_low)
+		panic("stack overflow in thread '%s' (running below its stack)", t->name);
+	w = (uint64_t *)(t->stack_low - GUARD_BYTES);
+	for (size_t i = 0; i < GUARD_BYTES / 8; i++)
+		if (w[i] != GUARD_WORD)
+			panic("stack overflow in thread '%s' (stack %zu bytes, guard damaged at %p)",
+			      t->name, (size_t)((char *)t - t->stack_low), (void *)&w[i]);
+#endif
+}
+
+static void wake(struct thread *t)
+{
+	if (t->state != T_BLOCKED)
+		return;
+	list_remove(&t->node);
+	t->state = T_RUNNABLE;
+	list_push_back(&runq, &t->node);
+}
+
+/* Idle until something is runnable: timers, then devices, then hal_wait. */
+static struct thread *pick_next(void)
+{
+	static unsigned polls;
+	struct list_node *n;
+	hal_ready_set ready;
+
+	for (;;) {
+		timer_run_expired(hal_clock_monotonic());
+		if (!list_empty(&runq) && (++polls & 63))
+			break;
+		ready = hal_wait(list_empty(&runq) ? timer_next_deadline() : 0);
+		if (list_empty(&runq))
+			stats.idle_waits++;
+		if (ready & HAL_READY_SHUTDOWN)
+			kern_handle_shutdown_request();
+		for (unsigned h = 0; ready && h < HAL_MAX_HANDLES; h++)
+			if (ready & ((hal_ready_set)1 << h))
+				waitq_wake_all(&io_waiters[h]);
+		if (!list_empty(&runq))
+			break;
+	}
+	n = list_pop_front(&runq);
+	return list_entry(n, struct thread, node);
+}
+
+/* Switch away from current, whose state the caller has set. */
+static void schedule(void)
+{
+	struct thread *prev = current, *next;
+
+	sched_check_stack();
+	if (prev->state == T_RUNNABLE)
+		list_push_back(&runq, &prev->node);
+	next = pick_next();
+	if (next == prev)
+		return;
+	current = next;
+	stats.switches++;
+#ifdef CONFIG_TLS
+	hal_tls_set_base(next->tls_tp);
+#endif
+	hal_context_switch(&prev->ctx, &next->ctx);
+}
+
+static void thread_start(void *arg)
+{
+	struct thread *t = arg;
+
+	thread_exit(t->fn(t->arg));
+}
+
+static struct thread *thread_alloc(const char *name, size_t stack_size)
+{
+	size_t tls = tls_block_size();
+	size_t top = sizeof(struct thread) + tls + 64;
+	size_t pages = (GUARD_BYTES + stack_size + top + PAGE_SIZE - 1) / PAGE_SIZE;
+	char *mem = page_alloc(pages, 1);
+	struct thread *t;
+	uintptr_t tp;
+
+	if (!mem)
+		return NULL;
+	t = (struct thread *)(mem + pages * PAGE_SIZE - sizeof(struct thread));
+	t = (struct thread *)((uintptr_t)t & ~(uintptr_t)63);
+	memset(t, 0, sizeof(*t));
+	tp = ((uintptr_t)t - 16) & ~(uintptr_t)63;
+	t->tls_tp = tls_init_block(tp);
+	t->mem = mem;
+	t->pages = pages;
+	t->stack_low = mem + GUARD_BYTES;
+	list_init(&t->node);
+	strncpy(t->name, name ? name : "?", sizeof(t->name) - 1);
+	guard_fill(t);
+	return t;
+}
+
+static char *stack_top(struct thread *t)
+{
+	return (char *)((t->tls_tp - tls_block_size() - 64) & ~(uintptr_t)15);
+}
+
+struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg,
+			     size_t stack_size)
+{
+	struct thread *t = thread_alloc(name, stack_size ? stack_size
+							 : CONFIG_THREAD_STACK_KIB * 1024);
+
+	if (!t) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->fn = fn;
+	t->arg = arg;
+	t->state = T_RUNNABLE;
+	hal_context_init(&t->ctx, stack_top(t), thread_start, t);
+	list_push_back(&runq, &t->node);
+	stats.threads++;
+	return t;
+}
+
+void thread_exit(void *result)
+{
+	struct thread *t = current;
+
+	if (t == main_thread)
+		kern_exit(0);
+	t->result = result;
+	t->state = T_ZOMBIE;
+	if (t->joiner)
+		wake(t->joiner);
+	schedule();
+	panic("zombie thread '%s' was scheduled", t->name);
+}
+
+int thread_join(struct thread *t, void **result)
+{
+	if (t == current || t->joined)
+		return -1;
+	t->joined = true;
+	while (t->state != T_ZOMBIE) {
+		t->joiner = current;
+		current->state = T_BLOCKED;
+		schedule();
+	}
+	if (result)
+		*result = t->result;
+	stats.threads--;
+	/* t switched away for the last time before we could run: its stack
+	 * is no longer in use. */
+	page_free(t->mem, t->pages);
+	return 0;
+}
+
+void thread_yield(void)
+{
+	schedule();
+}
+
+static void timer_wake(void *arg)
+{
+	wake(arg);
+}
+
+bool waitq_wait(struct waitq *wq, uint64_t deadline)
+{
+	struct thread *t = current;
+
+	t->woken = false;
+	t->state = T_BLOCKED;
+	list_push_back(&wq->waiters, &t->node);
+	if (deadline != WAITQ_FOREVER) {
+		timer_init(&t->timer, timer_wake, t);
+		timer_start(&t->timer, deadline);
+	}
+	schedule();
+	if (deadline != WAITQ_FOREVER)
+		timer_cancel(&t->timer);
+	return t->woken;
+}
+
+void waitq_init(struct waitq *wq)
+{
+	list_init(&wq->waiters);
+}
+
+bool waitq_wake_one(struct waitq *wq)
+{
+	struct list_node *n = wq->waiters.next;
+	struct thread *t;
+
+	if (n == &wq->waiters)
+		return false;
+	t = list_entry(n, struct thread, node);
+	t->woken = true;
+	wake(t);
+	return true;
+}
+
+int waitq_wake_all(struct waitq *wq)
+{
+	int n = 0;
+
+	while (waitq_wake_one(wq))
+		n++;
+	return n;
+}
+
+void thread_sleep_until(uint64_t deadline)
+{
+	struct waitq never;
+
+	waitq_init(&never);
+	while (hal_clock_monotonic() < deadline)
+		waitq_wait(&never, deadline);
+}
+
+void thread_sleep(uint64_t ns)
+{
+	thread_sleep_until(hal_clock_monotonic() + ns);
+}
+
+bool io_wait(hal_handle_t h, uint64_t deadline)
+{
+	if (h >= HAL_MAX_HANDLES)
+		return false;
+	return waitq_wait(&io_waiters[h], deadline);
+}
+
+/* Start the main thread on its own stack and never come back to boot's. */
+void sched_start(void (*entry)(void *), void *arg)
+{
+	struct thread *t = thread_alloc("main", CONFIG_MAIN_STACK_KIB * 1024);
+
+	if (!t)
+		panic("out of memory for the main thread's %d KiB stack",
+		      CONFIG_MAIN_STACK_KIB);
+	for (unsigned h = 0; h < HAL_MAX_HANDLES; h++)
+		waitq_init(&io_waiters[h]);
+	t->state = T_RUNNABLE;
+	hal_context_init(&t->ctx, stack_top(t), entry, arg);
+	current = t;
+	main_thread = t;
+	stats.threads = 1;
+#ifdef CONFIG_TLS
+	hal_tls_set_base(t->tls_tp);
+#endif
+	hal_context_switch(&boot_ctx, &t->ctx);
+	panic("boot context resumed");
+}

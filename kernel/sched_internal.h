@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Kernel-internal glue between boot, the scheduler and TLS. */
+#ifndef KERNEL_SCHED_INTERNAL_H
+#define KERNEL_SCHED_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Run entry(arg) as the main thread; never returns. */
+_Noreturn void sched_start(void (*entry)(void *), void *arg);
+
+/* Panic if the current thread's stack guard is damaged. */
+void sched_check_stack(void);
+
+/* Called from the idle loop when hal_wait() reports a shutdown request. */
+void kern_handle_shutdown_request(void);
+
+/*
+ * TLS (tls.c): the bytes a thread's TLS block needs below its thread
+ * pointer, and the set-up of that block for thread pointer tp (64-byte
+ * aligned, with tls_block_size() bytes free below it and 16 above).
+ * Returns tp.  Without CONFIG_TLS: 0 bytes, and tp is returned unchanged.
+ */
+size_t tls_block_size(void);
+uintptr_t tls_init_block(uintptr_t tp);
+
+#endif

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/* The printf family over the format engine; fds 1 and 2 are the console. */
+#include <stdio.h>
+#include <string.h>
+
+#include <hako/printk.h>
+
+#include "format.h"
+
+static void console_flush(struct fmt_sink *o)
+{
+	console_write(o->buf, o->pos);
+	o->pos = 0;
+}
+
+int vdprintf(int fd, const char *restrict fmt, va_list ap)
+{
+	char buf[160];
+	struct fmt_sink o = { buf, sizeof(buf), 0, 0, console_flush, fd };
+
+	fmt_vformat(&o, fmt, ap);
+	if (o.pos)
+		console_flush(&o);
+	return (int)o.total;
+}
+
+int dprintf(int fd, const char *restrict fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vdprintf(fd, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int vprintf(const char *restrict fmt, va_list ap)
+{
+	return vdprintf(1, fmt, ap);
+}
+
+int printf(const char *restrict fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vdprintf(1, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int puts(const char *s)
+{
+	size_t n = strlen(s);
+
+	console_write(s, n);
+	console_write("\n", 1);
+	return (int)n + 1;
+}
+
+int putchar(int c)
+{
+	char ch = (char)c;
+
+	console_write(&ch, 1);
+	return (unsigned char)c;
+}

@@ -1,0 +1,165 @@
+#!/bin/sh
+# /init of the Xen test rig's dom0 (busybox sh, baked into the base initramfs
+# by mkinitramfs.sh). It starts the Xen toolstack the way Debian's
+# /etc/init.d/xen does, runs the guests that run.sh put into /rig, reports
+# each one on the console (Xen's serial line), and ends the emulated machine
+# through QEMU's isa-debug-exit port.
+#
+# Input (the per-run cpio from run.sh):
+#   /rig/cases      one line per guest: NAME<TAB>TIMEOUT_S<TAB>SHUTDOWN_AFTER_S
+#                   (0 = never ask it to shut down)
+#   /rig/NAME.cfg   its xl config (name = "NAME", on_* = "destroy")
+#   /rig/img/*      the images the configs point at
+#   /rig/net        present: set up bridge xenbr0 (10.0.0.1/24) for vifs
+#
+# Output on the console, for run.sh (lines start in column 0):
+#   rig: ...                          progress, for humans
+#   @@hako-rig begin NAME
+#   @@hako:NAME| LINE                 each line the guest wrote to its console
+#   @@hako-rig xl:NAME| LINE          xl's own output, when it failed
+#   @@hako-rig end NAME reason=R ms=T lines=N
+#                                     R: poweroff reboot suspend crash watchdog
+#                                     soft_reset timeout error; T: guest run
+#                                     time; N: lines sent above
+#   @@hako-rig done                   all cases ran
+#   @@hako-rig fail MESSAGE           the rig itself broke; nothing more follows
+# Then it writes 0 (done) or 2 (fail) to port 0xf4: QEMU exits 1 or 5.
+
+PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
+export PATH
+
+say() { echo "rig: $*"; }
+
+# /proc/uptime in milliseconds (10 ms resolution).
+uptime_ms() {
+    read -r up _ </proc/uptime
+    echo $((${up%.*} * 1000 + 10 * $(echo "${up#*.}" | sed 's/^0//')))
+}
+
+# End the emulated machine with status CODE (QEMU exits CODE*2+1). The short
+# sleep lets the console's last line leave the tty before QEMU goes.
+exit_qemu() {
+    sleep 0.1
+    printf "\\$(printf %03o "$1")" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+    poweroff -f
+}
+
+fail() {
+    say "FAILED: $*"
+    for f in /run/*.log; do
+        [ -s "$f" ] && sed "s|^|rig: ${f##*/}: |" "$f" | tail -20
+    done
+    echo "@@hako-rig fail $*"
+    exit_qemu 2
+}
+
+start_toolstack() {
+    mount -t proc proc /proc
+    mount -t sysfs sysfs /sys
+    mount -t devtmpfs devtmpfs /dev
+    mkdir -p /dev/pts /dev/shm
+    mount -t devpts devpts /dev/pts
+    mount -t tmpfs tmpfs /run
+    mkdir -p /run/lock /run/xen /run/xenstored /var/log/xen/console
+    say "dom0 Linux up at $(uptime_ms) ms, starting the toolstack"
+
+    # Debian builds these as modules and ships no modules.dep: load by path,
+    # xen-privcmd before xenfs.
+    for m in $(cat /lib/modules/rig/xen.list); do
+        insmod "/lib/modules/rig/$m.ko" || fail "insmod $m"
+    done
+    mount -t xenfs xenfs /proc/xen || fail "mount xenfs"
+
+    XENSTORED_ROOTDIR=/run/xenstored xenstored --pid-file=/run/xenstored.pid \
+        >/run/xenstored.log 2>&1 || fail "xenstored"
+    i=0
+    until xenstore-read -s / >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 200 ] || fail "xenstored does not answer"
+        sleep 0.05
+    done
+    xen-init-dom0 >/run/xen-init-dom0.log 2>&1 || fail "xen-init-dom0"
+    xenconsoled --pid-file=/run/xenconsoled.pid --log=guest \
+        --log-dir=/var/log/xen/console >/run/xenconsoled.log 2>&1 || fail "xenconsoled"
+}
+
+# The bridge for netfront tests; only when the run asks for it.
+start_network() {
+    for m in $(cat /lib/modules/rig/net.list); do
+        insmod "/lib/modules/rig/$m.ko" || fail "insmod $m"
+    done
+    ip link set lo up
+    brctl addbr xenbr0 && brctl stp xenbr0 off && brctl setfd xenbr0 0 || fail "brctl"
+    # A fixed MAC: otherwise the bridge takes the first vif's fe:ff:ff:ff:ff:ff.
+    ip link set xenbr0 address 02:00:0a:00:00:01
+    ip addr add 10.0.0.1/24 dev xenbr0
+    ip link set xenbr0 up || fail "xenbr0"
+    say "bridge xenbr0 10.0.0.1/24 up"
+}
+
+# Map xl's "reason code N" (SHUTDOWN_* in xen/sched.h) to a word.
+reason_name() {
+    case $1 in
+        0) echo poweroff ;; 1) echo reboot ;; 2) echo suspend ;; 3) echo crash ;;
+        4) echo watchdog ;; 5) echo soft_reset ;; *) echo "code$1" ;;
+    esac
+}
+
+run_case() {
+    name=$1 limit=$2 after=$3
+    cfg=/rig/$name.cfg
+    conlog=/var/log/xen/console/guest-$name.log
+    xllog=/run/xl-$name.log
+    rm -f "$conlog"
+    what="timeout ${limit}s"
+    [ "$after" -gt 0 ] && what="$what, xl shutdown after ${after}s"
+    say "case $name: xl create ($what)"
+    t0=$(uptime_ms)
+
+    # -F keeps xl in the foreground until the domain is gone and makes it log
+    # the shutdown reason; without -c there is no 1 s console wait. The
+    # console itself is read by xenconsoled into $conlog.
+    timer=
+    if [ "$after" -gt 0 ]; then
+        (sleep "$after" && say "case $name: xl shutdown" && xl shutdown "$name" >>"$xllog.shutdown" 2>&1) </dev/null &
+        timer=$!
+    fi
+    # (stdin: /dev/null, or xl would eat the rest of /rig/cases)
+    timeout -s KILL "$limit" xl create -F "$cfg" </dev/null >"$xllog" 2>&1
+    t1=$(uptime_ms)
+    [ -z "$timer" ] || kill "$timer" 2>/dev/null
+
+    code=$(sed -n 's/.*has shut down, reason code \([0-9]*\).*/\1/p' "$xllog" | head -1)
+    if [ -n "$code" ]; then
+        reason=$(reason_name "$code")
+    elif xl domid "$name" >/dev/null 2>&1; then
+        # Still there: xl was killed by timeout. Take the domain down ourselves.
+        reason=timeout
+        xl destroy "$name" >>"$xllog" 2>&1
+    else
+        reason=error
+    fi
+    say "case $name: $reason after $((t1 - t0)) ms"
+
+    lines=0
+    [ -f "$conlog" ] && lines=$(sed -n '$=' "$conlog")
+    echo "@@hako-rig begin $name"
+    [ -f "$conlog" ] && sed "s/^/@@hako:$name| /" "$conlog"
+    [ "$reason" = error ] && sed "s/^/@@hako-rig xl:$name| /" "$xllog"
+    echo "@@hako-rig end $name reason=$reason ms=$((t1 - t0)) lines=${lines:-0}"
+}
+
+main() {
+    start_toolstack
+    [ -e /rig/net ] && start_network
+    [ -s /rig/cases ] || fail "no /rig/cases (run this initramfs through run.sh)"
+    say "dom0 ready at $(uptime_ms) ms"
+    tab=$(printf '\t')
+    while IFS=$tab read -r name limit after; do
+        [ -n "$name" ] && run_case "$name" "$limit" "${after:-0}"
+    done </rig/cases
+    echo "@@hako-rig done"
+    exit_qemu 0
+}
+
+main
