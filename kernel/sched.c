@@ -100,12 +100,13 @@ void sched_check_stack(void)
 	if (!t)
 		return;
 	if ((char *)__builtin_frame_address(0) < t->stack_low)
-		panic("stack overflow in thread '%s' (running below its stack)", t->name);
+		panic("stack overflow (running below the %zu-byte stack of '%s')",
+		      (size_t)((char *)t - t->stack_low), t->name);
 	w = (uint64_t *)(t->stack_low - GUARD_BYTES);
 	for (size_t i = 0; i < GUARD_BYTES / 8; i++)
 		if (w[i] != GUARD_WORD)
-			panic("stack overflow in thread '%s' (stack %zu bytes, guard damaged at %p)",
-			      t->name, (size_t)((char *)t - t->stack_low), (void *)&w[i]);
+			panic("stack overflow (guard of '%s' damaged at %p, stack %zu bytes)",
+			      t->name, (void *)&w[i], (size_t)((char *)t - t->stack_low));
 #endif
 }
 

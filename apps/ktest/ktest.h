@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* ktest: the in-image kernel test suite's tiny framework. */
+#ifndef KTEST_H
+#define KTEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ktest_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* Record a failure (the first one per case is printed) and go on. */
+void ktest_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			ktest_fail(__FILE__, __LINE__, "%s", #cond);           \
+	} while (0)
+
+#define CHECK_MSG(cond, ...)                                                   \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			ktest_fail(__FILE__, __LINE__, __VA_ARGS__);           \
+	} while (0)
+
+#define MS (1000000ULL)
+
+extern const struct ktest_case ktest_threads[], ktest_sync[], ktest_memory[], ktest_libc[];
+
+#endif

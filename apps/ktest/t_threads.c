@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+/* Threads, scheduling, sleeping, timers, TLS and clocks. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <hal.h>
+#include <hako/thread.h>
+#include <hako/timer.h>
+
+#include "ktest.h"
+
+static void *return_arg_times_two(void *arg)
+{
+	thread_yield();
+	return (void *)((uintptr_t)arg * 2);
+}
+
+static void test_create_join(void)
+{
+	struct thread *t[16];
+	struct sched_stats before, after;
+
+	sched_get_stats(&before);
+	for (uintptr_t i = 0; i < 16; i++) {
+		t[i] = thread_create("worker", return_arg_times_two, (void *)i, 0);
+		CHECK(t[i] != NULL);
+	}
+	sched_get_stats(&after);
+	CHECK(after.threads == before.threads + 16);
+	for (uintptr_t i = 0; i < 16; i++) {
+		void *res = NULL;
+
+		if (!t[i])
+			continue;
+		CHECK(thread_join(t[i], &res) == 0);
+		CHECK_MSG(res == (void *)(i * 2), "thread %lu returned %p", (unsigned long)i, res);
+	}
+	sched_get_stats(&after);
+	CHECK(after.threads == before.threads);
+	CHECK(thread_join(thread_self(), NULL) == -1);
+	CHECK(!strcmp(thread_name(thread_self()), "main"));
+}
+
+static char trace[64];
+static int trace_len;
+
+static void *yielder(void *arg)
+{
+	for (int i = 0; i < 3; i++) {
+		trace[trace_len++] = *(const char *)arg;
+		thread_yield();
+	}
+	return NULL;
+}
+
+static void test_yield_round_robin(void)
+{
+	struct thread *a, *b, *c;
+
+	trace_len = 0;
+	a = thread_create("a", yielder, "a", 0);
+	b = thread_create("b", yielder, "b", 0);
+	c = thread_create("c", yielder, "c", 0);
+	thread_join(a, NULL);
+	thread_join(b, NULL);
+	thread_join(c, NULL);
+	trace[trace_len] = '\0';
+	CHECK_MSG(!strcmp(trace, "abcabcabc"), "order was %s", trace);
+}
+
+static uint64_t wake_order[8];
+static int wakes;
+
+static void *sleeper(void *arg)
+{
+	uint64_t ms = (uintptr_t)arg;
+	uint64_t t0 = hal_clock_monotonic();
+
+	thread_sleep(ms * MS);
+	CHECK_MSG(hal_clock_monotonic() - t0 >= ms * MS, "slept %lu ns < %lu ms",
+		  (unsigned long)(hal_clock_monotonic() - t0), (unsigned long)ms);
+	wake_order[wakes++] = ms;
+	return NULL;
+}
+
+static void test_sleep_order(void)
+{
+	static const uintptr_t ms[] = { 40, 10, 30, 0, 20, 5 };
+	struct thread *t[6];
+
+	wakes = 0;
+	for (int i = 0; i < 6; i++)
+		t[i] = thread_create("sleeper", sleeper, (void *)ms[i], 0);
+	for (int i = 0; i < 6; i++)
+		thread_join(t[i], NULL);
+	CHECK(wakes == 6);
+	for (int i = 1; i < wakes; i++)
+		CHECK_MSG(wake_order[i - 1] <= wake_order[i], "woke %lu ms before %lu ms",
+			  (unsigned long)wake_order[i], (unsigned long)wake_order[i - 1]);
+}
+
+static void test_sleep_idles(void)
+{
+	struct sched_stats a, b;
+	uint64_t t0 = hal_clock_monotonic();
+
+	sched_get_stats(&a);
+	thread_sleep(20 * MS);
+	sched_get_stats(&b);
+	CHECK(hal_clock_monotonic() - t0 >= 20 * MS);
+	/* Sleeping must wait in the HAL, not spin: a handful of waits at most. */
+	CHECK_MSG(b.idle_waits - a.idle_waits >= 1 && b.idle_waits - a.idle_waits < 50,
+		  "%lu idle waits for one sleep", (unsigned long)(b.idle_waits - a.idle_waits));
+}
+
+static int fired[8], nfired;
+
+static void on_timer(void *arg)
+{
+	fired[nfired++] = (int)(uintptr_t)arg;
+}
+
+static void test_timers(void)
+{
+	struct timer t[4];
+	uint64_t now = hal_clock_monotonic();
+
+	nfired = 0;
+	timer_init(&t[0], on_timer, (void *)0);
+	timer_init(&t[1], on_timer, (void *)1);
+	timer_init(&t[2], on_timer, (void *)2);
+	timer_init(&t[3], on_timer, (void *)3);
+	timer_start(&t[0], now + 15 * MS);
+	timer_start(&t[1], now + 5 * MS);
+	timer_start(&t[2], now + 10 * MS);
+	timer_start(&t[3], now + 8 * MS);
+	CHECK(timer_cancel(&t[3]));
+	CHECK(!timer_cancel(&t[3]));
+	thread_sleep(30 * MS);
+	CHECK_MSG(nfired == 3, "%d timers fired", nfired);
+	CHECK(fired[0] == 1 && fired[1] == 2 && fired[2] == 0);
+}
+
+static __thread int tls_counter = 42;
+static __thread char tls_zeroed[100];
+
+static void *tls_worker(void *arg)
+{
+	int base = (int)(uintptr_t)arg;
+	bool zero = true;
+
+	for (int i = 0; i < 100; i++)
+		zero &= tls_zeroed[i] == 0;
+	CHECK(zero);
+	CHECK_MSG(tls_counter == 42, "tls_counter starts at %d", tls_counter);
+	tls_counter = base;
+	memset(tls_zeroed, base, sizeof(tls_zeroed));
+	errno = base;
+	for (int i = 0; i < 5; i++) {
+		thread_yield();
+		tls_counter++;
+	}
+	CHECK(tls_counter == base + 5);
+	CHECK(tls_zeroed[99] == (char)base);
+	CHECK_MSG(errno == base, "errno %d, expected %d", errno, base);
+	return NULL;
+}
+
+static void test_tls_and_errno(void)
+{
+	struct thread *a = thread_create("tls-a", tls_worker, (void *)1000, 0);
+	struct thread *b = thread_create("tls-b", tls_worker, (void *)2000, 0);
+
+	errno = 7;
+	thread_join(a, NULL);
+	thread_join(b, NULL);
+	CHECK(errno == 7);
+	CHECK(tls_counter == 42);
+}
+
+static int deep(int n)
+{
+	volatile char buf[512];
+
+	buf[0] = (char)n;
+	buf[511] = (char)n;
+	return n ? deep(n - 1) + buf[0] + buf[511] : 0;
+}
+
+static void *use_stack(void *arg)
+{
+	/* About 12 KiB of a 16 KiB stack: deep, but inside. */
+	return (void *)(uintptr_t)deep(22);
+}
+
+static void test_stack_within_bounds(void)
+{
+	struct thread *t = thread_create("deep", use_stack, NULL, 16384);
+	void *res;
+
+	CHECK(t != NULL);
+	thread_join(t, &res);
+	CHECK(res == (void *)(uintptr_t)(2 * (22 * 23 / 2)));
+}
+
+static void *float_worker(void *arg)
+{
+	double x = (double)(uintptr_t)arg;
+
+	for (int i = 0; i < 10; i++) {
+		x = x * 1.5 + 0.25;
+		thread_yield();
+	}
+	return (void *)(uintptr_t)(x * 1000.0);
+}
+
+static void test_float_across_switches(void)
+{
+	struct thread *a = thread_create("fa", float_worker, (void *)1, 0);
+	struct thread *b = thread_create("fb", float_worker, (void *)2, 0);
+	void *ra, *rb;
+	double ea = 1, eb = 2;
+
+	for (int i = 0; i < 10; i++) {
+		ea = ea * 1.5 + 0.25;
+		eb = eb * 1.5 + 0.25;
+	}
+	thread_join(a, &ra);
+	thread_join(b, &rb);
+	CHECK(ra == (void *)(uintptr_t)(ea * 1000.0));
+	CHECK(rb == (void *)(uintptr_t)(eb * 1000.0));
+}
+
+static void test_clocks(void)
+{
+	uint64_t a = hal_clock_monotonic(), b = hal_clock_monotonic();
+	uint64_t wall = hal_clock_wall();
+
+	CHECK(b >= a);
+	/* Somewhere after 2020 and before 2100. */
+	CHECK_MSG(wall > 1577836800ULL * 1000000000ULL && wall < 4102444800ULL * 1000000000ULL,
+		  "wall clock %lu s", (unsigned long)(wall / 1000000000ULL));
+	for (int i = 0; i < 1000; i++) {
+		uint64_t c = hal_clock_monotonic();
+
+		CHECK(c >= b);
+		b = c;
+	}
+}
+
+const struct ktest_case ktest_threads[] = {
+	{ "threads_create_join", test_create_join },
+	{ "threads_round_robin", test_yield_round_robin },
+	{ "sleep_order_by_deadline", test_sleep_order },
+	{ "sleep_idles_in_hal", test_sleep_idles },
+	{ "timers", test_timers },
+	{ "tls_and_errno", test_tls_and_errno },
+	{ "stack_within_bounds", test_stack_within_bounds },
+	{ "float_across_switches", test_float_across_switches },
+	{ "clocks", test_clocks },
+	{ NULL, NULL },
+};
