@@ -28,7 +28,8 @@ quiet = @printf '  %-7s %s\n'
 MAKEFLAGS += --no-print-directory
 endif
 
-OUT := out/$(PLATFORM)/$(APP)
+OUTROOT ?= out
+OUT := $(OUTROOT)/$(PLATFORM)/$(APP)
 OBJ := $(OUT)/obj
 IMAGE := $(OUT)/$(APP)
 ELF := $(OUT)/$(APP).elf
@@ -36,7 +37,8 @@ PYTHON := /usr/bin/python3
 KCONFIG := $(PYTHON) build/kconfig.py
 KCONFIG_ARGS = --out $(OUT) --platform $(PLATFORM) --app $(APP)
 KCONFIG_FILES := Kconfig $(wildcard */Kconfig */*/Kconfig)
-FRAGMENTS := hal/$(PLATFORM)/port.config apps/$(APP)/app.config
+# EXTRA_CONFIG=file adds a fragment of one's own after the port's and app's.
+FRAGMENTS := hal/$(PLATFORM)/port.config apps/$(APP)/app.config $(EXTRA_CONFIG)
 AUTOCONF := $(OUT)/include/generated/autoconf.h
 
 # Targets that only look at the tree or the configuration do not need a
@@ -94,6 +96,7 @@ all: $(IMAGE) $(PORT_OUTPUTS)
 
 $(OUT)/auto.conf $(AUTOCONF) &: $(KCONFIG_FILES) $(FRAGMENTS) build/kconfig.py $(wildcard $(OUT)/.config)
 	$(quiet) KCONFIG $(OUT)/.config
+	$(Q)build/deps.sh build
 	$(Q)$(KCONFIG) update $(KCONFIG_ARGS) $(FRAGMENTS)
 	$(Q)touch $(OUT)/auto.conf $(AUTOCONF)
 
@@ -120,23 +123,27 @@ $(IMAGE): $(ELF)
 
 # ARGS="a 'b c'" passes arguments to the app; quotes keep spaces.
 run: all
+	$(Q)build/deps.sh $(PLATFORM)
 	$(Q)hal/$(PLATFORM)/run.sh $(IMAGE) $(ARGS)
 
 size: $(ELF)
 	$(Q)$(PYTHON) build/size.py $(OUT)/$(APP).map $(ELF) $(IMAGE)
 
 # ------------------------------------------------------------ configuration
-menuconfig: $(AUTOCONF)
+menuconfig:
+	$(Q)$(MAKE) $(AUTOCONF)
 	$(Q)KCONFIG_CONFIG=$(OUT)/.config MENUCONFIG_STYLE=aquatic \
 		$(PYTHON) /usr/lib/python3/dist-packages/menuconfig.py Kconfig
 	$(Q)$(KCONFIG) olddefconfig $(KCONFIG_ARGS)
 
 defconfig olddefconfig allnoconfig allyesconfig savedefconfig:
+	$(Q)build/deps.sh build
 	$(Q)mkdir -p $(OUT)
 	$(Q)$(KCONFIG) $@ $(KCONFIG_ARGS) $(FRAGMENTS)
 
 SEED ?= 1
 randconfig:
+	$(Q)build/deps.sh build
 	$(Q)mkdir -p $(OUT)
 	$(Q)$(KCONFIG) randconfig --seed $(SEED) $(KCONFIG_ARGS)
 
@@ -154,7 +161,7 @@ clean:
 	rm -rf $(OUT)
 
 distclean:
-	rm -rf out
+	rm -rf $(OUTROOT)
 
 help:
 	@echo "Hako: make [PLATFORM=p] [APP=a] [V=1] [target]"

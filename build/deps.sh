@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Install the Debian packages a task needs, when they are missing.
+#   build/deps.sh build|usermode|qemu-x86|xen|test|all
+# Checking is quick (dpkg-query); apt-get runs only for what is missing.
+set -euo pipefail
+
+build=(gcc make binutils libc6-dev python3 python3-kconfiglib)
+qemu=(qemu-system-x86)
+xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
+tests=(check pkg-config)
+
+case "${1:-all}" in
+build | usermode) want=("${build[@]}") ;;
+qemu-x86) want=("${build[@]}" "${qemu[@]}") ;;
+xen) want=("${build[@]}" "${xen[@]}") ;;
+test | all) want=("${build[@]}" "${qemu[@]}" "${xen[@]}" "${tests[@]}") ;;
+*)
+	echo "usage: $0 build|usermode|qemu-x86|xen|test|all" >&2
+	exit 2
+	;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null; then
+	echo "deps: missing packages ${missing[*]}, and no apt-get to install them" >&2
+	exit 1
+fi
+sudo=()
+[ "$(id -u)" = 0 ] || sudo=(sudo)
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/tmp/hako-apt.log 2>&1; then
+	"${sudo[@]}" apt-get update -qq
+	"${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/tmp/hako-apt.log 2>&1 ||
+		{ cat /tmp/hako-apt.log >&2; echo "deps: apt-get install failed" >&2; exit 1; }
+fi
+echo "deps: done"
