@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# make bench: every benchmark; each prints its table and writes it under
+# out/bench/.  Goals are reported as met or MISSED; a benchmark that cannot
+# run is reported as such and makes the run fail.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+build/deps.sh test || exit 1
+benches=(sizes usermode qemu-x86 xen)
+failed=()
+for b in "${benches[@]}"; do
+	echo "=== bench $b"
+	if [ ! -x "test/bench/$b.sh" ]; then
+		echo "bench $b cannot run: test/bench/$b.sh is missing"
+		failed+=("$b")
+	elif ! "test/bench/$b.sh"; then
+		failed+=("$b")
+	fi
+done
+echo
+echo "=== goals"
+grep -h '^goal' out/bench/*/result.txt out/bench/*.txt 2>/dev/null
+missed=$(grep -h '^goal' out/bench/*/result.txt out/bench/*.txt 2>/dev/null | grep -c MISSED)
+echo "bench: ${#benches[@]} benchmarks, ${#failed[@]} failed to run${failed:+ (${failed[*]})}, $missed goal(s) missed"
+[ ${#failed[@]} = 0 ]
