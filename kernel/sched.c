@@ -119,6 +119,17 @@ static void wake(struct thread *t)
 	list_push_back(&runq, &t->node);
 }
 
+/* Could anything ever make a thread runnable again? */
+static bool anything_to_wait_for(void)
+{
+	if (timer_next_deadline() != UINT64_MAX)
+		return true;
+	for (unsigned h = 0; h < HAL_MAX_HANDLES; h++)
+		if (!list_empty(&io_waiters[h].waiters))
+			return true;
+	return false;
+}
+
 /* Idle until something is runnable: timers, then devices, then hal_wait. */
 static struct thread *pick_next(void)
 {
@@ -130,6 +141,8 @@ static struct thread *pick_next(void)
 		timer_run_expired(hal_clock_monotonic());
 		if (!list_empty(&runq) && (++polls & 63))
 			break;
+		if (list_empty(&runq) && !anything_to_wait_for())
+			panic("deadlock: every thread is blocked and no timer or device can wake one");
 		ready = hal_wait(list_empty(&runq) ? timer_next_deadline() : 0);
 		if (list_empty(&runq))
 			stats.idle_waits++;

@@ -56,6 +56,9 @@ expect "stack overflow names the thread" nonzero "$rc" "$tmp/overflow" \
 run assert crash assert
 expect "failed assert panics" nonzero "$rc" "$tmp/assert" "assertion 'argc == 42' failed"
 
+run deadlock crash deadlock
+expect "deadlock panics instead of hanging" nonzero "$rc" "$tmp/deadlock" "hako: panic.*deadlock"
+
 run oom crash oom
 expect "malloc exhaustion returns NULL/ENOMEM" 0 "$rc" "$tmp/oom" "errno ENOMEM, 1 failure"
 

@@ -8,6 +8,7 @@
  *   sleep      sleep for ever (until the platform shuts the image down)
  *   oom        malloc until it fails: NULL with ENOMEM, never a crash
  *   assert     a failing assert()
+ *   deadlock   block for ever with nothing to wake us: a panic, not a hang
  */
 #include <assert.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <hako/kernel.h>
 #include <hako/printk.h>
 #include <hako/thread.h>
+#include <hako/waitq.h>
 
 static volatile int sink;
 static volatile int limit = 1 << 30; /* never reached: the guard trips first */
@@ -77,10 +79,15 @@ int main(int argc, char **argv)
 		printf("crash: malloc failed after %zu blocks of 64 KiB, errno %s, %zu failure(s)\n",
 		       n, errno == ENOMEM ? "ENOMEM" : "wrong", st.failures);
 		return errno == ENOMEM && st.failures == 1 ? 0 : 1;
+	} else if (!strcmp(mode, "deadlock")) {
+		struct waitq wq;
+
+		waitq_init(&wq);
+		waitq_wait(&wq, WAITQ_FOREVER);
 	} else if (!strcmp(mode, "assert")) {
 		assert(argc == 42);
 	} else {
-		printf("usage: crash null|panic|exit N|overflow|sleep|oom|assert\n");
+		printf("usage: crash null|panic|exit N|overflow|sleep|oom|assert|deadlock\n");
 		return 2;
 	}
 	printf("crash: survived mode '%s' (this is a bug)\n", mode);
