@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # (variables used by the sourcing scripts)
 # Shared helpers for the Xen test rig scripts (sourced, not run).
 #
 # Everything the rig builds lives outside the source tree, in

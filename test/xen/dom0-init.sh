@@ -11,12 +11,16 @@
 #   /rig/NAME.cfg   its xl config (name = "NAME", on_* = "destroy")
 #   /rig/img/*      the images the configs point at
 #   /rig/net        present: set up bridge xenbr0 (10.0.0.1/24) for vifs
+#   /rig/NAME.sh    optional dom0-side script (e.g. a network client): started
+#                   with `sh /rig/NAME.sh NAME DOMID` right after the domain
+#                   is created, killed when the domain is gone
 #
 # Output on the console, for run.sh (lines start in column 0):
 #   rig: ...                          progress, for humans
 #   @@hako-rig begin NAME
 #   @@hako:NAME| LINE                 each line the guest wrote to its console
 #   @@hako-rig xl:NAME| LINE          xl's own output, when it failed
+#   @@hako-rig dom0:NAME| LINE        output of /rig/NAME.sh
 #   @@hako-rig end NAME reason=R ms=T lines=N
 #                                     R: poweroff reboot suspend crash watchdog
 #                                     soft_reset timeout error; T: guest run
@@ -40,6 +44,7 @@ uptime_ms() {
 # sleep lets the console's last line leave the tty before QEMU goes.
 exit_qemu() {
     sleep 0.1
+    # shellcheck disable=SC2059  # (the format is the byte itself, in octal)
     printf "\\$(printf %03o "$1")" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
     poweroff -f
 }
@@ -65,7 +70,8 @@ start_toolstack() {
 
     # Debian builds these as modules and ships no modules.dep: load by path,
     # xen-privcmd before xenfs.
-    for m in $(cat /lib/modules/rig/xen.list); do
+    read -r mods </lib/modules/rig/xen.list
+    for m in $mods; do
         insmod "/lib/modules/rig/$m.ko" || fail "insmod $m"
     done
     mount -t xenfs xenfs /proc/xen || fail "mount xenfs"
@@ -85,17 +91,23 @@ start_toolstack() {
 
 # The bridge for netfront tests; only when the run asks for it.
 start_network() {
-    for m in $(cat /lib/modules/rig/net.list); do
+    read -r mods </lib/modules/rig/net.list
+    for m in $mods; do
         insmod "/lib/modules/rig/$m.ko" || fail "insmod $m"
     done
     ip link set lo up
-    brctl addbr xenbr0 && brctl stp xenbr0 off && brctl setfd xenbr0 0 || fail "brctl"
+    brctl addbr xenbr0 || fail "brctl addbr"
+    # Debian's busybox brctl lacks stp/setfd: no STP, no forwarding delay via sysfs.
+    echo 0 >/sys/class/net/xenbr0/bridge/stp_state
+    echo 0 >/sys/class/net/xenbr0/bridge/forward_delay
     # A fixed MAC: otherwise the bridge takes the first vif's fe:ff:ff:ff:ff:ff.
     ip link set xenbr0 address 02:00:0a:00:00:01
     ip addr add 10.0.0.1/24 dev xenbr0
     ip link set xenbr0 up || fail "xenbr0"
     say "bridge xenbr0 10.0.0.1/24 up"
 }
+
+prefix() { awk -v p="$1" '{ print p $0 }' "$2"; }
 
 # Map xl's "reason code N" (SHUTDOWN_* in xen/sched.h) to a word.
 reason_name() {
@@ -125,9 +137,26 @@ run_case() {
         timer=$!
     fi
     # (stdin: /dev/null, or xl would eat the rest of /rig/cases)
-    timeout -s KILL "$limit" xl create -F "$cfg" </dev/null >"$xllog" 2>&1
+    timeout -s KILL "$limit" xl create -F "$cfg" </dev/null >"$xllog" 2>&1 &
+    xlpid=$!
+    helper=
+    if [ -f "/rig/$name.sh" ]; then
+        # The domain id appears in xenstore once xl has created the domain.
+        (
+            i=0
+            until domid=$(xl domid "$name" 2>/dev/null); do
+                i=$((i + 1))
+                [ $i -lt 200 ] && kill -0 "$xlpid" 2>/dev/null || exit 1
+                sleep 0.05
+            done
+            exec sh "/rig/$name.sh" "$name" "$domid"
+        ) </dev/null >"/run/dom0-$name.log" 2>&1 &
+        helper=$!
+    fi
+    wait "$xlpid"
     t1=$(uptime_ms)
     [ -z "$timer" ] || kill "$timer" 2>/dev/null
+    [ -z "$helper" ] || kill "$helper" 2>/dev/null
 
     code=$(sed -n 's/.*has shut down, reason code \([0-9]*\).*/\1/p' "$xllog" | head -1)
     if [ -n "$code" ]; then
@@ -144,8 +173,11 @@ run_case() {
     lines=0
     [ -f "$conlog" ] && lines=$(sed -n '$=' "$conlog")
     echo "@@hako-rig begin $name"
-    [ -f "$conlog" ] && sed "s/^/@@hako:$name| /" "$conlog"
-    [ "$reason" = error ] && sed "s/^/@@hako-rig xl:$name| /" "$xllog"
+    # (awk, not sed: it also ends an unterminated last line, which the end
+    # marker would otherwise join)
+    [ -f "$conlog" ] && prefix "@@hako:$name| " "$conlog"
+    [ "$reason" = error ] && prefix "@@hako-rig xl:$name| " "$xllog"
+    [ -f "/run/dom0-$name.log" ] && prefix "@@hako-rig dom0:$name| " "/run/dom0-$name.log"
     echo "@@hako-rig end $name reason=$reason ms=$((t1 - t0)) lines=${lines:-0}"
 }
 

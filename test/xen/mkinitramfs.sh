@@ -18,7 +18,8 @@
 # The initramfs holds busybox, bash, the Xen toolstack (xl, xenstored,
 # xenconsoled, xen-init-dom0, xenstore-*), the libraries they need, the Xen
 # kernel modules, and for netfront tests the bridge + netback modules and
-# /etc/xen/scripts (vif-bridge needs real bash and flock). Its /init is
+# /etc/xen/scripts (vif-bridge needs real bash and flock: util-linux gives
+# only /usr/bin/flock, xz-utils only a fallback xz for the host). Its /init is
 # dom0-init.sh, which runs the cases run.sh puts into /rig.
 #
 # Exit status: 0 when the cache is valid, 1 on any failure.
@@ -33,7 +34,7 @@ XEN_PKGS=(xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17 libxenst
     libxencall1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenhypfs1
     libxentoolcore1 libxentoollog1 libxendevicemodel1)
 OTHER_PKGS=(busybox-static libyajl2 libuuid1 zlib1g liblzma5 libzstd1 libgcc-s1 libc6
-    libtinfo6 libncurses6 bash util-linux xz-utils)
+    libtinfo6 bash util-linux xz-utils)
 
 # Kernel modules, in load order (Debian ships no modules.dep in the package,
 # so /init insmods them by path). The first group is always loaded, the second
@@ -105,13 +106,13 @@ extract_vmlinux() {
     if ! command -v xz >/dev/null; then
         xz=(env "LD_LIBRARY_PATH=$WORK/root/lib/x86_64-linux-gnu" "$WORK/root/usr/bin/xz")
     fi
-    for off in $(LC_ALL=C grep -obUaP '\xFD7zXZ\x00' "$bz" | cut -d: -f1); do
+    while read -r off; do
         # (tail dies of SIGPIPE when xz stops after the stream: only xz's status counts)
         { tail -c +$((off + 1)) "$bz" || true; } |
             "${xz[@]}" -dc --single-stream >"$out" 2>/dev/null || continue
         magic=$(head -c 4 "$out" | od -An -c | tr -d ' ')
         [[ "$magic" == '177ELF' ]] && return 0
-    done
+    done < <(LC_ALL=C grep -obUaP '\xFD7zXZ\x00' "$bz" | cut -d: -f1)
     die "no xz-compressed ELF found in $bz"
 }
 
@@ -226,6 +227,7 @@ main() {
     say "unpacking $(find "$WORK/debs" -name '*.deb' | wc -l) packages ($(du -sh "$WORK/debs" | cut -f1))"
     local deb
     for deb in "$WORK"/debs/*.deb; do dpkg -x "$deb" "$WORK/root"; done
+    # shellcheck disable=SC2016  # (dpkg-deb's format, not the shell's)
     for deb in "$WORK"/debs/*.deb; do dpkg-deb -W --showformat='${Package} ${Version}\n' "$deb"; done \
         >"$WORK/versions.txt"
 
