@@ -24,7 +24,7 @@ timeout 10 "$hello" --mem=256M -- --mem=1M x >"$tmp/out" 2>&1
 expect "--mem and -- are consumed, later options reach the app" 0 $? "$tmp/out" \
 	'argv\[1\] = "--mem=1M"' 'argv\[2\] = "x"'
 
-timeout 10 "$hello" --mem=64K >"$tmp/out" 2>&1
+timeout 10 "$crash" --mem=64K exit 0 >"$tmp/out" 2>&1
 expect "too little memory: kernel exhaustion panics saying what ran out" nonzero $? \
 	"$tmp/out" "out of memory for the main thread"
 
