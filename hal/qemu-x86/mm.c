@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Page tables and the memory handed to the kernel.
+ *
+ * Identity mapping (virtual = physical), built once at boot into the tables
+ * boot.S started with:
+ *  - the 2 MiB chunks holding the image get 4 KiB page tables: the null page
+ *    unmapped, text read-execute, rodata read-only, data and bss read-write
+ *    no-execute, the rest of the chunk read-write no-execute;
+ *  - every other 2 MiB chunk that holds RAM (or ACPI tables) is one 2 MiB
+ *    read-write no-execute page; the LAPIC's and the IOAPIC's chunks are
+ *    uncached ones.
+ * Mapping costs nothing on the host: a page is backed by QEMU only when the
+ * guest touches it, and nothing here touches RAM except the few page-table
+ * pages, which are taken from the lowest free RAM (below 640 KiB on a PC)
+ * and kept out of what the kernel is given.
+ */
+#include <string.h>
+
+#include <hako/printk.h>
+
+#include "qx.h"
+
+#define PTE_P 0x1ULL
+#define PTE_W 0x2ULL
+#define PTE_PWT 0x8ULL
+#define PTE_PCD 0x10ULL
+#define PTE_PS 0x80ULL
+#define PTE_NX (1ULL << 63)
+#define PTE_ADDR 0x000ffffffffff000ULL
+#define PAGE 4096ULL
+#define CHUNK (1ULL << 21)
+#define GIB (1ULL << 30)
+#define MAP_LIMIT (512 * GIB) /* what one PML4 entry covers */
+
+extern uint64_t boot_pml4[512], boot_pdpt[512], boot_pd[512];
+extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
+
+static uint64_t nx;
+static struct qx_mem_range free_ram[QX_MAX_RANGES];
+static size_t nr_free;
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static uint64_t align_down(uint64_t v, uint64_t a)
+{
+	return v & ~(a - 1);
+}
+
+static _Noreturn void out_of_memory(const char *what)
+{
+	printk(LOG_EMERG, "hako: not enough memory for %s (raise -m)\n", what);
+	qx_fatal_exit(2);
+}
+
+static void add_free(uint64_t base, uint64_t end)
+{
+	size_t i;
+
+	if (base < PAGE)
+		base = PAGE; /* the null page stays unmapped */
+	if (end > MAP_LIMIT)
+		end = MAP_LIMIT;
+	if (base >= end || nr_free == QX_MAX_RANGES)
+		return;
+	/* Keep the list sorted: the lowest RAM feeds early_page(). */
+	for (i = nr_free++; i > 0 && free_ram[i - 1].base > base; i--)
+		free_ram[i] = free_ram[i - 1];
+	free_ram[i] = (struct qx_mem_range){ base, end, 1 };
+}
+
+/* Free RAM = the firmware's RAM ranges, page aligned, minus the image. */
+static void find_free(const struct qx_mem_range *map, size_t n)
+{
+	uint64_t lo = (uintptr_t)__image_start, hi = (uintptr_t)__image_end;
+	bool image_in_ram = false;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b = align_up(map[i].base, PAGE), e = align_down(map[i].end, PAGE);
+
+		if (map[i].type != 1 || b >= e)
+			continue;
+		if (b <= lo && hi <= e)
+			image_in_ram = true;
+		if (b < lo)
+			add_free(b, e < lo ? e : lo);
+		if (e > hi)
+			add_free(b > hi ? b : hi, e);
+	}
+	if (!image_in_ram)
+		out_of_memory("the image at 1 MiB");
+}
+
+/* A zeroed page for a page table, from the lowest free RAM below 1 GiB
+ * (what boot.S mapped). */
+static uint64_t *early_page(void)
+{
+	for (size_t i = 0; i < nr_free; i++) {
+		struct qx_mem_range *r = &free_ram[i];
+
+		if (r->end - r->base >= PAGE && r->base + PAGE <= GIB) {
+			uint64_t *p = (uint64_t *)(uintptr_t)r->base;
+
+			r->base += PAGE;
+			memset(p, 0, PAGE);
+			return p;
+		}
+	}
+	out_of_memory("the page tables");
+}
+
+/* Does [lo, hi) hold RAM or firmware tables worth mapping? */
+static bool wanted(const struct qx_mem_range *map, size_t n, uint64_t lo, uint64_t hi)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((map[i].type == 1 || map[i].type == 3 || map[i].type == 4) &&
+		    map[i].base < hi && map[i].end > lo)
+			return true;
+	return false;
+}
+
+/* A 4 KiB page table for the chunk at base: the image's pages W^X. */
+static uint64_t *image_chunk(uint64_t base)
+{
+	uint64_t *pt = early_page();
+	uint64_t text = (uintptr_t)__text_end, ro = (uintptr_t)__rodata_end;
+	uint64_t lo = (uintptr_t)__image_start, hi = (uintptr_t)__image_end;
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t a = base + i * PAGE, f = PTE_P | PTE_W | nx;
+
+		if (a == 0)
+			continue;
+		if (a >= lo && a < hi)
+			f = a < text ? PTE_P : a < ro ? PTE_P | nx : PTE_P | PTE_W | nx;
+		pt[i] = a | f;
+	}
+	return pt;
+}
+
+static void fill_pd(uint64_t *pd, uint64_t gib, const struct qx_mem_range *map, size_t n,
+		    uint64_t lapic)
+{
+	uint64_t image_end = align_up((uintptr_t)__image_end, CHUNK);
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t a = gib * GIB + i * CHUNK;
+
+		if (a < image_end)
+			pd[i] = (uintptr_t)image_chunk(a) | PTE_P | PTE_W;
+		else if (a == lapic || a == align_down(QX_IOAPIC_DEFAULT, CHUNK))
+			pd[i] = a | PTE_P | PTE_W | PTE_PS | PTE_PCD | PTE_PWT | nx;
+		else if (wanted(map, n, a, a + CHUNK))
+			pd[i] = a | PTE_P | PTE_W | PTE_PS | nx;
+		else
+			pd[i] = 0;
+	}
+}
+
+size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_region *regions,
+		  size_t max_regions)
+{
+	uint64_t lapic = align_down(rdmsr(MSR_APIC_BASE) & PTE_ADDR, CHUNK);
+	size_t nr = 0;
+	uint32_t r[4];
+
+	cpuid(0x80000001, r);
+	nx = r[3] >> 20 & 1 ? PTE_NX : 0;
+	find_free(map, n);
+
+	/*
+	 * Rewriting the live tables is safe: every address in use (the image,
+	 * its stack, the page-table pages) keeps the same identity mapping,
+	 * only with tighter permissions once CR3 is reloaded.
+	 */
+	fill_pd(boot_pd, 0, map, n, lapic);
+	for (uint64_t g = 1; g < 512; g++) {
+		uint64_t *pd;
+
+		if (!wanted(map, n, g * GIB, (g + 1) * GIB) && lapic / GIB != g &&
+		    QX_IOAPIC_DEFAULT / GIB != g) {
+			boot_pdpt[g] = 0;
+			continue;
+		}
+		pd = early_page();
+		fill_pd(pd, g, map, n, lapic);
+		boot_pdpt[g] = (uintptr_t)pd | PTE_P | PTE_W;
+	}
+	__asm__ volatile("mov %0, %%cr3" : : "r"((uint64_t)(uintptr_t)boot_pml4) : "memory");
+
+	if (max_regions)
+		regions[nr++] = (struct hal_mem_region){
+			(uintptr_t)__image_start,
+			(size_t)(__image_end - __image_start), HAL_MEM_IMAGE };
+	for (size_t i = 0; i < nr_free && nr < max_regions; i++)
+		if (free_ram[i].end > free_ram[i].base)
+			regions[nr++] = (struct hal_mem_region){
+				(uintptr_t)free_ram[i].base,
+				(size_t)(free_ram[i].end - free_ram[i].base), HAL_MEM_FREE };
+	return nr;
+}
+
+static bool mapped_page(uint64_t a)
+{
+	uint64_t e;
+
+	if (a >= MAP_LIMIT)
+		return false;
+	e = boot_pdpt[a / GIB];
+	if (!(e & PTE_P))
+		return false;
+	e = ((const uint64_t *)(uintptr_t)(e & PTE_ADDR))[a / CHUNK % 512];
+	if (!(e & PTE_P) || e & PTE_PS)
+		return e & PTE_P;
+	e = ((const uint64_t *)(uintptr_t)(e & PTE_ADDR))[a / PAGE % 512];
+	return e & PTE_P;
+}
+
+bool qx_mapped(uintptr_t addr, size_t len)
+{
+	if (addr + len < addr)
+		return false;
+	for (uint64_t a = align_down(addr, PAGE); a < addr + len; a += PAGE)
+		if (!mapped_page(a))
+			return false;
+	return true;
+}

@@ -1,0 +1,116 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Boot a qemu-x86 image in QEMU, console on stdout; exit with the app's status.
+#   hal/qemu-x86/run.sh IMAGE [ARGS...]
+#
+# ARGS become the kernel command line (-append), each one double-quoted with
+# a backslash before " and \, as the usermode port does.  Works without a
+# terminal (CI: no TTY, stdin closed): no display, no monitor, stdin from
+# /dev/null, and a timeout.
+#
+# Exit status: the image writes its status to isa-debug-exit (QEMU exits
+# with status*2+1, which keeps only 7 bits) and, exactly, as a line on COM2,
+# which goes to a file here.  A panic gives 255.  Other outcomes:
+#   124  the timeout expired (HAKO_QEMU_TIMEOUT seconds, default 300; 0: none)
+#   125  QEMU failed, or the image stopped without saying its status
+#
+# Environment: HAKO_QEMU_MEM (-m, default 64M), HAKO_QEMU_ACCEL (tcg, the
+# default, or kvm), HAKO_QEMU (the QEMU binary), HAKO_QEMU_ARGS (extra
+# options, split on spaces).  KVM is opt-in: /dev/kvm can exist and still
+# not work (nested virtualisation without the features QEMU needs: a guest
+# then hangs on its first SSE instruction), and a probe would cost every run
+# a second QEMU start or a timeout.
+set -u
+
+if [ $# -lt 1 ]; then
+	echo "usage: $0 IMAGE [ARGS...]" >&2
+	exit 2
+fi
+image=$1
+shift
+qemu=${HAKO_QEMU:-qemu-system-x86_64}
+timeout_s=${HAKO_QEMU_TIMEOUT:-300}
+mem=${HAKO_QEMU_MEM:-64M}
+
+if [ ! -r "$image" ]; then
+	echo "$0: cannot read image '$image'" >&2
+	exit 2
+fi
+
+# Refuse a -m below the image's end (the multiboot header's bss_end_addr,
+# the 7th word after its magic): QEMU would jump into missing memory and
+# hang.  A -m that holds the image's first page but not all of it is
+# caught by the image itself, which says so on the console.
+kib() {
+	case $1 in
+	*[kK]) echo $((${1%?})) ;;
+	*[mM]) echo $((${1%?} * 1024)) ;;
+	*[gG]) echo $((${1%?} * 1048576)) ;;
+	*[0-9]) echo $(($1 * 1024)) ;; # QEMU's default unit is MiB
+	*) echo 0 ;;
+	esac
+}
+need=$(od -An -tx4 -N8192 -v "$image" | tr -s ' ' '\n' |
+	awk '$1 == "1badb002" { f = NR } f && NR == f + 6 { print; exit }')
+if [ -z "$need" ]; then
+	echo "$0: '$image' has no multiboot header: not a qemu-x86 image" >&2
+	exit 2
+fi
+need=$(((0x$need + 1023) / 1024))
+if [ "$(kib "$mem")" -lt "$need" ]; then
+	echo "$0: -m $mem is too small: the image needs at least ${need}K" >&2
+	exit 2
+fi
+
+# The quoting rule of hal/usermode/hal.c's append_arg().
+cmdline=
+for arg in "$@"; do
+	quoted=$(printf '%s' "$arg" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; printf x)
+	quoted=${quoted%x}
+	cmdline="$cmdline${cmdline:+ }\"$quoted\""
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-qemu.XXXXXX") || exit 125
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+# QEMU puts the image's path before the command line (multiboot) and the
+# kernel skips up to the first space: give it a path without one.
+case $image in
+*" "*)
+	ln -s "$(cd "$(dirname "$image")" && pwd)/$(basename "$image")" "$tmp/image"
+	image=$tmp/image
+	;;
+esac
+
+case ${HAKO_QEMU_ACCEL:-tcg} in
+kvm) accel_args="-accel kvm -cpu host" ;;
+tcg) accel_args="-accel tcg" ;;
+*)
+	echo "$0: HAKO_QEMU_ACCEL must be tcg or kvm" >&2
+	exit 2
+	;;
+esac
+
+# shellcheck disable=SC2086 # accel_args and HAKO_QEMU_ARGS are word lists
+timeout --foreground -k 5 "$timeout_s" "$qemu" $accel_args -m "$mem" \
+	-nodefaults -display none -monitor none -no-reboot \
+	-serial stdio -serial "file:$tmp/status" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
+rc=$?
+
+status=$(head -n 1 "$tmp/status" 2>/dev/null)
+case $rc:$status in
+124:*)
+	echo "$0: timed out after ${timeout_s}s" >&2
+	exit 124
+	;;
+*:[0-9] | *:[0-9][0-9] | *:[0-9][0-9][0-9])
+	exit "$status"
+	;;
+esac
+if [ $((rc % 2)) = 1 ] && [ "$rc" -gt 1 ]; then
+	exit $(((rc - 1) / 2)) # isa-debug-exit without the COM2 line
+fi
+echo "$0: QEMU exited with status $rc and the image reported no status" >&2
+exit 125

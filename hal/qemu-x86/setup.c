@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/*
+ * qx_boot: from boot.S (long mode, the boot stack, the boot page tables) to
+ * kern_main().  Everything the multiboot loader left in memory (the info
+ * structure, the memory map, the command line) is copied out first, so the
+ * memory it sits in can be handed to the kernel.
+ */
+#include <string.h>
+
+#include <hako/printk.h>
+
+#include "qx.h"
+
+#define MBI_MEM (1u << 0)
+#define MBI_CMDLINE (1u << 2)
+#define MBI_MMAP (1u << 6)
+#define BOOT_MAPPED (1ULL << 30) /* what boot.S identity-mapped */
+#define CMDLINE_MAX 4096	 /* above the kernel's limit, which warns */
+#define MAX_REGIONS 8		 /* the kernel's page allocator takes 8 */
+
+struct multiboot_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t mods_count, mods_addr, syms[4];
+	uint32_t mmap_length, mmap_addr;
+} __attribute__((packed));
+
+static char cmdline[CMDLINE_MAX];
+static struct qx_mem_range ranges[QX_MAX_RANGES];
+static struct hal_mem_region regions[MAX_REGIONS];
+static struct hal_boot_info boot = { "qemu-x86", cmdline, regions, 0 };
+
+/* The loader's command line is "IMAGE-PATH ARGS"; keep ARGS, bounded. */
+static void copy_cmdline(const struct multiboot_info *mbi)
+{
+	const char *s;
+	size_t n = 0, room;
+
+	if (!(mbi->flags & MBI_CMDLINE) || !mbi->cmdline || mbi->cmdline >= BOOT_MAPPED)
+		return;
+	s = (const char *)(uintptr_t)mbi->cmdline;
+	room = BOOT_MAPPED - mbi->cmdline;
+	while (n < room && s[n] && s[n] != ' ')
+		n++;
+	if (n < room && s[n] == ' ')
+		n++;
+	s += n;
+	room -= n;
+	for (n = 0; n < room && n < CMDLINE_MAX - 1 && s[n]; n++)
+		cmdline[n] = s[n];
+	cmdline[n] = '\0';
+	if (n == CMDLINE_MAX - 1 && n < room && s[n])
+		pr_warn("hako: command line longer than %d bytes, truncated\n", CMDLINE_MAX - 1);
+}
+
+static size_t read_memory_map(const struct multiboot_info *mbi)
+{
+	size_t n = 0;
+
+	if (mbi->flags & MBI_MMAP && (uint64_t)mbi->mmap_addr + mbi->mmap_length <= BOOT_MAPPED) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)mbi->mmap_addr;
+		const uint8_t *end = p + mbi->mmap_length;
+
+		/* Entries: u32 size (not counting itself), u64 base, u64 length, u32 type. */
+		while (p + 24 <= end && n < QX_MAX_RANGES) {
+			uint32_t size, type;
+			uint64_t base, len;
+
+			memcpy(&size, p, 4);
+			memcpy(&base, p + 4, 8);
+			memcpy(&len, p + 12, 8);
+			memcpy(&type, p + 20, 4);
+			if (len && base + len > base)
+				ranges[n++] = (struct qx_mem_range){ base, base + len, type };
+			p += (uint64_t)size + 4;
+		}
+	} else if (mbi->flags & MBI_MEM) {
+		ranges[n++] = (struct qx_mem_range){ 0, mbi->mem_lower * 1024ULL, 1 };
+		ranges[n++] = (struct qx_mem_range){ 1ULL << 20,
+						     (1ULL << 20) + mbi->mem_upper * 1024ULL, 1 };
+	}
+	return n;
+}
+
+/* The BIOS data area word at 0x40e: the EBDA's segment.  Read through an
+ * opaque pointer: the compiler must not treat a low constant address as
+ * an invalid object. */
+static uintptr_t ebda_address(void)
+{
+	uintptr_t p = 0x40e;
+
+	__asm__("" : "+r"(p));
+	return (uintptr_t)*(const volatile uint16_t *)p << 4;
+}
+
+_Noreturn void qx_boot(uint32_t mbi_addr)
+{
+	const struct multiboot_info *mbi = (const void *)(uintptr_t)mbi_addr;
+	uintptr_t ebda;
+	size_t n;
+
+	qx_uart_init();
+	qx_trap_init();
+	if (!mbi_addr || mbi_addr + sizeof(*mbi) > BOOT_MAPPED) {
+		printk(LOG_EMERG, "hako: the boot loader gave no multiboot information\n");
+		qx_fatal_exit(2);
+	}
+	ebda = ebda_address();
+	copy_cmdline(mbi);
+	n = read_memory_map(mbi);
+	boot.nr_regions = qx_mm_init(ranges, n, regions, MAX_REGIONS);
+	qx_acpi_init(ebda);
+	qx_lapic_init();
+	qx_clock_start();
+	qx_button_init();
+	qx_clock_finish();
+	__asm__ volatile("sti");
+	kern_main(&boot);
+}

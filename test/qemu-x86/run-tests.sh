@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The qemu-x86 port's own tests: boots hello, ktest and crash under QEMU
+# (TCG only, never KVM) with a timeout each, and checks output and exit
+# status, plus what only this port has: exit statuses above 127, the
+# memory floor, power-off without isa-debug-exit, W^X page tables, halting
+# while idle, the ACPI power button, NMI and RAM above 4 GiB.  One line per case, then
+# "N passed, N failed"; exits nonzero on any failure.
+#   test/qemu-x86/run-tests.sh
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+. test/lib.sh
+
+export HAKO_QEMU_ACCEL=tcg
+export HAKO_QEMU_TIMEOUT=${HAKO_TEST_TIMEOUT:-60}
+qemu="qemu-system-x86_64"
+run=hal/qemu-x86/run.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== qemu-x86 port tests"
+apps=(hello crash)
+[ -f apps/ktest/build.mk ] && apps+=(ktest)
+for app in "${apps[@]}"; do
+	if ! make -s PLATFORM=qemu-x86 APP="$app" >"$tmp/build.log" 2>&1; then
+		cat "$tmp/build.log"
+		case_result "build qemu-x86/$app" 1 "build failed"
+		summary
+		exit 1
+	fi
+done
+hello=out/qemu-x86/hello/hello
+crash=out/qemu-x86/crash/crash
+
+# run NAME IMAGE ARGS...: through run.sh; output in $tmp/NAME, status in $rc
+run() {
+	local name=$1 image=$2
+	shift 2
+	"$run" "$image" "$@" </dev/null >"$tmp/$name" 2>&1
+	rc=$?
+}
+
+# monitor NAME IMAGE APPEND DELAY COMMANDS...: boot with the QEMU monitor
+# on stdin, send COMMANDS (one per line) after DELAY seconds.  Console in
+# $tmp/NAME, monitor output in $tmp/NAME.mon, QEMU's status in $rc.
+monitor() {
+	local name=$1 image=$2 append=$3 delay=$4
+	shift 4
+	{ sleep "$delay"; printf '%s\n' "$@"; sleep 5; } |
+		timeout 60 "$qemu" -accel tcg -m 64M -nodefaults -display none -no-reboot \
+			-monitor stdio -serial "file:$tmp/$name" \
+			-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+			-kernel "$image" -append "$append" 2>&1 | tr -d '\r' >"$tmp/$name.mon"
+	rc=${PIPESTATUS[1]}
+}
+
+run hello "$hello" a "b c" 'q"uote' 'back\slash'
+expect "hello prints argv from -append" 0 "$rc" "$tmp/hello" "Hello from Hako on qemu-x86" \
+	'argv\[0\] = "hello"' 'argv\[2\] = "b c"' 'argv\[3\] = "q"uote"' 'argv\[4\] = "back\\slash"'
+
+run noargs "$hello"
+expect "hello without arguments" 0 "$rc" "$tmp/noargs" '^argv\[0\] = "hello"$'
+if grep -q 'argv\[1\]' "$tmp/noargs"; then
+	case_result "no stray argument from the image path" 1 "$(grep 'argv\[1\]' "$tmp/noargs")"
+else
+	case_result "no stray argument from the image path" 0
+fi
+
+if [ -x out/qemu-x86/ktest/ktest ]; then
+	run ktest out/qemu-x86/ktest/ktest
+	expect "ktest passes" 0 "$rc" "$tmp/ktest" '^[0-9]+ passed, 0 failed'
+else
+	case_result "ktest passes" 1 "apps/ktest is missing"
+fi
+
+run exit0 "$crash" exit 0
+expect "exit status 0" 0 "$rc" "$tmp/exit0" "crash: mode 'exit'"
+run exit7 "$crash" exit 7
+expect "exit status 7" 7 "$rc" "$tmp/exit7" "crash: mode 'exit'"
+run exit200 "$crash" exit 200
+expect "exit status 200 (above 127: exact through COM2)" 200 "$rc" "$tmp/exit200"
+
+run panic "$crash" panic
+expect "panic: message and status 255" 255 "$rc" "$tmp/panic" \
+	"hako: panic in thread 'main': deliberate panic from the crash app"
+
+run null "$crash" null
+expect "NULL dereference: page fault panic with registers" 255 "$rc" "$tmp/null" \
+	"hako: panic in thread 'main': page fault \(vector 14, error 0\) at rip 0x[0-9a-f]+, address 0 \(NULL pointer dereference\)" \
+	'^  rax [0-9a-f]{16} rbx' '^  rflags [0-9a-f]+ cs 0008 ss 0010'
+
+run overflow "$crash" overflow
+expect "thread stack overflow panics" 255 "$rc" "$tmp/overflow" \
+	"hako: panic in thread 'overflower': stack overflow"
+
+run assert "$crash" assert
+expect "failed assert panics" 255 "$rc" "$tmp/assert" "assertion 'argc == 42' failed"
+
+run deadlock "$crash" deadlock
+expect "deadlock panics instead of hanging" 255 "$rc" "$tmp/deadlock" "hako: panic.*deadlock"
+
+long=$(printf 'x%.0s' $(seq 1 1500))
+run long "$hello" "$long"
+expect "1500-byte command line: truncated with a warning" 0 "$rc" "$tmp/long" \
+	"command line longer than 1023 bytes, truncated" "Hello from Hako"
+huge=$(printf 'y%.0s' $(seq 1 6000))
+run huge "$hello" "$huge"
+expect "6000-byte command line: port truncates safely" 0 "$rc" "$tmp/huge" \
+	"command line longer than 4095 bytes, truncated" "Hello from Hako"
+
+# Too little memory: run.sh refuses what cannot hold the image's first page
+# (QEMU would hang); the image says so itself when only part of it fits.
+HAKO_QEMU_MEM=1M run nomem "$hello"
+expect "-m 1M: run.sh refuses with a message" 2 "$rc" "$tmp/nomem" "-m 1M is too small"
+timeout 60 "$qemu" -accel tcg -m 1088K -nodefaults -display none -monitor none -no-reboot \
+	-serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$hello" \
+	</dev/null >"$tmp/tiny" 2>&1
+expect "-m 1088K: the image's message, status 2" 5 "$?" "$tmp/tiny" "hako: not enough memory"
+
+HAKO_QEMU_MEM=6G run big "$hello" big
+expect "-m 6G: RAM above 4 GiB" 0 "$rc" "$tmp/big" 'argv\[1\] = "big"'
+
+# Without isa-debug-exit the image powers off through ACPI: QEMU exits 0.
+timeout 60 "$qemu" -accel tcg -nodefaults -display none -monitor none -no-reboot \
+	-serial stdio -kernel "$hello" -append poweroff </dev/null >"$tmp/acpi" 2>&1
+expect "ACPI power-off without isa-debug-exit" 0 "$?" "$tmp/acpi" 'argv\[1\] = "poweroff"'
+
+# W^X and the null page, from the page tables QEMU walks (info tlb).
+monitor wx "$crash" sleep 2 "info tlb" quit
+text_end=$(nm out/qemu-x86/crash/crash.elf | awk '$3 == "__text_end" { print $1 }')
+ro_end=$(nm out/qemu-x86/crash/crash.elf | awk '$3 == "__rodata_end" { print $1 }')
+wx=$(awk -v te="$text_end" -v re="$ro_end" '
+	function hex(s,  v, i) {
+		v = 0
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	BEGIN { te = hex(te); re = hex(re) }
+	/^[0-9a-f]+: [0-9a-f]+ [-A-Z]+$/ {
+		a = hex(substr($1, 1, length($1) - 1)); f = $3
+		x = substr(f, 1, 1) != "X"; w = substr(f, length(f), 1) == "W"
+		if (a < 4096) bad = bad " null-page-mapped"
+		if (a >= 1048576 && a < te) {
+			if (!x || w) bad = bad sprintf(" text:%x:%s", a, f)
+		} else if (x) {
+			bad = bad sprintf(" exec:%x:%s", a, f)
+		}
+		if (a >= te && a < re && w) bad = bad sprintf(" rodata:%x:%s", a, f)
+		n++
+	}
+	END { if (n < 100) print "no info tlb output"; else print bad }' "$tmp/wx.mon")
+if [ -z "$wx" ]; then
+	case_result "page tables: W^X, NX data, null page unmapped" 0
+else
+	case_result "page tables: W^X, NX data, null page unmapped" 1 "$(echo "$wx" | cut -c1-200)"
+fi
+
+# An idle image halts: 3 s of sleeping must cost QEMU well under 1 s of CPU.
+/usr/bin/time -f '%U %S' -o "$tmp/cpu" timeout 3 "$qemu" -accel tcg -nodefaults \
+	-display none -monitor none -no-reboot -serial stdio -kernel "$crash" -append sleep \
+	</dev/null >"$tmp/sleep" 2>&1
+cpu=$(tail -n 1 "$tmp/cpu" | awk '{ printf "%.2f", $1 + $2 }')
+if grep -q "sleeping until shut down" "$tmp/sleep" && awk "BEGIN { exit !($cpu < 0.8) }"; then
+	case_result "idle sleep halts the CPU (${cpu}s CPU in 3s)" 0
+else
+	case_result "idle sleep halts the CPU" 1 "${cpu}s CPU in 3s"
+fi
+
+# The ACPI power button (the monitor's system_powerdown) asks for a shutdown:
+# the kernel runs the shutdown hooks and exits 0 (QEMU's code 1).
+monitor button "$crash" sleep 2 system_powerdown
+expect "ACPI power button: clean shutdown" 1 "$rc" "$tmp/button" \
+	"hako: shutdown requested" "crash: shutdown hook ran"
+
+# An NMI (from the monitor) is an exception like any other: a readable panic.
+monitor nmi "$crash" sleep 2 nmi
+expect "NMI: panic with its vector, status 255" 255 "$rc" "$tmp/nmi" \
+	"hako: panic in thread '.*': NMI \(vector 2,"
+
+summary
