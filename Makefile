@@ -74,6 +74,9 @@ CFLAGS += -flto
 LDFLAGS += -flto -O2
 endif
 
+.PHONY: all
+all:
+
 # Each part lists its objects as objs-y / objs-$(CONFIG_X) (paths from the
 # top); $(d) is the part's folder.
 objs-y :=

@@ -12,7 +12,9 @@ suites=(
 	"usermode-port|test/usermode.sh"
 	"qemu-x86|test/ports.sh qemu-x86"
 	"qemu-x86-port|test/qemu-x86/run-tests.sh"
-	"xen|test/xen-port/run-tests.sh"
+	"xen-domu|test/ports.sh xen"
+	"xen-dom0|env XEN_MODE=dom0 test/ports.sh xen"
+	"xen-port|test/xen-port/run-tests.sh"
 	"config|test/config.sh"
 )
 
@@ -31,8 +33,9 @@ for entry in "${suites[@]}"; do
 	log=out/test/$name.log
 	t0=$(date +%s)
 	echo "=== suite $name: $cmd"
-	if [ ! -x "${cmd%% *}" ]; then
-		echo "suite $name cannot run: ${cmd%% *} is missing" | tee "$log"
+	script=$(echo "$cmd" | tr ' ' '\n' | grep -m1 '^test/')
+	if [ ! -x "$script" ]; then
+		echo "suite $name cannot run: $script is missing" | tee "$log"
 		rc=127
 	else
 		$cmd 2>&1 | tee "$log"

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: MIT
+/*
+ * PV memory: from the page tables Xen built to the kernel's regions.
+ *
+ * Xen hands over with the image, the P2M list (pfn -> machine frame),
+ * start_info, the xenstore and console rings, the bootstrap page tables and
+ * a one-page stack mapped contiguously from XEN_VIRT_BASE, followed by at
+ * least 512 KiB of mapped padding, the whole ending on a 4 MiB boundary.
+ * Everything is writable and executable except the page tables.
+ *
+ * Every frame of the domain gets the virtual address XEN_VIRT_BASE +
+ * pfn * 4096 (the physmap).  A PV guest may not write its page tables: Xen
+ * checks every entry that goes in (the frame must be ours, a frame that is a
+ * page table must not also be mapped writable), so entries change through
+ * mmu_update, and new tables are filled while they are ordinary pages and
+ * hooked in afterwards.
+ *
+ * Boot does the least it can, because under emulation every hypercall path
+ * Xen runs for the first time is expensive: one batch of mmu_update
+ * requests rewrites the bootstrap mapping with W^X permissions (text RX,
+ * read-only data R, everything else no-execute, page tables read-only, an
+ * unmapped guard page below the boot stack) and maps shared_info over a
+ * placeholder page of the image.  The physmap beyond the bootstrap mapping
+ * is mapped on demand, as a prefix that only grows: a page fault above it
+ * maps every 2 MiB chunk up to the faulting one.  Because the mapped part
+ * is always a prefix, a stack whose top has been touched is mapped in full,
+ * so Xen never has to push a fault frame onto an unmapped stack.  The page
+ * tables for the rest of memory are reserved at boot (about 0.2%).
+ *
+ * The fault path interrupts arbitrary code: this file is built with
+ * -mgeneral-regs-only and never calls a function that could touch SSE
+ * registers on a path that returns.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hal.h>
+#include <hako/printk.h>
+
+#include <xen/errno.h>
+
+#include "hypercall.h"
+#include "port.h"
+
+#define PTE_P 0x001ULL
+#define PTE_RW 0x002ULL
+#define PTE_USER 0x004ULL
+#define PTE_A 0x020ULL
+#define PTE_D 0x040ULL
+#define PTE_NX (1ULL << 63)
+#define PTE_ADDR 0x000ffffffffff000ULL
+#define PT_UPPER (PTE_P | PTE_RW | PTE_USER | PTE_A | PTE_D)
+#define ENTRIES 512UL
+#define CHUNK_PAGES 512UL /* pages one L1 table maps: 2 MiB */
+#define BASE_PFN (XEN_VIRT_BASE / XEN_PAGE_SIZE)
+
+#define M2P ((const unsigned long *)MACH2PHYS_VIRT_START)
+
+/* The I/O window: 2 MiB just below the physmap, for frames that are not
+ * ours (grant frames, foreign pages).  Its table is made on first use. */
+#define IOWIN_BASE (XEN_VIRT_BASE - CHUNK_PAGES * XEN_PAGE_SIZE)
+
+extern char __image_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __data_end[], __boot_stack_guard[], __image_end[];
+extern char __xen_shared_page[], __xen_scratch_page[];
+
+static const unsigned long *p2m;
+static unsigned long nr_pages;
+static uint64_t nx;
+static unsigned long shared_maddr;
+static const uint64_t *l3;
+
+/* Frames holding page tables: Xen's bootstrap ones, then our reserve. */
+static unsigned long boot_pt_first, boot_pt_end, pool_first, pool_next, pool_end;
+/* Chunks [0, mapped_chunks) of the physmap are mapped; the physmap has
+ * last_chunk + 1 chunks (chunk 0 starts at XEN_VIRT_BASE). */
+static unsigned long mapped_chunks, last_chunk;
+static unsigned long iowin_next;
+static unsigned long iowin_table; /* pfn of its L1, 0 until made */
+
+static mmu_update_t batch[128];
+static unsigned int batch_len;
+
+/* ------------------------------------------------------- translations --- */
+
+void xen_mm_early(void)
+{
+	p2m = (const unsigned long *)xen_start_info->mfn_list;
+	nr_pages = xen_start_info->nr_pages;
+}
+
+unsigned long xen_nr_pages(void)
+{
+	return nr_pages;
+}
+
+unsigned long xen_pfn_to_mfn(unsigned long pfn)
+{
+	return p2m[pfn];
+}
+
+unsigned long xen_mfn_to_pfn(unsigned long mfn)
+{
+	unsigned long pfn;
+
+	if (mfn >= MACH2PHYS_NR_ENTRIES)
+		return ~0UL;
+	pfn = M2P[mfn];
+	/* The M2P says which pfn a frame had; check it is ours. */
+	if (pfn >= nr_pages || p2m[pfn] != mfn)
+		return ~0UL;
+	return pfn;
+}
+
+void *xen_pfn_to_virt(unsigned long pfn)
+{
+	return (void *)(XEN_VIRT_BASE + pfn * XEN_PAGE_SIZE);
+}
+
+static unsigned long virt_to_pfn(const void *va)
+{
+	return ((uintptr_t)va - XEN_VIRT_BASE) >> XEN_PAGE_SHIFT;
+}
+
+unsigned long xen_virt_to_mfn(const void *va)
+{
+	return p2m[virt_to_pfn(va)];
+}
+
+static uint64_t maddr_of_pfn(unsigned long pfn)
+{
+	return (uint64_t)p2m[pfn] << XEN_PAGE_SHIFT;
+}
+
+/* A bootstrap table an entry points to (inside the physmap). */
+static const uint64_t *table_of(uint64_t entry)
+{
+	unsigned long pfn = xen_mfn_to_pfn((entry & PTE_ADDR) >> XEN_PAGE_SHIFT);
+
+	if (pfn == ~0UL)
+		panic("xen: bootstrap page table entry %#lx names a frame that is not ours",
+		      (unsigned long)entry);
+	return xen_pfn_to_virt(pfn);
+}
+
+/* Machine address of entry index of the table in frame pfn. */
+static uint64_t entry_maddr(unsigned long pfn, unsigned long index)
+{
+	return maddr_of_pfn(pfn) + index * 8;
+}
+
+/* ---------------------------------------------------------- hypercalls --- */
+
+static void batch_flush(void)
+{
+	unsigned int done = 0;
+	long rc;
+
+	if (!batch_len)
+		return;
+	rc = hyp_mmu_update(batch, batch_len, &done);
+	if (rc)
+		panic("xen: mmu_update failed: %s (%ld), request %u of %u (ptr %#lx val %#lx)",
+		      xen_strerror(rc), rc, done, batch_len, (unsigned long)batch[done].ptr,
+		      (unsigned long)batch[done].val);
+	batch_len = 0;
+}
+
+static void batch_add(uint64_t maddr, uint64_t val)
+{
+	if (batch_len == sizeof(batch) / sizeof(batch[0]))
+		batch_flush();
+	batch[batch_len].ptr = maddr | MMU_NORMAL_PT_UPDATE;
+	batch[batch_len].val = val;
+	batch_len++;
+}
+
+static long map_va(unsigned long va, uint64_t pte)
+{
+	return hyp_update_va_mapping(va, pte, UVMF_INVLPG | UVMF_LOCAL);
+}
+
+static void map_va_or_panic(unsigned long va, uint64_t pte, const char *what)
+{
+	long rc = map_va(va, pte);
+
+	if (rc)
+		panic("xen: update_va_mapping (%s at %#lx) failed: %s (%ld)", what, va,
+		      xen_strerror(rc), rc);
+}
+
+/* ------------------------------------------------------------- entries --- */
+
+static bool in_range(unsigned long pfn, const void *start, const void *end)
+{
+	return pfn >= virt_to_pfn(start) &&
+	       pfn < virt_to_pfn((const char *)end + XEN_PAGE_SIZE - 1);
+}
+
+/* The entry mapping frame pfn in the physmap: W^X for the image. */
+static uint64_t physmap_pte(unsigned long pfn)
+{
+	uint64_t pte;
+
+	if (pfn >= nr_pages || p2m[pfn] == ~0UL)
+		return 0;
+	if (pfn == virt_to_pfn(__xen_shared_page))
+		return shared_maddr | PTE_P | PTE_RW | PTE_A | PTE_D | nx;
+	if (pfn == virt_to_pfn(__boot_stack_guard) || pfn == virt_to_pfn(__xen_scratch_page))
+		return 0;
+	pte = maddr_of_pfn(pfn) | PTE_P | PTE_A;
+	if (pfn == virt_to_pfn(hypercall_page) || in_range(pfn, __image_start, __text_end))
+		return pte;
+	if ((pfn >= boot_pt_first && pfn < boot_pt_end) || (pfn >= pool_first && pfn < pool_end) ||
+	    in_range(pfn, __rodata_start, __rodata_end))
+		return pte | nx;
+	if (pfn < virt_to_pfn(__image_end) && !in_range(pfn, __data_start, __data_end))
+		return pte | nx; /* alignment gaps inside the image */
+	return pte | PTE_RW | PTE_D | nx;
+}
+
+/* The bits of an entry that matter when comparing with what we want. */
+static uint64_t pte_key(uint64_t pte)
+{
+	return pte & (PTE_ADDR | PTE_P | PTE_RW | PTE_NX);
+}
+
+static void zero_page(void *p)
+{
+	unsigned long n = XEN_PAGE_SIZE / 8;
+
+	asm volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(0UL) : "memory");
+}
+
+/* Map frame pfn (not a table yet) at the scratch page: a writable window on
+ * reserved frames the physmap does not reach yet. */
+static uint64_t *scratch(unsigned long pfn)
+{
+	map_va_or_panic((unsigned long)__xen_scratch_page,
+			maddr_of_pfn(pfn) | PTE_P | PTE_RW | PTE_A | PTE_D | nx, "scratch");
+	return (uint64_t *)__xen_scratch_page;
+}
+
+static unsigned long pool_take(void)
+{
+	if (pool_next >= pool_end)
+		panic("xen: page table reserve exhausted");
+	return pool_next++;
+}
+
+/* ---------------------------------------------------------- the prefix --- */
+
+/*
+ * Map chunks [mapped_chunks, upto]: fill a reserved L1 per chunk (and an L2
+ * per GiB that has none) through the scratch page, drop the scratch mapping
+ * so no writable mapping of a table remains, then hook everything in with
+ * one batch.  Entries only go from absent to present: no TLB flush needed.
+ */
+static void grow(unsigned long upto)
+{
+	unsigned long first = mapped_chunks, l1[16], n, g_new = 0, l2_new = 0;
+
+	if (upto > last_chunk)
+		upto = last_chunk;
+	if (upto < first)
+		return;
+	/* At most 16 chunks (32 MiB) per round: l1[] lives on whatever
+	 * stack faulted.  They span at most two GiBs: one new L2 at most. */
+	n = upto - first + 1;
+	if (n > sizeof(l1) / sizeof(l1[0]))
+		n = sizeof(l1) / sizeof(l1[0]);
+	for (unsigned long k = 0; k < n; k++) {
+		unsigned long g = (BASE_PFN / CHUNK_PAGES + first + k) / ENTRIES;
+		uint64_t *t;
+
+		if (!(l3[g] & PTE_P) && !l2_new) {
+			g_new = g;
+			l2_new = pool_take();
+			zero_page(scratch(l2_new));
+		} else if (!(l3[g] & PTE_P) && g != g_new) {
+			n = k; /* a second new L2: next round */
+			break;
+		}
+		l1[k] = pool_take();
+		t = scratch(l1[k]);
+		for (unsigned long i = 0; i < ENTRIES; i++)
+			t[i] = physmap_pte((first + k) * CHUNK_PAGES + i);
+	}
+	map_va_or_panic((unsigned long)__xen_scratch_page, 0, "scratch");
+
+	/* The new L2 first (empty: cheap to check), then the L1s. */
+	if (l2_new) {
+		batch_add(entry_maddr(virt_to_pfn(l3), g_new), maddr_of_pfn(l2_new) | PT_UPPER);
+		batch_flush();
+	}
+	for (unsigned long k = 0; k < n; k++) {
+		unsigned long v = BASE_PFN / CHUNK_PAGES + first + k;
+
+		batch_add((l3[v / ENTRIES] & PTE_ADDR) + (v % ENTRIES) * 8,
+			  maddr_of_pfn(l1[k]) | PT_UPPER);
+	}
+	batch_flush();
+	mapped_chunks = first + n;
+}
+
+/* Called by the page fault handler: true if addr is now mapped. */
+bool xen_mm_fault(uintptr_t addr)
+{
+	unsigned long pfn;
+
+	if (addr < XEN_VIRT_BASE)
+		return false;
+	pfn = (addr - XEN_VIRT_BASE) >> XEN_PAGE_SHIFT;
+	if (pfn >= nr_pages || pfn / CHUNK_PAGES < mapped_chunks)
+		return false;
+	while (mapped_chunks <= pfn / CHUNK_PAGES)
+		grow(pfn / CHUNK_PAGES);
+	return true;
+}
+
+/* ---------------------------------------------------------------- boot --- */
+
+static bool cpu_has_nx(void)
+{
+	uint32_t a, b, c, d;
+
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000));
+	if (a < 0x80000001)
+		return false;
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001));
+	return d >> 20 & 1;
+}
+
+static unsigned long page_up(uintptr_t va)
+{
+	return (va - XEN_VIRT_BASE + XEN_PAGE_SIZE - 1) >> XEN_PAGE_SHIFT;
+}
+
+/* First frame after everything Xen put behind the image. */
+static unsigned long bootstrap_end(uintptr_t boot_stack_top)
+{
+	const struct start_info *si = xen_start_info;
+	unsigned long end = page_up((uintptr_t)__image_end), e;
+
+#define AT_LEAST(x)                                                                      \
+	do {                                                                             \
+		e = (x);                                                                 \
+		if (e > end)                                                             \
+			end = e;                                                         \
+	} while (0)
+	AT_LEAST(page_up(si->pt_base + si->nr_pt_frames * XEN_PAGE_SIZE));
+	AT_LEAST(page_up(si->mfn_list + si->nr_pages * sizeof(unsigned long)));
+	AT_LEAST(page_up((uintptr_t)si + sizeof(*si)));
+	AT_LEAST(page_up(boot_stack_top));
+	if (si->mod_len && !(si->flags & SIF_MOD_START_PFN))
+		AT_LEAST(page_up(si->mod_start + si->mod_len));
+	if (!xen_is_dom0) {
+		AT_LEAST(xen_mfn_to_pfn(si->store_mfn) + 1);
+		AT_LEAST(xen_mfn_to_pfn(si->console.domU.mfn) + 1);
+	}
+#undef AT_LEAST
+	return end;
+}
+
+size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
+{
+	const struct start_info *si = xen_start_info;
+	const uint64_t *l4 = (const uint64_t *)si->pt_base, *boot_l2;
+	const unsigned long max_pages = (ENTRIES - 2) * ENTRIES * CHUNK_PAGES;
+	unsigned long next, pool_size, c;
+
+	nx = cpu_has_nx() ? PTE_NX : 0;
+	shared_maddr = si->shared_info;
+	if ((uintptr_t)__image_start != XEN_VIRT_BASE || !(l4[0] & PTE_P))
+		panic("xen: unexpected bootstrap layout (image at %p)", (void *)__image_start);
+	/* The physmap lives under the first L4 entry (512 GiB). */
+	if (nr_pages > max_pages) {
+		nr_pages = max_pages;
+		pr_warn("xen: using only the first %lu MiB of memory\n", nr_pages >> 8);
+	}
+	l3 = table_of(l4[0]);
+	boot_l2 = table_of(l3[0]);
+	boot_pt_first = virt_to_pfn((void *)si->pt_base);
+	boot_pt_end = boot_pt_first + si->nr_pt_frames;
+	last_chunk = (nr_pages - 1) / CHUNK_PAGES;
+	/* Xen maps whole tables from XEN_VIRT_BASE up. */
+	for (c = 0; BASE_PFN / CHUNK_PAGES + c < ENTRIES; c++)
+		if (!(boot_l2[BASE_PFN / CHUNK_PAGES + c] & PTE_P))
+			break;
+	mapped_chunks = c;
+	next = bootstrap_end(boot_stack_top);
+	if (!mapped_chunks || next >= nr_pages || next >= mapped_chunks * CHUNK_PAGES)
+		panic("xen: no free page after the bootstrap area (%lu pages, %lu mapped, "
+		      "%lu used)", nr_pages, mapped_chunks * CHUNK_PAGES, next);
+
+	/* The reserve: an L1 per chunk still unmapped, an L2 per GiB without
+	 * one (at most one more than the GiBs spanned), and the I/O window's
+	 * L1.  Right after the bootstrap area, so mostly in the padding. */
+	pool_size = 1;
+	if (last_chunk >= mapped_chunks)
+		pool_size += last_chunk - mapped_chunks + 1 +
+			     (last_chunk + BASE_PFN / CHUNK_PAGES) / ENTRIES + 1;
+	pool_first = pool_next = next;
+	pool_end = next + pool_size;
+	if (pool_end >= nr_pages)
+		panic("xen: %lu pages of memory cannot hold their own page tables", nr_pages);
+
+	/* One batch: the bootstrap mapping as physmap_pte() wants it.  Only
+	 * changed entries are sent; most change (they gain no-execute). */
+	for (c = 0; c < mapped_chunks; c++) {
+		unsigned long l1pfn = virt_to_pfn(table_of(boot_l2[BASE_PFN / CHUNK_PAGES + c]));
+		const uint64_t *l1 = xen_pfn_to_virt(l1pfn);
+
+		for (unsigned long i = 0; i < ENTRIES; i++) {
+			uint64_t want = physmap_pte(c * CHUNK_PAGES + i);
+
+			if (pte_key(l1[i]) != pte_key(want))
+				batch_add(entry_maddr(l1pfn, i), want);
+		}
+	}
+	batch_flush();
+	{
+		/* Permissions were reduced: drop what the TLB remembers. */
+		struct mmuext_op flush = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+
+		xen_check("mmuext_op(TLB_FLUSH_LOCAL)", hyp_mmuext_op(&flush, 1));
+	}
+	/* xen_shared already points at the placeholder, which now shows
+	 * the real shared_info. */
+	xen_shared->vcpu_info[0].evtchn_upcall_mask = 1; /* until boot is done */
+
+	regions[0] = (struct hal_mem_region){ XEN_VIRT_BASE,
+					      (size_t)(__image_end - __image_start), HAL_MEM_IMAGE };
+	regions[1] = (struct hal_mem_region){ (uintptr_t)__image_end,
+					      (pool_end - virt_to_pfn(__image_end)) * XEN_PAGE_SIZE,
+					      HAL_MEM_RESERVED };
+	regions[2] = (struct hal_mem_region){ (uintptr_t)xen_pfn_to_virt(pool_end),
+					      (nr_pages - pool_end) * XEN_PAGE_SIZE, HAL_MEM_FREE };
+	return 3;
+}
+
+/* ----------------------------------------------------------- I/O window --- */
+
+void *xen_iomap(unsigned long mfn, long *rc)
+{
+	unsigned long va = IOWIN_BASE + iowin_next * XEN_PAGE_SIZE;
+	long r;
+
+	if (!iowin_table) {
+		/* Its L2 slot is in GiB 0, whose L2 Xen built. */
+		iowin_table = pool_take();
+		zero_page(scratch(iowin_table));
+		map_va_or_panic((unsigned long)__xen_scratch_page, 0, "scratch");
+		batch_add((l3[0] & PTE_ADDR) + (IOWIN_BASE >> 21) * 8,
+			  maddr_of_pfn(iowin_table) | PT_UPPER);
+		batch_flush();
+	}
+	if (iowin_next >= CHUNK_PAGES) {
+		if (rc)
+			*rc = -XEN_ENOMEM;
+		return NULL;
+	}
+	r = map_va(va, (uint64_t)mfn << XEN_PAGE_SHIFT | PTE_P | PTE_RW | PTE_A | PTE_D | nx);
+	if (rc)
+		*rc = r;
+	if (r)
+		return NULL;
+	iowin_next++;
+	return (void *)va;
+}

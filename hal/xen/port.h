@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port.h - what the files of the Xen PV port share (never seen outside
+ * hal/xen/).  Each section names the file that implements it.
+ */
+#ifndef HAL_XEN_PORT_H
+#define HAL_XEN_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+
+#define XEN_PAGE_SIZE 4096UL
+#define XEN_PAGE_SHIFT 12
+
+/* The virtual address of pseudo-physical frame 0: the link address of the
+ * image (image.ld, boot.S's VIRT_BASE note).  Every frame the domain owns is
+ * mapped at XEN_VIRT_BASE + pfn * 4096 (the "physmap"). */
+#define XEN_VIRT_BASE 0x400000UL
+
+#define barrier() asm volatile("" ::: "memory")
+
+static inline uint64_t xen_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* ------------------------------------------------------------- hal.c --- */
+
+extern struct start_info *xen_start_info;	/* valid during boot only */
+extern struct shared_info *xen_shared;		/* mapped by mm.c */
+extern bool xen_is_dom0;
+
+/* Panic unless rc is 0: "xen: <what> failed: <errno name> (<rc>)". */
+void xen_check(const char *what, long rc);
+const char *xen_strerror(long rc);
+
+/* ----------------------------------------------------------- mm.c --- */
+
+/*
+ * xen_mm_init - take over from the page tables Xen built: W^X permissions
+ * on the bootstrap mapping, shared_info mapped (xen_shared), page tables
+ * for the rest of the physmap reserved (it is mapped on first touch, see
+ * xen_mm_fault).  Fills regions[] (at most XEN_MAX_REGIONS) and returns
+ * how many.  Panics, naming the hypercall and error, on failure.
+ */
+#define XEN_MAX_REGIONS 4
+struct hal_mem_region;
+void xen_mm_early(void); /* p2m and nr_pages, for the helpers below */
+size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions);
+
+/* Pseudo-physical <-> machine frames and virtual addresses. */
+unsigned long xen_pfn_to_mfn(unsigned long pfn);
+unsigned long xen_mfn_to_pfn(unsigned long mfn); /* ~0UL when not ours */
+void *xen_pfn_to_virt(unsigned long pfn);
+unsigned long xen_virt_to_mfn(const void *va);
+unsigned long xen_nr_pages(void);
+
+/*
+ * xen_iomap - map machine frame mfn (not one of the domain's own frames:
+ * grant table frames, a foreign grant) read-write in the I/O window, a
+ * 2 MiB area below the physmap made on first use.  Returns the address, or
+ * NULL when the window is full or Xen refused (the error is returned in
+ * *rc when rc is not NULL).
+ */
+void *xen_iomap(unsigned long mfn, long *rc);
+
+/* Page fault at addr with no entry present: map the physmap up to it if it
+ * is a part not mapped yet.  False if addr is not ours to map. */
+bool xen_mm_fault(uintptr_t addr);
+
+/* --------------------------------------------------------- evtchn.c --- */
+
+/* Ports that fired are moved from shared_info's pending bits into a bitmap
+ * of the port's own by the upcall or by xen_evtchn_scan() (events masked);
+ * a consumer takes its port's bit with xen_evtchn_take(). */
+void xen_evtchn_scan(void);
+bool xen_evtchn_take(evtchn_port_t port);
+void xen_evtchn_clear(evtchn_port_t port);
+void xen_evtchn_notify(evtchn_port_t port);
+evtchn_port_t xen_evtchn_bind_virq(uint32_t virq);
+/* For split drivers: a port for remote to bind, or bind to remote's port.
+ * Return 0 or a negative Xen errno. */
+int xen_evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
+int xen_evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port);
+/* Make hal_wait() report handle when port fires; and take those reports. */
+void xen_evtchn_route(evtchn_port_t port, unsigned int handle);
+uint64_t xen_evtchn_take_ready(void);
+void xen_evtchn_unmask(evtchn_port_t port);
+void xen_evtchn_mask(evtchn_port_t port);
+/* Block until port is pending or Xen system time reaches timeout (0: none);
+ * events stay masked.  Returns false on timeout. */
+bool xen_evtchn_poll(evtchn_port_t port, uint64_t timeout);
+
+/*
+ * Events on/off for this vCPU (the upcall mask).  Until the callbacks are
+ * registered (xen_events_go_live(), on the first hal_wait), the state is
+ * only remembered and the vCPU stays masked: nothing is lost, pending bits
+ * wait, and a boot that never sleeps saves the registration.
+ */
+unsigned long xen_events_mask(void);
+void xen_events_restore(unsigned long was_masked);
+void xen_events_go_live(void);
+
+/* ----------------------------------------------------------- time.c --- */
+
+uint64_t xen_time_now(void); /* Xen system time, ns since Xen booted */
+/* Arm the one-shot timer for deadline (UINT64_MAX: none). */
+void xen_timer_arm(uint64_t deadline);
+bool xen_timer_port_fired(void);
+
+/* Boot milestones (only the first call per milestone counts), printed at
+ * log level 7 by xen_time_report(). */
+#define XEN_MARK_ENTRY 0
+#define XEN_MARK_MAIN 1
+#define XEN_MARK_FIRST_WRITE 2
+#define XEN_MARKS 3
+void xen_time_mark(unsigned int which);
+void xen_time_report(void);
+
+/* -------------------------------------------------------- console.c --- */
+
+void xen_console_init(void);	  /* early: works before mm is set up */
+void xen_console_mask_port(void); /* once shared_info is mapped */
+/* Notify the backend of buffered output; with drain, also wait (at most
+ * until timeout, Xen system time) until the backend took everything. */
+void xen_console_push(bool drain, uint64_t timeout);
+
+/* ------------------------------------------------------- xenstore.c --- */
+
+/* Errors are negated Linux/Xen errno values. */
+#define XS_ERR_IO (-5)	     /* ring broken, backend gone or timed out */
+#define XS_ERR_PROTO (-71)   /* malformed or oversized reply */
+#define XS_ERR_TOOBIG (-7)   /* the reply does not fit the caller's buffer */
+#define XS_ERR_NODEV (-19)   /* no xenstore (dom0) */
+
+void xen_xs_init(void);
+bool xen_xs_available(void);
+/* Values are NUL-terminated in buf; return the length, or a negative error
+ * (XS_ERR_* or a negated errno from an XS_ERROR reply such as -ENOENT). */
+int xen_xs_read(const char *path, char *buf, size_t size);
+int xen_xs_write(const char *path, const char *value);
+/* buf receives the entries as consecutive NUL-terminated names; returns
+ * how many, or a negative error. */
+int xen_xs_directory(const char *path, char *buf, size_t size);
+/* Registers a watch; only the shutdown watch's events are acted on so far
+ * (the split drivers will add theirs). */
+int xen_xs_watch(const char *path, const char *token);
+
+/* Called by hal_wait: start the control/shutdown watch on first use, handle
+ * store events.  Returns 0, SHUTDOWN_poweroff or SHUTDOWN_reboot (+1, so
+ * that 0 means "nothing requested"). */
+int xen_xs_poll_shutdown(void);
+
+/* -------------------------------------------------------- gnttab.c --- */
+
+/* Grant domid access to machine frame mfn; returns a ref or -1. */
+int xen_gnttab_grant(domid_t domid, unsigned long mfn, bool readonly);
+/* End a grant; false while the other side still has it mapped. */
+bool xen_gnttab_end(int ref);
+
+/* --------------------------------------------------------- traps.c --- */
+
+void xen_traps_init(void);	/* the trap table, at boot */
+void xen_callbacks_init(void);	/* event and failsafe callbacks */
+
+#endif /* HAL_XEN_PORT_H */

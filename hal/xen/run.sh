@@ -1,0 +1,27 @@
+#!/bin/sh
+# Run a Xen PV image under the real Xen hypervisor inside QEMU (the test rig,
+# test/xen/run.sh): as a domU started by the real `xl create` (default), or
+# as dom0 with XEN_MODE=dom0.  The console goes to stdout; the exit status is
+# the app's (255 for a crash, 124 for a timeout or a rig failure).
+#
+# Usage: hal/xen/run.sh IMAGE [ARGS...]
+# Environment: XEN_MODE=domu|dom0, XEN_MEMORY=MiB (default: the memory line
+# of IMAGE.xl, which make writes from CONFIG_XEN_MEM_MIB), XEN_TIMEOUT=S,
+# XEN_SHUTDOWN_AFTER=S (domU: `xl shutdown` the guest after S seconds).
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+[ $# -ge 1 ] || { echo "usage: hal/xen/run.sh IMAGE [ARGS...]" >&2; exit 2; }
+image=$1
+shift
+mode=${XEN_MODE:-domu}
+case $mode in
+dom0 | domu) ;;
+*) echo "hal/xen/run.sh: XEN_MODE must be dom0 or domu, not '$mode'" >&2; exit 2 ;;
+esac
+mem=${XEN_MEMORY:-}
+if [ -z "$mem" ] && [ -f "$image.xl" ]; then
+	mem=$(sed -n 's/^memory = \([0-9][0-9]*\)$/\1/p' "$image.xl")
+fi
+set -- --"$mode" ${mem:+--memory "$mem"} ${XEN_TIMEOUT:+--timeout "$XEN_TIMEOUT"} \
+	${XEN_SHUTDOWN_AFTER:+--shutdown-after "$XEN_SHUTDOWN_AFTER"} -- "$image" "$@"
+exec "$top/test/xen/run.sh" "$@"

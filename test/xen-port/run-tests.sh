@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The Xen PV port's tests: one line per case, then "N passed, N failed";
+# nonzero exit on any failure.
+#
+#   test/xen-port/run-tests.sh [--quick]
+#
+# 1. build hello, ktest and crash for PLATFORM=xen (the build itself runs
+#    libxenguest's offline loader check on each image);
+# 2. host unit tests: ring index checks and the xenstore wire parser
+#    (hal/xen/ring.h, hal/xen/xs_wire.c), and the xl config quoting of
+#    hal/xen/mkxl.sh as libxlutil (xl's own parser) reads it back;
+# 3. dom0 runs: Xen boots each image itself (about 1.2 s each);
+# 4. one dom0 Linux boot running every domU case under the real `xl create`
+#    (test/xen/run.sh --batch): argv with spaces and quotes, ktest, exits,
+#    panics, faults, `xl shutdown`, `xl reboot` and `xl destroy` of a running
+#    app, memory from 4 MiB to 1 GiB, and the xl config that make writes.
+# --quick skips the 1 GiB cases.
+#
+# Work files go to out/xen-port/ (kept for a look after a failure).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. test/lib.sh
+
+quick=0
+[ "${1:-}" = --quick ] && quick=1
+out=out/xen-port
+rm -rf "$out"
+mkdir -p "$out/batch"
+
+# --------------------------------------------------------------- 1. build
+echo "== build"
+for app in hello ktest crash; do
+	make -s PLATFORM=xen APP="$app" >"$out/build-$app.log" 2>&1
+	rc=$?
+	case_result "build xen/$app (and its offline loader check)" "$rc" "see $out/build-$app.log"
+	if [ "$rc" != 0 ]; then
+		tail -n 20 "$out/build-$app.log" | sed 's/^/      | /'
+		summary
+		exit 1
+	fi
+done
+size=$(stat -c %s out/xen/hello/hello)
+[ "$size" -le 32768 ]
+case_result "stripped hello image <= 32 KiB ($size bytes)" $?
+
+# ---------------------------------------------------------- 2. host units
+echo "== host unit tests"
+if gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -Ihal/xen \
+	-o "$out/test_wire" test/xen-port/unit/test_wire.c hal/xen/xs_wire.c 2>"$out/unit-build.log" &&
+	"$out/test_wire" >"$out/unit.log" 2>&1; then
+	case_result "unit: ring indices and xenstore wire ($(grep -c '^ok' "$out/unit.log") checks)" 0
+else
+	case_result "unit: ring indices and xenstore wire" 1 "see $out/unit.log"
+	cat "$out/unit-build.log" "$out/unit.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
+fi
+
+# mkxl.sh: what xl will read back, and what Hako's command line parser wants.
+if gcc -Wall -Wextra -Werror -o "$out/xlparse" test/xen-port/unit/xlparse.c -lxlutil \
+	2>"$out/xlparse-build.log"; then
+	hal/xen/mkxl.sh --name t --memory 8 out/xen/hello/hello plain 'two words' 'q"uote' \
+		'back\slash' "it's" '' >"$out/quoting.xl"
+	got=$("$out/xlparse" "$out/quoting.xl" cmdline 2>&1)
+	want='"plain" "two words" "q\"uote" "back\\slash" "it'"'"'s" ""'
+	[ "$got" = "$want" ]
+	case_result "mkxl.sh: cmdline survives xl's parser" $? "got [$got], want [$want]"
+	got=$("$out/xlparse" out/xen/hello/hello.xl kernel 2>&1)
+	[ "$got" = "$(pwd)/out/xen/hello/hello" ]
+	case_result "make's hello.xl: absolute kernel path" $? "got [$got]"
+	mem=$("$out/xlparse" out/xen/hello/hello.xl name)
+	grep -q '^memory = [0-9]' out/xen/hello/hello.xl && grep -q '^uuid = "' out/xen/hello/hello.xl &&
+		[ "$mem" = hako-hello ]
+	case_result "make's hello.xl: name, memory, fixed uuid" $?
+else
+	case_result "build xlparse (libxlutil)" 1 "$(head -c 300 "$out/xlparse-build.log")"
+fi
+
+# ---------------------------------------------------------------- 3. dom0
+echo "== dom0 (Xen boots the image itself)"
+# dom0 NAME MEMORY APP ARGS...: output in $out/NAME.out, status in $rc
+dom0() {
+	local name=$1 mem=$2 app=$3
+	shift 3
+	test/xen/run.sh --dom0 --memory "$mem" --timeout 60 --log "$out/$name.serial" \
+		"out/xen/$app/$app" "$@" >"$out/$name.out" 2>"$out/$name.err"
+	rc=$?
+}
+
+dom0 d0-hello 16 hello a "b c" 'q"uote' 'back\slash'
+expect "dom0: hello prints argv" 0 "$rc" "$out/d0-hello.out" "Hello from Hako on xen" \
+	'argv\[2\] = "b c"' 'argv\[3\] = "q"uote"' 'argv\[4\] = "back\\slash"' \
+	'^hako: exit status 0$'
+grep -q 'port 0xf4 code 0' "$out/d0-hello.err"
+case_result "dom0: QEMU ended through the exit port" $?
+
+dom0 d0-ktest 64 ktest
+expect "dom0: ktest passes" 0 "$rc" "$out/d0-ktest.out" '^[0-9]+ passed, 0 failed'
+dom0 d0-exit7 16 crash exit 7
+expect "dom0: exit status 7" 7 "$rc" "$out/d0-exit7.out" '^hako: exit status 7$'
+dom0 d0-panic 16 crash panic
+expect "dom0: panic crashes the domain" 255 "$rc" "$out/d0-panic.out" \
+	"hako: panic in thread 'main': deliberate panic"
+dom0 d0-null 16 crash null
+expect "dom0: NULL dereference panics with the address" 255 "$rc" "$out/d0-null.out" \
+	"page fault .*NULL pointer dereference at address 0 \\(rip 0x"
+dom0 d0-mem4 4 hello small
+expect "dom0: 4 MiB" 0 "$rc" "$out/d0-mem4.out" 'argv\[1\] = "small"'
+dom0 d0-mem512 512 ktest
+expect "dom0: 512 MiB ktest" 0 "$rc" "$out/d0-mem512.out" '^[0-9]+ passed, 0 failed'
+
+# ---------------------------------------------------------------- 4. domU
+echo "== domU (xl create in a Debian dom0; one boot for all cases)"
+b=$out/batch
+# case NAME APP MEMORY SHUTDOWN_AFTER ARGS...: one line of the rig's batch file
+case_line() {
+	local name=$1 app=$2
+	shift 2
+	(IFS=$'\t' && echo "$name${IFS}out/xen/$app/$app${IFS}$*")
+}
+{
+	case_line hello hello 16 0 a "b c" 'q"uote' 'back\slash' ''
+	case_line ktest ktest 16 0
+	case_line exit7 crash 16 0 exit 7
+	case_line panic crash 16 0 panic
+	case_line null crash 16 0 null
+	case_line overflow crash 16 0 overflow
+	case_line shutdown crash 16 3 sleep
+	case_line reboot crash 16 0 sleep
+	case_line destroy crash 16 0 sleep
+	case_line xlcfg crash 16 0 sleep
+	case_line hello4 hello 4 0 small
+	case_line ktest4 ktest 4 0
+	case_line oom5 crash 5 0 oom
+	case_line oom129 crash 129 0 oom
+	if [ "$quick" = 0 ]; then
+		case_line ktest1g ktest 1024 0
+		case_line oom1g crash 1024 0 oom
+	fi
+} >"$b/cases"
+
+# The dom0-side script runs beside every case; it acts on three of them.
+# xlcfg: boot hello with the config make wrote (argv added by mkxl.sh),
+# through a plain `xl create`, the way a user would.
+hal/xen/mkxl.sh --name hako-xlcfg --memory 8 /IMAGE 'from xl' 'q"x' >"$b/user.xl"
+{
+	echo 'case $1 in'
+	echo 'reboot) sleep 2; xl reboot "$1" ;;'
+	echo 'destroy) sleep 2; xl destroy "$1" ;;'
+	echo 'xlcfg)'
+	echo "  img=\$(sed -n 's/^kernel = \"\\(.*\\)\"\$/\\1/p' /rig/hello.cfg)"
+	echo "  cat >/tmp/user.xl <<'XLEOF'"
+	cat "$b/user.xl"
+	echo 'XLEOF'
+	echo '  sed -i "s|/IMAGE|$img|" /tmp/user.xl'
+	echo '  timeout 20 xl create -F /tmp/user.xl >/tmp/user.log 2>&1; echo "xl: $?"'
+	echo '  cat /tmp/user.log /var/log/xen/console/guest-hako-xlcfg.log'
+	echo '  xl shutdown "$1" ;;'
+	echo 'esac'
+} >"$b/dom0.sh"
+
+test/xen/run.sh --batch "$b/cases" --outdir "$b" --timeout 40 --dom0-script "$b/dom0.sh" \
+	--log "$b/serial.log" >"$b/results" 2>"$b/rig.log"
+brc=$?
+if [ "$brc" = 124 ]; then
+	case_result "domU batch: the rig ran every case" 1 "see $b/rig.log"
+	tail -n 20 "$b/rig.log" | sed 's/^/      | /'
+fi
+st() { cat "$b/$1.status" 2>/dev/null || echo missing; }
+reason() { sed -n "s/^$1: status [0-9]* (\\([a-z_-]*\\),.*/\\1/p" "$b/results"; }
+
+expect "domU: hello prints argv" 0 "$(st hello)" "$b/hello.out" \
+	'argv\[1\] = "a"' 'argv\[2\] = "b c"' 'argv\[3\] = "q"uote"' 'argv\[4\] = "back\\slash"' \
+	'argv\[5\] = ""' '^hako: exit status 0$'
+expect "domU: ktest passes" 0 "$(st ktest)" "$b/ktest.out" '^[0-9]+ passed, 0 failed'
+expect "domU: exit status 7 (powers off)" 7 "$(st exit7)" "$b/exit7.out" '^hako: exit status 7$'
+[ "$(reason exit7)" = poweroff ]
+case_result "domU: a nonzero exit is still a poweroff" $? "reason $(reason exit7)"
+expect "domU: panic crashes the domain" 255 "$(st panic)" "$b/panic.out" \
+	"hako: panic in thread 'main': deliberate panic"
+[ "$(reason panic)" = crash ]
+case_result "domU: panic is a crash shutdown" $? "reason $(reason panic)"
+expect "domU: NULL dereference panics" 255 "$(st null)" "$b/null.out" \
+	"NULL pointer dereference at address 0"
+expect "domU: stack overflow names the thread" 255 "$(st overflow)" "$b/overflow.out" \
+	"hako: panic in thread 'overflower': stack overflow"
+expect "domU: xl shutdown ends a sleeping app cleanly" 0 "$(st shutdown)" "$b/shutdown.out" \
+	'shutdown requested' 'crash: shutdown hook ran' '^hako: exit status 0$'
+[ "$(reason shutdown)" = poweroff ]
+case_result "domU: xl shutdown -> poweroff" $? "reason $(reason shutdown)"
+expect "domU: xl reboot ends a sleeping app cleanly" 0 "$(st reboot)" "$b/reboot.out" \
+	'shutdown requested' '^hako: exit status 0$'
+[ "$(reason reboot)" = reboot ]
+case_result "domU: xl reboot -> reboot shutdown" $? "reason $(reason reboot)"
+grep -q 'sleeping until shut down' "$b/destroy.out" && [ "$(reason destroy)" = error ] &&
+	! grep -q 'exit status' "$b/destroy.out"
+case_result "domU: xl destroy ends it at once" $? "reason $(reason destroy)"
+grep -q '^xl: 0$' "$b/xlcfg.dom0" && grep -q 'argv\[1\] = "from xl"' "$b/xlcfg.dom0" &&
+	grep -q 'argv\[2\] = "q"x"' "$b/xlcfg.dom0" && grep -q 'hako: exit status 0' "$b/xlcfg.dom0"
+case_result "domU: make's xl config boots with xl create (argv quoted)" $? "see $b/xlcfg.dom0"
+expect "domU: hello at 4 MiB" 0 "$(st hello4)" "$b/hello4.out" 'argv\[1\] = "small"'
+expect "domU: ktest at 4 MiB" 0 "$(st ktest4)" "$b/ktest4.out" '^[0-9]+ passed, 0 failed'
+expect "domU: all of 5 MiB usable, then ENOMEM" 0 "$(st oom5)" "$b/oom5.out" 'errno ENOMEM'
+expect "domU: all of 129 MiB usable, then ENOMEM" 0 "$(st oom129)" "$b/oom129.out" \
+	'errno ENOMEM'
+if [ "$quick" = 0 ]; then
+	expect "domU: ktest at 1 GiB" 0 "$(st ktest1g)" "$b/ktest1g.out" '^[0-9]+ passed, 0 failed'
+	expect "domU: all of 1 GiB usable, then ENOMEM" 0 "$(st oom1g)" "$b/oom1g.out" \
+		'errno ENOMEM'
+	# 1 GiB holds 15420 blocks (64 KiB + heap overhead): all but the P2M list
+	# (2 MiB) and the page tables (2 MiB) must be there to hand out.
+	n=$(sed -n 's/.*failed after \([0-9]*\) blocks.*/\1/p' "$b/oom1g.out")
+	[ "${n:-0}" -ge 15300 ]
+	case_result "domU: 1 GiB: at least 15300 blocks of 64 KiB ($n)" $?
+fi
+
+summary
