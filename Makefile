@@ -160,6 +160,9 @@ test:
 bench:
 	$(Q)test/bench/run-all.sh
 
+unit-test:
+	$(Q)test/unit/run.sh
+
 clean:
 	rm -rf $(OUT)
 

@@ -148,7 +148,7 @@ void *aligned_alloc(size_t align, size_t size)
 	}
 	if (align <= 16)
 		return malloc(size);
-	if (size > SIZE_MAX / 2 - align)
+	if (align > SIZE_MAX / 4 || size > SIZE_MAX / 2 - align) /* no wrap below */
 		return account(NULL, 0);
 	h = raw_alloc(size + align + sizeof(struct header));
 	if (!h)

@@ -70,7 +70,7 @@ static size_t find_run(struct region *r, size_t from, size_t to, size_t n, size_
 	size_t align_off = (r->base / PAGE_SIZE) & (align - 1);
 	size_t i = from;
 
-	while (i + n <= to) {
+	while (i < to && n <= to - i) { /* not i + n <= to: n may be huge */
 		size_t j, skew = ((i + align_off) & (align - 1));
 
 		if (skew) {
@@ -92,8 +92,10 @@ static size_t find_run(struct region *r, size_t from, size_t to, size_t n, size_
 
 void *page_alloc(size_t n, size_t align)
 {
-	if (n == 0 || align == 0 || (align & (align - 1)))
+	if (n == 0 || align == 0 || (align & (align - 1))) {
+		stats.failed++;
 		return NULL;
+	}
 	for (unsigned k = 0; k < nr_regions; k++) {
 		struct region *r = &regions[k];
 		size_t i = find_run(r, r->hint, r->pages, n, align);

@@ -188,11 +188,15 @@ static struct thread *thread_alloc(const char *name, size_t stack_size)
 {
 	size_t tls = tls_block_size();
 	size_t top = sizeof(struct thread) + tls + 64;
-	size_t pages = (GUARD_BYTES + stack_size + top + PAGE_SIZE - 1) / PAGE_SIZE;
-	char *mem = page_alloc(pages, 1);
+	size_t pages;
+	char *mem;
 	struct thread *t;
 	uintptr_t tp;
 
+	if (stack_size > SIZE_MAX / 2) /* the sum below would wrap around */
+		return NULL;
+	pages = (GUARD_BYTES + stack_size + top + PAGE_SIZE - 1) / PAGE_SIZE;
+	mem = page_alloc(pages, 1);
 	if (!mem)
 		return NULL;
 	t = (struct thread *)(mem + pages * PAGE_SIZE - sizeof(struct thread));

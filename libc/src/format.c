@@ -80,6 +80,7 @@ static void fmt_int(struct fmt_sink *o, const struct spec *sp, uintmax_t v, bool
 	char buf[24], prefix[3];
 	size_t plen = 0;
 	int n = 0, zeros;
+	bool sign = conv == 'd' || conv == 'i' || conv == 'p'; /* as glibc: "%+p" is "+0x..." */
 
 	while (v) {
 		buf[sizeof(buf) - 1 - n++] = digits[v % (unsigned)base];
@@ -87,9 +88,9 @@ static void fmt_int(struct fmt_sink *o, const struct spec *sp, uintmax_t v, bool
 	}
 	if (neg)
 		prefix[plen++] = '-';
-	else if ((conv == 'd' || conv == 'i') && (sp->flags & F_PLUS))
+	else if (sign && (sp->flags & F_PLUS))
 		prefix[plen++] = '+';
-	else if ((conv == 'd' || conv == 'i') && (sp->flags & F_SPACE))
+	else if (sign && (sp->flags & F_SPACE))
 		prefix[plen++] = ' ';
 	if ((sp->flags & F_HASH) && base == 16 && n) {
 		prefix[plen++] = '0';
@@ -245,7 +246,7 @@ size_t fmt_vformat(struct fmt_sink *o, const char *f, va_list ap)
 				break;
 			}
 			sp.flags |= F_HASH;
-			fmt_int(o, &sp, (uintptr_t)p, false, 16, 'x');
+			fmt_int(o, &sp, (uintptr_t)p, false, 16, 'p');
 			break;
 		}
 		case 'c': {

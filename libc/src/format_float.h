@@ -91,8 +91,9 @@ static void decimal_of(double v, struct decimal *dec)
 	}
 }
 
-/* Keep the first keep digits, rounding half to even. */
-static void decimal_round(struct decimal *dec, int keep)
+/* Keep the first keep digits, rounding half to even.  keep is long long:
+ * point + precision overflows an int for a precision near INT_MAX. */
+static void decimal_round(struct decimal *dec, long long keep)
 {
 	bool up;
 
@@ -127,18 +128,19 @@ static void decimal_round(struct decimal *dec, int keep)
 	dec->point++;
 }
 
-static char dec_digit(const struct decimal *dec, int i)
+static char dec_digit(const struct decimal *dec, long long i)
 {
 	return i >= 0 && i < dec->len ? dec->d[i] : '0';
 }
 
 /* Emit digits [from, to) of dec's expansion, zero-filled outside it. */
-static void emit_digits(struct fmt_sink *o, const struct decimal *dec, int from, int to)
+static void emit_digits(struct fmt_sink *o, const struct decimal *dec, long long from,
+			long long to)
 {
 	char buf[32];
 	int n = 0;
 
-	for (int i = from; i < to; i++) {
+	for (long long i = from; i < to; i++) {
 		buf[n++] = dec_digit(dec, i);
 		if (n == (int)sizeof(buf)) {
 			emit(o, buf, (size_t)n);
@@ -156,7 +158,8 @@ static void fmt_float(struct fmt_sink *o, const struct spec *sp, double v, char 
 	} bits = { v };
 	bool neg = bits.u >> 63, upper = sp->flags & F_UPPER, hash = sp->flags & F_HASH;
 	char lower = (char)(conv | 32), prefix[2];
-	int prec = sp->prec < 0 ? 6 : sp->prec, plen = 0, exp10 = 0, body, width;
+	long long prec = sp->prec < 0 ? 6 : sp->prec, body, width; /* no int overflow */
+	int plen = 0, exp10 = 0;
 	bool use_e = lower == 'e', strip = false;
 	char ebuf[8];
 	int elen = 0;
@@ -176,7 +179,7 @@ static void fmt_float(struct fmt_sink *o, const struct spec *sp, double v, char 
 	}
 	decimal_of(v, &dec);
 	if (lower == 'g') {
-		int p = prec ? prec : 1;
+		long long p = prec ? prec : 1;
 		int x;
 
 		decimal_round(&dec, p);
@@ -217,7 +220,7 @@ static void fmt_float(struct fmt_sink *o, const struct spec *sp, double v, char 
 	} else {
 		decimal_round(&dec, dec.point + prec);
 		if (strip) {
-			int frac = dec.len - dec.point;
+			long long frac = (long long)dec.len - dec.point;
 
 			if (frac < 0)
 				frac = 0;
@@ -230,10 +233,10 @@ static void fmt_float(struct fmt_sink *o, const struct spec *sp, double v, char 
 	if (width < 0)
 		width = 0;
 	if (!(sp->flags & F_MINUS) && !(sp->flags & F_ZERO))
-		pad(o, ' ', width);
+		pad(o, ' ', (int)width);
 	emit(o, prefix, (size_t)plen);
 	if (!(sp->flags & F_MINUS) && (sp->flags & F_ZERO))
-		pad(o, '0', width);
+		pad(o, '0', (int)width);
 	if (use_e) {
 		int first = dec.len ? 0 : -1; /* zero prints "0" */
 
@@ -252,5 +255,5 @@ static void fmt_float(struct fmt_sink *o, const struct spec *sp, double v, char 
 		emit_digits(o, &dec, dec.point, dec.point + prec);
 	}
 	if (sp->flags & F_MINUS)
-		pad(o, ' ', width);
+		pad(o, ' ', (int)width);
 }

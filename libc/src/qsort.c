@@ -79,7 +79,7 @@ static void sort(char *base, size_t n, size_t size, cmp_fn cmp, int depth)
 			while (i < n && cmp(base + i * size, lo) < 0);
 			do
 				j--;
-			while (cmp(base + j * size, lo) > 0);
+			while (j > 0 && cmp(base + j * size, lo) > 0);
 			if (i >= j)
 				break;
 			swap(base + i * size, base + j * size, size);
