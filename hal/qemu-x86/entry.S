@@ -62,6 +62,7 @@ qx_isr_timer:
 	iretq
 	.size qx_isr_timer, . - qx_isr_timer
 
+#ifdef CONFIG_QEMU_ACPI_BUTTON
 /*
  * The ACPI SCI (button.c): write the PM1 status back to clear it, which
  * lowers the level-triggered line before the EOI, and record it.
@@ -81,6 +82,8 @@ qx_isr_sci:
 	popq %rax
 	iretq
 	.size qx_isr_sci, . - qx_isr_sci
+
+#endif
 
 /* The LAPIC's spurious vector: no EOI, by the architecture's rules. */
 	.globl qx_isr_spurious

@@ -132,8 +132,18 @@ void qx_clock_idle(uint64_t now);
 uint32_t qx_lapic_ticks(uint64_t ns);
 
 /* The ACPI power button (button.c): an SCI through the IOAPIC. */
+#ifdef CONFIG_QEMU_ACPI_BUTTON
 void qx_button_init(void);
 bool qx_shutdown_requested(void);
+#else
+static inline void qx_button_init(void)
+{
+}
+static inline bool qx_shutdown_requested(void)
+{
+	return false;
+}
+#endif
 
 /* The LAPIC (lapic.c). */
 void qx_lapic_init(void);

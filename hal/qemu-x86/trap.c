@@ -84,7 +84,9 @@ void qx_trap_init(void)
 	for (unsigned v = 0; v < 256; v++)
 		set_gate(v, qx_isr_table + 8 * v, IST_EMERGENCY);
 	set_gate(QX_VEC_TIMER, qx_isr_timer, IST_IRQ);
+#ifdef CONFIG_QEMU_ACPI_BUTTON
 	set_gate(QX_VEC_SCI, qx_isr_sci, IST_IRQ);
+#endif
 	set_gate(QX_VEC_SPURIOUS, qx_isr_spurious, IST_IRQ);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }

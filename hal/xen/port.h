@@ -139,6 +139,7 @@ void xen_console_push(bool drain, uint64_t timeout);
 #define XS_ERR_TOOBIG (-7)   /* the reply does not fit the caller's buffer */
 #define XS_ERR_NODEV (-19)   /* no xenstore (dom0) */
 
+#ifdef CONFIG_XEN_XENSTORE
 void xen_xs_init(void);
 bool xen_xs_available(void);
 /* Values are NUL-terminated in buf; return the length, or a negative error
@@ -156,6 +157,19 @@ int xen_xs_watch(const char *path, const char *token);
  * store events.  Returns 0, SHUTDOWN_poweroff or SHUTDOWN_reboot (+1, so
  * that 0 means "nothing requested"). */
 int xen_xs_poll_shutdown(void);
+#else
+static inline void xen_xs_init(void)
+{
+}
+static inline bool xen_xs_available(void)
+{
+	return false;
+}
+static inline int xen_xs_poll_shutdown(void)
+{
+	return 0;
+}
+#endif
 
 /* -------------------------------------------------------- gnttab.c --- */
 

@@ -9,7 +9,7 @@ XEN_INTERFACE_VERSION ?= 0x00040e00
 XEN_INC := $(OUT)/xen-include
 
 xen-objs := $(addprefix $(d),boot.o entry.o hal.o mm.o evtchn.o time.o console.o traps.o \
-	xenstore.o xs_wire.o gnttab.o)
+	$(if $(CONFIG_XEN_XENSTORE),xenstore.o xs_wire.o) $(if $(CONFIG_XEN_GNTTAB),gnttab.o))
 objs-y += $(xen-objs) hal/x86_64/switch.o
 PORT_LDSCRIPT := $(d)image.ld
 PORT_LDFLAGS :=
