@@ -134,7 +134,7 @@ size: $(ELF)
 
 # ------------------------------------------------------------ configuration
 menuconfig:
-	$(Q)$(MAKE) $(AUTOCONF)
+	$(Q)$(MAKE) -s $(AUTOCONF) >/dev/null
 	$(Q)KCONFIG_CONFIG=$(OUT)/.config MENUCONFIG_STYLE=aquatic \
 		$(PYTHON) /usr/lib/python3/dist-packages/menuconfig.py Kconfig
 	$(Q)$(KCONFIG) olddefconfig $(KCONFIG_ARGS)

@@ -44,4 +44,12 @@ wait "$pid"
 expect "SIGTERM runs the shutdown path and exits 0" 0 $? "$tmp/out" \
 	"shutdown requested" "shutdown hook ran"
 
+"$crash" spin >"$tmp/out" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q spinning "$tmp/out" && break; sleep 0.1; done
+kill -TERM "$pid"
+timeout 10 tail --pid="$pid" -f /dev/null
+wait "$pid"
+expect "SIGTERM ends a busy (never sleeping) image too" 0 $? "$tmp/out" "shutdown hook ran"
+
 summary

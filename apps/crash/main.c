@@ -6,6 +6,7 @@
  *   exit N     return N from main
  *   overflow   overflow a thread's stack: a panic naming the thread
  *   sleep      sleep for ever (until the platform shuts the image down)
+ *   spin       yield for ever without sleeping (a shutdown must still end it)
  *   oom        malloc until it fails: NULL with ENOMEM, never a crash
  *   assert     a failing assert()
  *   deadlock   block for ever with nothing to wake us: a panic, not a hang
@@ -69,6 +70,11 @@ int main(int argc, char **argv)
 		printf("crash: sleeping until shut down\n");
 		for (;;)
 			thread_sleep(3600ULL * 1000000000ULL);
+	} else if (!strcmp(mode, "spin")) {
+		kern_on_shutdown(on_shutdown, NULL);
+		printf("crash: spinning until shut down\n");
+		for (;;)
+			thread_yield();
 	} else if (!strcmp(mode, "oom")) {
 		size_t n = 0;
 		struct heap_stats st;
@@ -87,7 +93,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "assert")) {
 		assert(argc == 42);
 	} else {
-		printf("usage: crash null|panic|exit N|overflow|sleep|oom|assert|deadlock\n");
+		printf("usage: crash null|panic|exit N|overflow|sleep|spin|oom|assert|deadlock\n");
 		return 2;
 	}
 	printf("crash: survived mode '%s' (this is a bug)\n", mode);

@@ -223,14 +223,14 @@ hal_ready_set hal_wait(uint64_t deadline)
 	uint64_t now = hal_clock_monotonic(), unblocked = 0;
 	struct linux_timespec ts = { 0, 0 };
 
-	if (!shutdown_requested && deadline > now) {
-		uint64_t d = deadline - now;
+	if (!shutdown_requested) {
+		uint64_t d = deadline > now ? deadline - now : 0;
 
 		if (d > 1000000000ULL * 3600 * 24 * 365)
 			d = 1000000000ULL * 3600 * 24 * 365;
 		ts.tv_sec = (long)(d / 1000000000ULL);
 		ts.tv_nsec = (long)(d % 1000000000ULL);
-		/* SIGTERM is deliverable only while we sleep here. */
+		/* SIGTERM is deliverable only in here, even when polling. */
 		sys6(SYS_ppoll, 0, 0, (long)&ts, (long)&unblocked, 8, 0);
 	}
 	return shutdown_requested ? HAL_READY_SHUTDOWN : 0;
