@@ -139,16 +139,22 @@ menuconfig:
 		$(PYTHON) /usr/lib/python3/dist-packages/menuconfig.py Kconfig
 	$(Q)$(KCONFIG) olddefconfig $(KCONFIG_ARGS)
 
-defconfig olddefconfig allnoconfig allyesconfig savedefconfig:
+defconfig olddefconfig savedefconfig:
 	$(Q)build/deps.sh build
 	$(Q)mkdir -p $(OUT)
 	$(Q)$(KCONFIG) $@ $(KCONFIG_ARGS) $(FRAGMENTS)
+
+# EXTRA_CONFIG=file forces its values on top, as Linux's KCONFIG_ALLCONFIG.
+allnoconfig allyesconfig:
+	$(Q)build/deps.sh build
+	$(Q)mkdir -p $(OUT)
+	$(Q)$(KCONFIG) $@ $(KCONFIG_ARGS) $(EXTRA_CONFIG)
 
 SEED ?= 1
 randconfig:
 	$(Q)build/deps.sh build
 	$(Q)mkdir -p $(OUT)
-	$(Q)$(KCONFIG) randconfig --seed $(SEED) $(KCONFIG_ARGS)
+	$(Q)$(KCONFIG) randconfig --seed $(SEED) $(KCONFIG_ARGS) $(EXTRA_CONFIG)
 
 # ------------------------------------------------------------------- tools
 deps:

@@ -9,7 +9,8 @@ MODE is one of:
                 else olddefconfig (keeps what menuconfig changed)
   defconfig     Kconfig defaults, then the fragments in order
   olddefconfig  DIR/.config, with new symbols at their defaults
-  allnoconfig, allyesconfig, randconfig (with --seed)
+  allnoconfig, allyesconfig, randconfig (with --seed); fragments given
+                are then forced on top, as Linux's KCONFIG_ALLCONFIG
   savedefconfig write the minimal DIR/defconfig
 
 Fragments are checked strictly: an unknown symbol, a malformed line, a value of
@@ -211,8 +212,14 @@ def main():
             sys.stderr.write("kconfig: warning: %s\n" % w)
         force_choices(kconf, args)
     elif mode in ("allnoconfig", "allyesconfig", "randconfig"):
+        # Fragments given here are forced on top (like Linux's
+        # KCONFIG_ALLCONFIG), e.g. "allnoconfig, but built with -Os".
         set_all(kconf, mode, args.seed)
+        wanted = {}
+        for frag in args.fragments:
+            apply_fragment(kconf, frag, wanted)
         force_choices(kconf, args)
+        check_wanted(kconf, wanted)
     else:
         die("unknown mode '%s'" % mode)
     write_outputs(kconf, args.out)
