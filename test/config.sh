@@ -112,6 +112,12 @@ make -s OUTROOT="$root/bad" APP=hello EXTRA_CONFIG="$tmp/frag.config" defconfig 
 expect "unsatisfiable selection is refused with the reason" nonzero $? "$tmp/err" \
 	"CONFIG_SYNC=y cannot be set" "depends on THREADS"
 
+frag "CONFIG_OPTIMIZE_SIZE=y"
+make -s OUTROOT="$root/forced" APP=hello EXTRA_CONFIG="$tmp/frag.config" allnoconfig >"$tmp/err" 2>&1
+grep -q '^CONFIG_OPTIMIZE_SIZE=y' "$root/forced/usermode/hello/.config" &&
+	! grep -q '^CONFIG_THREADS=y' "$root/forced/usermode/hello/.config"
+case_result "allnoconfig with EXTRA_CONFIG forces its values on top" $?
+
 make -s PLATFORM=nowhere >"$tmp/err" 2>&1
 expect "unknown PLATFORM lists the valid ones" nonzero $? "$tmp/err" \
 	"unknown PLATFORM 'nowhere'; valid platforms: .*usermode"
