@@ -19,6 +19,11 @@ ifeq ($(filter $(APP),$(APPS)),)
 $(error unknown APP '$(APP)'; valid apps: $(APPS))
 endif
 
+# Build with every core unless the caller chose (-j1 for a sequential log).
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
+
 ifeq ($(V),1)
 Q :=
 quiet = @:
