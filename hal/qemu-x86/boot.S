@@ -14,7 +14,9 @@
  *  - The boot-time floor the benchmark compares against is a multiboot
  *    kernel, so both pay the same loader.
  * For the flat copy to be right, the linker script keeps file offsets equal
- * to address - 1 MiB (segments page aligned in the file too).
+ * to load address - 1 MiB.  To keep the file small, rodata and data are
+ * loaded packed right after text; _start32 moves them up to their own
+ * pages (W^X) before it writes anything else to memory.
  *
  * The loader enters _start32 in 32-bit protected mode, paging off, with
  * eax = 0x2badb002 and ebx = the multiboot info.  Before touching any stack
@@ -53,7 +55,7 @@ mb_header:
 	.long -(MB_HEADER_MAGIC + MB_HEADER_FLAGS)
 	.long mb_header		/* header_addr */
 	.long __image_start	/* load_addr: the file's first byte */
-	.long __load_end	/* load_end_addr: end of the file-backed data */
+	.long __file_end	/* load_end_addr: end of the file-backed data */
 	.long __image_end	/* bss_end_addr: the loader zeroes up to here */
 	.long _start32		/* entry_addr */
 
@@ -87,6 +89,33 @@ _start32:
 	btl $29, %edx			/* LM */
 	jnc .Lno_long_mode
 	movl %edx, %esi			/* bit 20: NX */
+
+	/*
+	 * Move data, then rodata, from their load addresses (packed after
+	 * text) up to their run addresses (image.ld).  Each destination is
+	 * above its source, and data's is above rodata's source: copy the
+	 * highest block first, each from its end downwards.  All of this lies
+	 * below __load_end, so the bss the loader zeroed stays zero; what is
+	 * left of the sources in the tails of the text and rodata pages is
+	 * cleared.  Nothing else in the image may be written before this.
+	 */
+	std
+	movl $__file_end - 1, %esi
+	movl $__load_end - 1, %edi
+	movl $__data_move_size, %ecx
+	rep movsb
+	movl $__rodata_load_end - 1, %esi
+	movl $__rodata_run_end - 1, %edi
+	movl $__rodata_move_size, %ecx
+	rep movsb
+	cld
+	xorl %eax, %eax
+	movl $__text_load_end, %edi
+	movl $__text_gap_size, %ecx
+	rep stosb
+	movl $__rodata_run_end, %edi
+	movl $__rodata_gap_size, %ecx
+	rep stosb
 
 	movl $boot_stack_top, %esp
 
@@ -168,6 +197,8 @@ msg_no_memory:
 	.asciz "hako: not enough memory: the image does not fit in the RAM above 1 MiB (raise -m)\n"
 msg_no_long_mode:
 	.asciz "hako: this CPU has no 64-bit long mode\n"
+	.globl __boot32_end
+__boot32_end:
 
 	.code64
 	.text
