@@ -261,33 +261,3 @@ int hal_tls_set_base(uintptr_t base)
 {
 	return sys2(SYS_arch_prctl, ARCH_SET_FS, base) == 0 ? HAL_OK : HAL_EIO;
 }
-
-int hal_net_acquire(const char *name, hal_handle_t *h, struct hal_net_info *info)
-{
-	return HAL_ENODEV;
-}
-
-int hal_net_write(hal_handle_t h, const void *frame, size_t len)
-{
-	return HAL_EINVAL;
-}
-
-int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len)
-{
-	return HAL_EINVAL;
-}
-
-int hal_block_acquire(const char *name, hal_handle_t *h, struct hal_block_info *info)
-{
-	return HAL_ENODEV;
-}
-
-int hal_block_write(hal_handle_t h, uint64_t offset, const void *buf, size_t len)
-{
-	return HAL_EINVAL;
-}
-
-int hal_block_read(hal_handle_t h, uint64_t offset, void *buf, size_t len)
-{
-	return HAL_EINVAL;
-}
