@@ -71,15 +71,18 @@ static void test_yield_round_robin(void)
 
 static uint64_t wake_order[8];
 static int wakes;
+static uint64_t sleep_base;
 
+/* Deadlines share one base taken before any sleeper starts, so the order
+ * they must wake in does not depend on how fast each thread got going. */
 static void *sleeper(void *arg)
 {
 	uint64_t ms = (uintptr_t)arg;
-	uint64_t t0 = hal_clock_monotonic();
+	uint64_t deadline = sleep_base + ms * MS;
 
-	thread_sleep(ms * MS);
-	CHECK_MSG(hal_clock_monotonic() - t0 >= ms * MS, "slept %lu ns < %lu ms",
-		  (unsigned long)(hal_clock_monotonic() - t0), (unsigned long)ms);
+	thread_sleep_until(deadline);
+	CHECK_MSG(hal_clock_monotonic() >= deadline, "woke %lu ns before its deadline",
+		  (unsigned long)(deadline - hal_clock_monotonic()));
 	wake_order[wakes++] = ms;
 	return NULL;
 }
@@ -90,6 +93,7 @@ static void test_sleep_order(void)
 	struct thread *t[6];
 
 	wakes = 0;
+	sleep_base = hal_clock_monotonic();
 	for (int i = 0; i < 6; i++)
 		t[i] = thread_create("sleeper", sleeper, (void *)ms[i], 0);
 	for (int i = 0; i < 6; i++)
