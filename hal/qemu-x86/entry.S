@@ -16,6 +16,7 @@
  * interrupted stack, so code that uses the red zone (libgcc is built with
  * one) is safe.
  */
+#include <x86_64/gprs.h>
 	.text
 	.balign 8
 	.globl qx_isr_table
@@ -31,21 +32,7 @@ qx_isr_table:
 
 	.type qx_isr_panic, @function
 qx_isr_panic:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_gprs
 	movq %rsp, %rdi
 	andq $-16, %rsp
 	callq qx_trap

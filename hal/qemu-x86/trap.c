@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include <hako/printk.h>
+#include <x86_64/gprs.h>
 
 #include "qx.h"
 
@@ -28,7 +29,7 @@ struct idt_gate {
 
 /* What entry.S leaves on the stack: its pushes, the vector, the CPU's frame. */
 struct trap_regs {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	struct x86_gprs g; /* push_gprs (x86_64/gprs.h) */
 	uint64_t vector;
 	uint64_t hw[6]; /* [error code,] rip, cs, rflags, rsp, ss */
 };
@@ -129,6 +130,7 @@ _Noreturn void qx_trap(struct trap_regs *r)
 	      "  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n"
 	      "  rflags %08lx cs %04lx ss %04lx",
 	      what, vec, (unsigned long)err, (unsigned long)hw[0], where,
-	      r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi, r->rbp, hw[3], r->r8, r->r9,
-	      r->r10, r->r11, r->r12, r->r13, r->r14, r->r15, hw[2], hw[1], hw[4]);
+	      r->g.rax, r->g.rbx, r->g.rcx, r->g.rdx, r->g.rsi, r->g.rdi, r->g.rbp, hw[3],
+	      r->g.r8, r->g.r9, r->g.r10, r->g.r11, r->g.r12, r->g.r13, r->g.r14, r->g.r15,
+	      hw[2], hw[1], hw[4]);
 }

@@ -9,6 +9,7 @@
  * red zone (-mno-red-zone), so pushing below the interrupted rsp is safe.
  */
 #include <xen/xen.h>
+#include <x86_64/gprs.h>
 
 /* Drop Xen's rcx/r11 from the top of the frame, restoring both registers. */
 .macro pop_rcx_r11
@@ -116,42 +117,14 @@ xen_failsafe_entry:
 	jmp trap_common
 
 trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_gprs
 	movq %rsp, %rdi
 	movq %rsp, %rbx
 	andq $-16, %rsp
 	cld
 	callq xen_trap			/* returns only when the fault is fixed */
 	movq %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_gprs
 	addq $16, %rsp			/* vector and error code */
 	pushq $0
 	jmp hypercall_page + __HYPERVISOR_iret * 32

@@ -10,14 +10,14 @@
 #include <stdint.h>
 
 #include <hako/printk.h>
+#include <x86_64/gprs.h>
 
 #include "hypercall.h"
 #include "port.h"
 
 /* What entry.S's trap_common leaves on the stack (lowest address first). */
 struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	struct x86_gprs g; /* push_gprs (x86_64/gprs.h) */
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss;
 };
