@@ -99,7 +99,8 @@ d := services/
 OBJS := $(addprefix $(OBJ)/,$(sort $(objs-y)))
 CFLAGS += $(PORT_CFLAGS)
 
-.PHONY: all run clean distclean help deps test bench size FORCE
+.PHONY: run clean distclean help deps test bench size unit-test menuconfig defconfig \
+	olddefconfig savedefconfig allnoconfig allyesconfig randconfig
 all: $(IMAGE) $(PORT_OUTPUTS)
 
 $(OUT)/auto.conf $(AUTOCONF) &: $(KCONFIG_FILES) $(FRAGMENTS) build/kconfig.py $(wildcard $(OUT)/.config)

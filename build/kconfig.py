@@ -108,10 +108,9 @@ def check_wanted(kconf, wanted):
         why = []
         if kconfiglib.expr_value(sym.direct_dep) == 0:
             why.append("it depends on %s" % kconfiglib.expr_str(sym.direct_dep))
-        for node in sym.nodes:
-            for low, high, cond in sym.ranges:
-                if kconfiglib.expr_value(cond):
-                    why.append("its range is %s..%s" % (low.str_value, high.str_value))
+        for low, high, cond in sym.ranges:
+            if kconfiglib.expr_value(cond):
+                why.append("its range is %s..%s" % (low.str_value, high.str_value))
         if sym.rev_dep is not kconf.n and kconfiglib.expr_value(sym.rev_dep):
             why.append("it is selected by %s" % kconfiglib.expr_str(sym.rev_dep))
         die("%s: %s=%s cannot be set (got %s): %s" % (where, "CONFIG_" + sym.name, value,

@@ -56,6 +56,7 @@ static struct list_node runq = LIST_HEAD_INIT(runq);
 static struct thread *current;
 static struct thread *main_thread;
 static struct waitq io_waiters[HAL_MAX_HANDLES];
+static unsigned io_waiting; /* threads blocked in io_wait() */
 static struct sched_stats stats;
 static struct hal_context boot_ctx;
 
@@ -122,12 +123,7 @@ static void wake(struct thread *t)
 /* Could anything ever make a thread runnable again? */
 static bool anything_to_wait_for(void)
 {
-	if (timer_next_deadline() != UINT64_MAX)
-		return true;
-	for (unsigned h = 0; h < HAL_MAX_HANDLES; h++)
-		if (!list_empty(&io_waiters[h].waiters))
-			return true;
-	return false;
+	return timer_next_deadline() != UINT64_MAX || io_waiting;
 }
 
 /* Idle until something is runnable: timers, then devices, then hal_wait. */
@@ -177,14 +173,18 @@ static void schedule(void)
 	hal_context_switch(&prev->ctx, &next->ctx);
 }
 
-static void thread_start(void *arg)
+static void thread_start(void *unused)
 {
-	struct thread *t = arg;
-
-	thread_exit(t->fn(t->arg));
+	thread_exit(current->fn(current->arg));
 }
 
-static struct thread *thread_alloc(const char *name, size_t stack_size)
+/*
+ * A runnable thread that will start in entry(arg): one page run holding,
+ * from the bottom, the guard zone, the stack, the TLS block below the thread
+ * pointer, and the struct thread.
+ */
+static struct thread *thread_alloc(const char *name, size_t stack_size,
+				   void (*entry)(void *), void *arg)
 {
 	size_t tls = tls_block_size();
 	size_t top = sizeof(struct thread) + tls + 64;
@@ -210,19 +210,17 @@ static struct thread *thread_alloc(const char *name, size_t stack_size)
 	list_init(&t->node);
 	strncpy(t->name, name ? name : "?", sizeof(t->name) - 1);
 	guard_fill(t);
+	t->state = T_RUNNABLE;
+	hal_context_init(&t->ctx, (void *)((tp - tls - 64) & ~(uintptr_t)15), entry, arg);
 	return t;
-}
-
-static char *stack_top(struct thread *t)
-{
-	return (char *)((t->tls_tp - tls_block_size() - 64) & ~(uintptr_t)15);
 }
 
 struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg,
 			     size_t stack_size)
 {
-	struct thread *t = thread_alloc(name, stack_size ? stack_size
-							 : CONFIG_THREAD_STACK_KIB * 1024);
+	struct thread *t = thread_alloc(name,
+					stack_size ? stack_size : CONFIG_THREAD_STACK_KIB * 1024,
+					thread_start, NULL);
 
 	if (!t) {
 		errno = ENOMEM;
@@ -230,8 +228,6 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg,
 	}
 	t->fn = fn;
 	t->arg = arg;
-	t->state = T_RUNNABLE;
-	hal_context_init(&t->ctx, stack_top(t), thread_start, t);
 	list_push_back(&runq, &t->node);
 	stats.threads++;
 	return t;
@@ -340,23 +336,26 @@ void thread_sleep(uint64_t ns)
 
 bool io_wait(hal_handle_t h, uint64_t deadline)
 {
+	bool ready;
+
 	if (h >= HAL_MAX_HANDLES)
 		return false;
-	return waitq_wait(&io_waiters[h], deadline);
+	io_waiting++;
+	ready = waitq_wait(&io_waiters[h], deadline);
+	io_waiting--;
+	return ready;
 }
 
 /* Start the main thread on its own stack and never come back to boot's. */
 void sched_start(void (*entry)(void *), void *arg)
 {
-	struct thread *t = thread_alloc("main", CONFIG_MAIN_STACK_KIB * 1024);
+	struct thread *t = thread_alloc("main", CONFIG_MAIN_STACK_KIB * 1024, entry, arg);
 
 	if (!t)
 		panic("out of memory for the main thread's %d KiB stack",
 		      CONFIG_MAIN_STACK_KIB);
 	for (unsigned h = 0; h < HAL_MAX_HANDLES; h++)
 		waitq_init(&io_waiters[h]);
-	t->state = T_RUNNABLE;
-	hal_context_init(&t->ctx, stack_top(t), entry, arg);
 	current = t;
 	main_thread = t;
 	stats.threads = 1;

@@ -72,10 +72,11 @@ void thread_yield(void)
 
 bool io_wait(hal_handle_t h, uint64_t deadline)
 {
-	hal_ready_set bit = (hal_ready_set)1 << h;
+	hal_ready_set bit;
 
 	if (h >= HAL_MAX_HANDLES)
 		return false;
+	bit = (hal_ready_set)1 << h;
 	do {
 		if (idle_until(deadline) & bit)
 			return true;
