@@ -13,10 +13,11 @@ static void console_flush(struct fmt_sink *o)
 	o->pos = 0;
 }
 
+/* fd 1 and 2 are both the console; any other fd goes there too. */
 int vdprintf(int fd, const char *restrict fmt, va_list ap)
 {
 	char buf[160];
-	struct fmt_sink o = { buf, sizeof(buf), 0, 0, console_flush, fd };
+	struct fmt_sink o = { buf, sizeof(buf), 0, 0, console_flush };
 
 	fmt_vformat(&o, fmt, ap);
 	if (o.pos)
