@@ -21,49 +21,69 @@ for app in hello ktest crash; do
 	fi
 done
 
-# run NAME APP ARGS...: runs the image, output in $tmp/NAME, status in $rc
-run() {
+# Every case is queued first, then run: one at a time through
+# hal/PLATFORM/run.sh, or all together through hal/PLATFORM/run-batch.sh
+# where the port has one (Xen: one dom0 boot for every xl create).
+cases=$tmp/cases
+: >"$cases"
+# queue NAME APP ARGS...
+queue() {
 	local name=$1 app=$2
 	shift 2
-	timeout "$timeout_s" "hal/$platform/run.sh" "out/$platform/$app/$app" "$@" \
-		</dev/null >"$tmp/$name" 2>&1
-	rc=$?
+	(
+		IFS=$'\t'
+		printf '%s\t%s\n' "$name" "out/$platform/$app/$app${*:+$'\t'$*}"
+	) >>"$cases"
 }
 
-echo "== integration tests on $platform"
-run hello hello a "b c" 'q"uote' 'back\slash'
-expect "hello prints argv" 0 "$rc" "$tmp/hello" "Hello from Hako on $platform" \
-	'argv\[0\] = "hello"' 'argv\[2\] = "b c"' 'argv\[3\] = "q"uote"' 'argv\[4\] = "back\\slash"'
+run_cases() {
+	if [ -x "hal/$platform/run-batch.sh" ]; then
+		timeout $((timeout_s * 4)) "hal/$platform/run-batch.sh" "$cases" "$tmp" </dev/null
+		return
+	fi
+	while IFS=$'\t' read -r -a c; do
+		timeout "$timeout_s" "hal/$platform/run.sh" "${c[@]:1}" </dev/null \
+			>"$tmp/${c[0]}.out" 2>&1
+		echo $? >"$tmp/${c[0]}.status"
+	done <"$cases"
+}
 
-run ktest ktest
-expect "ktest passes" 0 "$rc" "$tmp/ktest" '^[0-9]+ passed, 0 failed'
-grep -E '^(FAIL|[0-9]+ passed)' "$tmp/ktest" | sed 's/^/      /'
-
-run exit7 crash exit 7
-expect "exit status from main" 7 "$rc" "$tmp/exit7" "crash: mode 'exit'"
-
-run panic crash panic
-expect "panic message and status" nonzero "$rc" "$tmp/panic" \
-	"hako: panic in thread 'main': deliberate panic from the crash app"
-
-run null crash null
-expect "NULL dereference panics" nonzero "$rc" "$tmp/null" "hako: panic in thread 'main'"
-
-run overflow crash overflow
-expect "stack overflow names the thread" nonzero "$rc" "$tmp/overflow" \
-	"hako: panic in thread 'overflower': stack overflow"
-
-run assert crash assert
-expect "failed assert panics" nonzero "$rc" "$tmp/assert" "assertion 'argc == 42' failed"
-
-run deadlock crash deadlock
-expect "deadlock panics instead of hanging" nonzero "$rc" "$tmp/deadlock" "hako: panic.*deadlock"
-
-run oom crash oom
-expect "malloc exhaustion returns NULL/ENOMEM" 0 "$rc" "$tmp/oom" "errno ENOMEM, 1 failure"
+# check NAME DESCRIPTION WANT_STATUS REGEX...
+check() {
+	local name=$1 what=$2 want=$3
+	shift 3
+	expect "$what" "$want" "$(cat "$tmp/$name.status" 2>/dev/null || echo missing)" \
+		"$tmp/$name.out" "$@"
+}
 
 long=$(printf 'x%.0s' $(seq 1 1500))
-run longcmd hello "$long"
-expect "over-long command line is truncated" 0 "$rc" "$tmp/longcmd" "truncated" "Hello from Hako"
+queue hello hello a "b c" 'q"uote' 'back\slash'
+queue ktest ktest
+queue exit7 crash exit 7
+queue panic crash panic
+queue null crash null
+queue overflow crash overflow
+queue assert crash assert
+queue deadlock crash deadlock
+queue oom crash oom
+queue longcmd hello "$long"
+
+echo "== integration tests on $platform"
+run_cases
+
+check hello "hello prints argv" 0 "Hello from Hako on $platform" \
+	'argv\[0\] = "hello"' 'argv\[2\] = "b c"' 'argv\[3\] = "q"uote"' 'argv\[4\] = "back\\slash"'
+check ktest "ktest passes" 0 '^[0-9]+ passed, 0 failed'
+grep -E '^(FAIL|[0-9]+ passed)' "$tmp/ktest.out" | sed 's/^/      /'
+check exit7 "exit status from main" 7 "crash: mode 'exit'"
+check panic "panic message and status" nonzero \
+	"hako: panic in thread 'main': deliberate panic from the crash app"
+check null "NULL dereference panics" nonzero "hako: panic in thread 'main'"
+check overflow "stack overflow names the thread" nonzero \
+	"hako: panic in thread 'overflower': stack overflow"
+check assert "failed assert panics" nonzero "assertion 'argc == 42' failed"
+check deadlock "deadlock panics instead of hanging" nonzero "hako: panic.*deadlock"
+check oom "malloc exhaustion returns NULL/ENOMEM" 0 "errno ENOMEM, 1 failure"
+check longcmd "over-long command line is truncated" 0 "truncated" "Hello from Hako"
 
 summary
