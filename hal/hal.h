@@ -30,6 +30,7 @@
 #ifndef HAL_HAL_H
 #define HAL_HAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,9 @@ enum hal_mem_type {
 	HAL_MEM_FREE,	  /* usable RAM, not yet touched, for the page allocator */
 	HAL_MEM_IMAGE,	  /* the loaded image: text, data, bss */
 	HAL_MEM_RESERVED, /* in use by the port or the machine: do not touch */
+	HAL_MEM_INITRD,	  /* the initial ramdisk the loader gave (a cpio archive):
+			   * mapped read-write; the kernel may hand it to the
+			   * page allocator once it has unpacked it */
 };
 
 /*
@@ -61,11 +65,16 @@ struct hal_mem_region {
 	enum hal_mem_type type;
 };
 
+/* hal_boot_info.flags */
+#define HAL_BOOT_SHUTDOWN_SOURCE 0x1 /* the platform can ask for a shutdown
+				      * (hal_wait's HAL_READY_SHUTDOWN) */
+
 struct hal_boot_info {
 	const char *platform; /* "usermode", "qemu-x86", "xen" */
 	const char *cmdline;  /* NUL-terminated, never NULL; may be "" */
 	const struct hal_mem_region *regions;
 	size_t nr_regions;
+	unsigned int flags; /* HAL_BOOT_* */
 };
 
 /*
@@ -110,9 +119,14 @@ typedef unsigned int hal_handle_t;
 
 typedef uint64_t hal_ready_set;
 
-/* Bit 63 of a ready set: the platform asks the image to shut down
- * (Xen "xl shutdown", SIGTERM on usermode, ACPI power button).  Reported by
- * every hal_wait() from the first request on, until the image exits. */
+/*
+ * Bit 63 of a ready set: the platform asks the image to shut down (Xen
+ * "xl shutdown", SIGTERM on usermode, the ACPI power button).  Edge-
+ * triggered: reported by one hal_wait() per request, then not again until
+ * the platform asks once more, so an image that goes on running to drain
+ * its work after a request waits (and halts) normally.  Only a platform
+ * whose boot info has HAL_BOOT_SHUTDOWN_SOURCE ever reports it.
+ */
 #define HAL_READY_SHUTDOWN ((hal_ready_set)1 << 63)
 
 /*
@@ -189,54 +203,180 @@ void hal_context_switch(struct hal_context *from, struct hal_context *to);
  */
 int hal_tls_set_base(uintptr_t base);
 
+/* -------------------------------------------------------------- memory --- */
+
+/*
+ * hal_mem_guard - make the pages [base, base + len) inaccessible (guard
+ * true), or readable and writable again (guard false).  base and len are
+ * page aligned and lie in a HAL_MEM_FREE region.  An access to a guarded
+ * page faults and ends in kern_fault() (never silently maps the page).  The
+ * kernel puts one below every thread stack.  Returns HAL_OK, or HAL_ENODEV
+ * on a platform that cannot protect memory (the kernel then relies on its
+ * stack canary alone).  Never blocks; not callable from exception context.
+ */
+int hal_mem_guard(uintptr_t base, size_t len, bool guard);
+
+/* ------------------------------------------------------------- entropy --- */
+
+/*
+ * hal_entropy - fill buf with len bytes from the platform's entropy source
+ * (RDRAND, the host's getrandom(), ...), to seed the kernel's random number
+ * generator.  Returns HAL_OK, or HAL_ENODEV when the platform has no source
+ * worth the name (the kernel then seeds from clock jitter and says so).
+ * Never blocks for long.
+ */
+int hal_entropy(void *buf, size_t len);
+
 /* ------------------------------------------------------------- network --- */
 
+/*
+ * Network devices: Ethernet frames, one device per handle.  Readiness is
+ * edge-triggered and covers both directions:
+ *  - receive: after hal_net_read() has returned HAL_AGAIN, hal_wait()
+ *    reports the handle once a frame has arrived since; the kernel then reads
+ *    until HAL_AGAIN again.  (A frame already queued when the kernel stops
+ *    reading early is not reported again: read to HAL_AGAIN.)
+ *  - transmit: after hal_net_write() has returned HAL_AGAIN, hal_wait()
+ *    reports the handle once there is room again.
+ * Reports may be spurious (the handle is ready for neither); the kernel just
+ * tries.  Writes are batched: hal_net_write() queues a frame and may delay
+ * telling the backend until hal_net_flush() (or hal_wait()), so a burst of
+ * frames costs one notification.  No call blocks.
+ */
 struct hal_net_info {
 	uint8_t mac[6];
 	size_t mtu; /* largest payload, without the 14-byte Ethernet header */
+	bool link_up; /* at acquire time; a later loss of the backend shows as
+		       * HAL_EIO from read and write */
 };
 
 /*
- * hal_net_acquire - open the network device called name ("net0", or the
- * name the platform's configuration gave it).  Fills *h and *info.
- * Errors: HAL_ENODEV (no such device), HAL_EIO (backend failed to connect).
+ * hal_net_acquire - open the network device called name ("net0", "net1"...
+ * in the order the platform found them).  Fills *h and *info.  A device is
+ * acquired at most once.  Errors: HAL_ENODEV (no such device, or already
+ * acquired), HAL_EIO (the backend failed to connect; the port has said why
+ * on the console).
  */
 int hal_net_acquire(const char *name, hal_handle_t *h, struct hal_net_info *info);
 
 /*
  * hal_net_write - queue one Ethernet frame (header included) for sending.
- * Never blocks.  Errors: HAL_AGAIN (no room; hal_wait() reports the handle
- * when there is), HAL_EINVAL (len > mtu + 14 or bad handle).
+ * The frame is copied or sent before the call returns: buf is the caller's
+ * again at once.  Errors: HAL_AGAIN (no room: see readiness above),
+ * HAL_EINVAL (bad handle, len < 14 or len > mtu + 14), HAL_EIO (backend gone).
  */
 int hal_net_write(hal_handle_t h, const void *frame, size_t len);
 
+/* hal_net_flush - tell the backend about every frame queued so far. */
+void hal_net_flush(hal_handle_t h);
+
 /*
- * hal_net_read - take one received frame into buf.  Never blocks.  On
- * success *len is the frame's length.  Errors: HAL_AGAIN (nothing received),
- * HAL_EINVAL (bad handle, or size too small: the frame is dropped).
+ * hal_net_read - take one received frame into buf.  On success *len is the
+ * frame's length (header included).  A frame the device delivered malformed
+ * (shorter than a header, longer than mtu + 14, bad descriptor) is dropped
+ * and counted by the port, never returned.  Errors: HAL_AGAIN (nothing
+ * received), HAL_EINVAL (bad handle, or size < mtu + 14), HAL_EIO (backend
+ * gone).
  */
 int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len);
 
 /* --------------------------------------------------------------- block --- */
 
+/*
+ * Block devices: asynchronous requests, several in flight.  The kernel owns
+ * a struct hal_block_req and its buffer; between hal_block_submit() and the
+ * moment hal_block_complete() returns it, the port does, and the kernel
+ * touches neither.  Completions are edge-triggered like network receive:
+ * after hal_block_complete() has returned NULL, hal_wait() reports the
+ * handle once a request has completed since (and after a submit returned
+ * HAL_AGAIN, once there is room again).  No call blocks.
+ *
+ * Durability: a completed write is in the device (possibly in a volatile
+ * cache of the host's).  When a HAL_BLOCK_FLUSH request completes with
+ * HAL_OK, every write that had completed before the flush was submitted is
+ * on stable storage (usermode: fdatasync() of the file; virtio-blk:
+ * VIRTIO_BLK_T_FLUSH; Xen: BLKIF_OP_FLUSH_DISKCACHE).  Writes still in
+ * flight when a flush is submitted are not covered by it.
+ */
 struct hal_block_info {
-	uint64_t capacity;  /* bytes */
-	size_t block_size;  /* bytes, a power of two, usually 512 */
+	uint64_t capacity;   /* bytes */
+	size_t block_size;   /* bytes, a power of two, usually 512 */
+	size_t max_transfer; /* the largest len of one request, >= 4096 */
+	bool read_only;
+	bool can_flush;	     /* false: writes are durable once completed */
+};
+
+enum hal_block_op { HAL_BLOCK_READ, HAL_BLOCK_WRITE, HAL_BLOCK_FLUSH };
+
+struct hal_block_req {
+	enum hal_block_op op;
+	uint64_t offset; /* bytes: a multiple of block_size, within capacity */
+	void *buf;	 /* aligned to block_size (a page never hurts) */
+	size_t len;	 /* a multiple of block_size, <= max_transfer; 0 for a flush */
+	int status;	 /* set by the port at completion: HAL_OK or HAL_EIO */
+	void *priv;	 /* the kernel's; the port never touches it */
 };
 
 /*
- * hal_block_acquire - open the block device called name.
- * Errors: HAL_ENODEV, HAL_EIO.
+ * hal_block_acquire - open the block device called name ("disk0", "disk1"...).
+ * Errors: HAL_ENODEV (no such device, or already acquired), HAL_EIO.
  */
 int hal_block_acquire(const char *name, hal_handle_t *h, struct hal_block_info *info);
 
 /*
- * hal_block_write / hal_block_read - transfer len bytes at byte offset.
- * offset and len are multiples of block_size and within capacity.  All or
- * nothing.  May wait for the device (the only calls besides hal_wait() and
- * hal_console_write() that may).  Errors: HAL_EINVAL, HAL_EIO.
+ * hal_block_submit - start req.  Errors (req not started, still the
+ * kernel's): HAL_AGAIN (the queue is full), HAL_EINVAL (bad handle, offset,
+ * length or alignment, or a write to a read-only device), HAL_EIO (backend
+ * gone).  A device error shows later as req->status == HAL_EIO.
  */
-int hal_block_write(hal_handle_t h, uint64_t offset, const void *buf, size_t len);
-int hal_block_read(hal_handle_t h, uint64_t offset, void *buf, size_t len);
+int hal_block_submit(hal_handle_t h, struct hal_block_req *req);
+
+/* hal_block_complete - take one completed request, or NULL when none. */
+struct hal_block_req *hal_block_complete(hal_handle_t h);
+
+/* ------------------------------------------- what a port may call back --- */
+
+/*
+ * A port calls into the kernel only through these, and only from the
+ * contexts given:
+ *  - kern_main() (above): once, from boot, on the boot stack.
+ *  - kern_fault() (below): from an exception handler or fatal signal
+ *    handler, on whatever stack the port runs it on.
+ *  - panic(), printk() and the pr_*() macros of <hako/printk.h>: from any
+ *    context (boot, thread, exception, upcall, signal); they only format
+ *    and call hal_console_write().  panic() never returns.
+ *  - the pure libc routines (string.h, snprintf): from any context.
+ * Nothing else of the kernel is called from a port; in particular nothing
+ * asynchronous: interrupts, upcalls and signals only record events that the
+ * next hal_wait() reports.
+ */
+
+/* hal_fault.flags */
+#define HAL_FAULT_ADDR 0x1	  /* addr is the faulting data address */
+#define HAL_FAULT_WRITE 0x2	  /* the access was a write */
+#define HAL_FAULT_EXEC 0x4	  /* the access was an instruction fetch */
+#define HAL_FAULT_NOT_MAPPED 0x8 /* no page at addr (else: a permission fault) */
+
+/* A CPU exception or fatal signal, as the port saw it. */
+struct hal_fault {
+	const char *what; /* "page fault", "general protection fault", "SIGBUS"... */
+	uintptr_t ip;	  /* instruction pointer of the faulting instruction */
+	uintptr_t sp;	  /* stack pointer at the fault */
+	uintptr_t addr;	  /* see HAL_FAULT_ADDR */
+	unsigned int flags;
+	/* Print the machine's registers (may be NULL); called once, by
+	 * kern_fault(), after its own line. */
+	void (*dump)(const struct hal_fault *f);
+	const void *regs; /* the port's saved registers, for dump */
+};
+
+/*
+ * kern_fault - provided by the kernel: report a fault and end the image.
+ * Says what happened in one format on every port ("NULL pointer
+ * dereference", "stack overflow" naming the thread whose guard page or
+ * stack bottom was hit, or what->what with the address), then the port's
+ * register dump, then ends through hal_abort().  Never returns.
+ */
+_Noreturn void kern_fault(const struct hal_fault *f);
 
 #endif /* HAL_HAL_H */

@@ -32,3 +32,16 @@ void __assert_fail(const char *expr, const char *file, int line, const char *fun
 {
 	panic("assertion '%s' failed at %s:%d in %s()", expr, file, line, func);
 }
+
+void kern_fault(const struct hal_fault *f)
+{
+	const char *kind = f->flags & HAL_FAULT_ADDR && f->addr < 4096
+				   ? "NULL pointer dereference" : "fatal fault";
+
+	if (f->dump) {
+		/* The registers first: panic() does not come back. */
+		f->dump(f);
+	}
+	panic("%s: %s at address %#lx (ip %#lx)", f->what, kind, (unsigned long)f->addr,
+	      (unsigned long)f->ip);
+}

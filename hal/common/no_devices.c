@@ -16,6 +16,10 @@ int hal_net_write(hal_handle_t h, const void *frame, size_t len)
 	return HAL_EINVAL;
 }
 
+void hal_net_flush(hal_handle_t h)
+{
+}
+
 int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len)
 {
 	return HAL_EINVAL;
@@ -26,12 +30,12 @@ int hal_block_acquire(const char *name, hal_handle_t *h, struct hal_block_info *
 	return HAL_ENODEV;
 }
 
-int hal_block_write(hal_handle_t h, uint64_t offset, const void *buf, size_t len)
+int hal_block_submit(hal_handle_t h, struct hal_block_req *req)
 {
 	return HAL_EINVAL;
 }
 
-int hal_block_read(hal_handle_t h, uint64_t offset, void *buf, size_t len)
+struct hal_block_req *hal_block_complete(hal_handle_t h)
 {
-	return HAL_EINVAL;
+	return NULL;
 }

@@ -27,7 +27,7 @@ struct multiboot_info {
 static char cmdline[CMDLINE_MAX];
 static struct qx_mem_range ranges[QX_MAX_RANGES];
 static struct hal_mem_region regions[MAX_REGIONS];
-static struct hal_boot_info boot = { "qemu-x86", cmdline, regions, 0 };
+static struct hal_boot_info boot = { .platform = "qemu-x86", .cmdline = cmdline, .regions = regions };
 
 /* The loader's command line is "IMAGE-PATH ARGS"; keep ARGS, bounded. */
 static void copy_cmdline(const struct multiboot_info *mbi)
@@ -113,6 +113,9 @@ _Noreturn void qx_boot(uint32_t mbi_addr)
 	qx_clock_start();
 	qx_button_init();
 	qx_clock_finish();
+#ifdef CONFIG_QEMU_ACPI_BUTTON
+	boot.flags |= HAL_BOOT_SHUTDOWN_SOURCE;
+#endif
 	__asm__ volatile("sti");
 	kern_main(&boot);
 }

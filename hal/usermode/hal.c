@@ -29,7 +29,7 @@ void usermode_sigreturn(void);
 
 static char cmdline[CMDLINE_MAX];
 static struct hal_mem_region regions[2];
-static struct hal_boot_info boot = { "usermode", cmdline, regions, 0 };
+static struct hal_boot_info boot = { .platform = "usermode", .cmdline = cmdline, .regions = regions, .flags = HAL_BOOT_SHUTDOWN_SOURCE };
 static volatile int shutdown_requested;
 static char altstack[16384] __attribute__((aligned(16)));
 
@@ -255,6 +255,28 @@ unsigned long hal_irq_save(void)
 
 void hal_irq_restore(unsigned long flags)
 {
+}
+
+int hal_mem_guard(uintptr_t base, size_t len, bool guard)
+{
+	return HAL_ENODEV;
+}
+
+int hal_entropy(void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		long r = sys3(SYS_getrandom, p, len, 0);
+
+		if (r == -EINTR)
+			continue;
+		if (r <= 0)
+			return HAL_ENODEV;
+		p += r;
+		len -= (size_t)r;
+	}
+	return HAL_OK;
 }
 
 int hal_tls_set_base(uintptr_t base)

@@ -15,6 +15,7 @@
 #define SYS_clock_gettime 228
 #define SYS_exit_group 231
 #define SYS_ppoll 271
+#define SYS_getrandom 318
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1

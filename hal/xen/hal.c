@@ -43,7 +43,7 @@ bool xen_is_dom0;
 
 static char cmdline[MAX_GUEST_CMDLINE];
 static struct hal_mem_region regions[XEN_MAX_REGIONS];
-static struct hal_boot_info boot = { "xen", cmdline, regions, 0 };
+static struct hal_boot_info boot = { .platform = "xen", .cmdline = cmdline, .regions = regions };
 static int shutdown_request; /* SHUTDOWN_* + 1, or 0 */
 
 const char *xen_strerror(long rc)
@@ -105,6 +105,8 @@ void xen_start(struct start_info *si, uintptr_t boot_stack_top)
 	xen_console_mask_port();
 	xen_traps_init();
 	xen_xs_init();
+	if (xen_xs_available())
+		boot.flags |= HAL_BOOT_SHUTDOWN_SOURCE;
 	xen_start_info = NULL; /* its page is reserved, but nothing reads it again */
 	xen_events_restore(0);
 	xen_time_mark(XEN_MARK_MAIN);
@@ -152,6 +154,11 @@ unsigned long hal_irq_save(void)
 void hal_irq_restore(unsigned long flags)
 {
 	xen_events_restore(flags);
+}
+
+int hal_mem_guard(uintptr_t base, size_t len, bool guard)
+{
+	return HAL_ENODEV;
 }
 
 int hal_tls_set_base(uintptr_t base)
