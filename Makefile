@@ -38,7 +38,7 @@ OUT := $(OUTROOT)/$(PLATFORM)/$(APP)
 OBJ := $(OUT)/obj
 IMAGE := $(OUT)/$(APP)
 ELF := $(OUT)/$(APP).elf
-PYTHON := /usr/bin/python3
+PYTHON := python3
 KCONFIG := $(PYTHON) build/kconfig.py
 KCONFIG_ARGS = --out $(OUT) --platform $(PLATFORM) --app $(APP)
 KCONFIG_FILES := Kconfig $(wildcard */Kconfig */*/Kconfig)
@@ -49,8 +49,7 @@ AUTOCONF := $(OUT)/include/generated/autoconf.h
 # Targets that only look at the tree or the configuration do not need a
 # generated configuration first.
 NOCONFIG_GOALS := help clean distclean deps menuconfig defconfig olddefconfig \
-	savedefconfig allnoconfig allyesconfig randconfig test bench check-format \
-	unit-test config-matrix
+	savedefconfig allnoconfig allyesconfig randconfig test bench unit-test
 ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(OUT)/auto.conf
 endif
@@ -64,7 +63,7 @@ CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=small \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-ffunction-sections -fdata-sections -fno-common \
-	-Ilibc/include -Ikernel/include -Ihal -I$(OUT)/include \
+	-Ilibc/include -Ikernel/include -I$(OUT)/include \
 	-include $(AUTOCONF) -MMD -MP
 ifeq ($(CONFIG_OPTIMIZE_SIZE),y)
 CFLAGS += -Os
@@ -109,15 +108,20 @@ $(OUT)/auto.conf $(AUTOCONF) &: $(KCONFIG_FILES) $(FRAGMENTS) build/kconfig.py $
 	$(Q)$(KCONFIG) update $(KCONFIG_ARGS) $(FRAGMENTS)
 	$(Q)touch $(OUT)/auto.conf $(AUTOCONF)
 
+# Apps see the OS through libc and kernel/include only: hal/ (the HAL
+# contract) is on the include path of everything but apps/ (an app that
+# tests the HAL itself, like ktest, adds it in its build.mk).
+hal_include = $(if $(filter apps/%,$*),,-Ihal)
+
 $(OBJ)/%.o: %.c $(AUTOCONF)
 	$(quiet) CC $*.o
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(CFLAGS_$*.o) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(hal_include) $(CFLAGS_$*.o) -c $< -o $@
 
 $(OBJ)/%.o: %.S $(AUTOCONF)
 	$(quiet) AS $*.o
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ASFLAGS) $(hal_include) -c $< -o $@
 
 $(ELF): $(OBJS) $(PORT_LDSCRIPT)
 	$(quiet) LD $@
@@ -141,9 +145,7 @@ size: $(ELF)
 # ------------------------------------------------------------ configuration
 menuconfig:
 	$(Q)$(MAKE) -s $(AUTOCONF) >/dev/null
-	$(Q)KCONFIG_CONFIG=$(OUT)/.config MENUCONFIG_STYLE=aquatic \
-		$(PYTHON) /usr/lib/python3/dist-packages/menuconfig.py Kconfig
-	$(Q)$(KCONFIG) olddefconfig $(KCONFIG_ARGS)
+	$(Q)$(KCONFIG) menuconfig $(KCONFIG_ARGS)
 
 defconfig olddefconfig savedefconfig:
 	$(Q)build/deps.sh build

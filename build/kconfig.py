@@ -12,6 +12,7 @@ MODE is one of:
   allnoconfig, allyesconfig, randconfig (with --seed); fragments given
                 are then forced on top, as Linux's KCONFIG_ALLCONFIG
   savedefconfig write the minimal DIR/defconfig
+  menuconfig    edit DIR/.config in kconfiglib's menuconfig, then update
 
 Fragments are checked strictly: an unknown symbol, a malformed line, a value of
 the wrong type or a value Kconfig refuses (unmet dependency, out of range) stops
@@ -25,7 +26,17 @@ import random
 import re
 import sys
 
-import kconfiglib
+try:
+    import kconfiglib
+except ImportError:
+    # The python3 found on PATH may not be Debian's (pyenv, a venv): Debian's
+    # python3-kconfiglib is pure Python and lives in its dist-packages.
+    sys.path.append("/usr/lib/python3/dist-packages")
+    try:
+        import kconfiglib
+    except ImportError:
+        sys.exit("kconfig: error: no kconfiglib for %s (Debian: apt-get install "
+                 "python3-kconfiglib)" % sys.executable)
 
 LINE_SET = re.compile(r"^(CONFIG_[A-Za-z0-9_]+)=(.*)$")
 LINE_UNSET = re.compile(r"^# (CONFIG_[A-Za-z0-9_]+) is not set$")
@@ -192,6 +203,16 @@ def main():
         except OSError:
             mode = "defconfig"
 
+    if mode == "menuconfig":
+        import menuconfig  # kconfiglib's, found as kconfiglib was
+
+        os.environ["KCONFIG_CONFIG"] = config
+        os.environ.setdefault("MENUCONFIG_STYLE", "aquatic")
+        menuconfig.menuconfig(kconf)
+        kconf.load_config(config)
+        force_choices(kconf, args)
+        write_outputs(kconf, args.out)
+        return
     if mode == "savedefconfig":
         kconf.load_config(config)
         path = os.path.join(args.out, "defconfig")

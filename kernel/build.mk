@@ -3,6 +3,7 @@ objs-y += $(d)main.o $(d)cmdline.o $(d)printk.o $(d)panic.o $(d)page.o
 objs-$(CONFIG_MALLOC) += $(d)malloc.o
 objs-$(CONFIG_TIMERS) += $(d)timer.o
 objs-$(CONFIG_SYNC) += $(d)sync.o
+objs-$(CONFIG_FILES) += $(d)file.o
 ifeq ($(CONFIG_THREADS),y)
 objs-y += $(d)sched.o
 else

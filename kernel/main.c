@@ -26,6 +26,7 @@ static struct {
 } hooks[MAX_HOOKS];
 static int nr_hooks;
 static void (*shutdown_handler)(void);
+static unsigned int shutdown_requests;
 
 const char *kern_platform(void)
 {
@@ -57,16 +58,36 @@ void kern_exit(int status)
 	hal_exit(status & 0xff);
 }
 
+bool kern_shutdown_requested(void)
+{
+	return shutdown_requests > 0;
+}
+
+bool kern_shutdown_source(void)
+{
+	return boot && boot->flags & HAL_BOOT_SHUTDOWN_SOURCE;
+}
+
+bool kern_shutdown_can_wake(void)
+{
+	return kern_shutdown_source() &&
+	       (sched_shutdown_waiters() || (shutdown_handler && !shutdown_requests));
+}
+
 void kern_handle_shutdown_request(void)
 {
-	static int seen;
+	bool waiters = sched_shutdown_waiters();
 
-	if (seen++)
-		return;
+	shutdown_requests++;
+	sched_wake_shutdown_waiters();
 	if (shutdown_handler) {
 		shutdown_handler();
 		return;
 	}
+	if (waiters)
+		return; /* the app handles it */
+	if (shutdown_requests > 1)
+		return; /* the first one is already on its way out */
 	printk(LOG_NOTICE, "hako: shutdown requested, exiting\n");
 	kern_exit(0);
 }

@@ -27,7 +27,8 @@
 
 struct header {
 	uint32_t magic;
-	uint32_t cls; /* class index, CLASS_LARGE, or the offset back (aligned) */
+	uint32_t cls; /* class index, CLASS_LARGE, or (aligned) the distance back
+		       * to the real header in 16-byte units: 32 bits reach 64 GiB */
 	size_t size;  /* requested bytes */
 };
 
@@ -148,7 +149,9 @@ void *aligned_alloc(size_t align, size_t size)
 	}
 	if (align <= 16)
 		return malloc(size);
-	if (align > SIZE_MAX / 4 || size > SIZE_MAX / 2 - align) /* no wrap below */
+	/* No wrap below; and past 2^35 the distance back to the real header
+	 * could exceed what cls holds: memory that large is not to be had. */
+	if (align > ((size_t)1 << 35) || size > SIZE_MAX / 2 - align)
 		return account(NULL, 0);
 	h = raw_alloc(size + align + sizeof(struct header));
 	if (!h)
@@ -156,7 +159,7 @@ void *aligned_alloc(size_t align, size_t size)
 	user = ((uintptr_t)(h + 2) + align - 1) & ~(uintptr_t)(align - 1);
 	ah = (struct header *)user - 1;
 	ah->magic = MAGIC_ALIGNED;
-	ah->cls = (uint32_t)((uintptr_t)ah - (uintptr_t)h);
+	ah->cls = (uint32_t)(((uintptr_t)ah - (uintptr_t)h) / 16);
 	ah->size = size;
 	account(h, size);
 	return (void *)user;
@@ -184,7 +187,7 @@ void free(void *p)
 	h = header_of(p, "free");
 	stats.in_use -= h->size;
 	if (h->magic == MAGIC_ALIGNED) {
-		struct header *orig = (struct header *)((char *)h - h->cls);
+		struct header *orig = (struct header *)((char *)h - (size_t)h->cls * 16);
 
 		h->magic = MAGIC_FREE;
 		h = orig;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <hal.h>
+#include <hako/io.h>
 #include <hako/kernel.h>
 #include <hako/list.h>
 #include <hako/page.h>
@@ -57,6 +58,8 @@ static struct thread *current;
 static struct thread *main_thread;
 static struct waitq io_waiters[HAL_MAX_HANDLES];
 static unsigned io_waiting; /* threads blocked in io_wait() */
+static struct waitq shutdown_wq = { LIST_HEAD_INIT(shutdown_wq.waiters) };
+static unsigned shutdown_waiting; /* threads blocked in kern_wait_shutdown() */
 static struct sched_stats stats;
 static struct hal_context boot_ctx;
 
@@ -123,7 +126,7 @@ static void wake(struct thread *t)
 /* Could anything ever make a thread runnable again? */
 static bool anything_to_wait_for(void)
 {
-	return timer_next_deadline() != UINT64_MAX || io_waiting;
+	return timer_next_deadline() != UINT64_MAX || io_waiting || kern_shutdown_can_wake();
 }
 
 /* Idle until something is runnable: timers, then devices, then hal_wait. */
@@ -332,6 +335,26 @@ void thread_sleep_until(uint64_t deadline)
 void thread_sleep(uint64_t ns)
 {
 	thread_sleep_until(hal_clock_monotonic() + ns);
+}
+
+unsigned int sched_shutdown_waiters(void)
+{
+	return shutdown_waiting;
+}
+
+void sched_wake_shutdown_waiters(void)
+{
+	waitq_wake_all(&shutdown_wq);
+}
+
+bool kern_wait_shutdown(uint64_t deadline)
+{
+	while (!kern_shutdown_requested() && hal_clock_monotonic() < deadline) {
+		shutdown_waiting++;
+		waitq_wait(&shutdown_wq, deadline);
+		shutdown_waiting--;
+	}
+	return kern_shutdown_requested();
 }
 
 bool io_wait(hal_handle_t h, uint64_t deadline)

@@ -3,6 +3,7 @@
 #ifndef KERNEL_SCHED_INTERNAL_H
 #define KERNEL_SCHED_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,13 @@ void sched_check_stack(void);
 
 /* Called from the idle loop when hal_wait() reports a shutdown request. */
 void kern_handle_shutdown_request(void);
+/* Can the platform still deliver a shutdown request that wakes something?
+ * (main.c; the deadlock check asks.) */
+bool kern_shutdown_can_wake(void);
+bool kern_shutdown_source(void);
+/* Threads blocked in kern_wait_shutdown(), and waking them (sched*.c). */
+unsigned int sched_shutdown_waiters(void);
+void sched_wake_shutdown_waiters(void);
 
 /*
  * TLS (tls.c): the bytes a thread's TLS block needs below its thread

@@ -4,6 +4,8 @@
  * idles in hal_wait() directly; timers (if selected) still run while idle.
  */
 #include <hal.h>
+#include <hako/printk.h>
+#include <hako/io.h>
 #include <hako/kernel.h>
 #include <hako/thread.h>
 #include <hako/timer.h>
@@ -68,6 +70,28 @@ void thread_sleep(uint64_t ns)
 void thread_yield(void)
 {
 	idle_until(0);
+}
+
+static unsigned int shutdown_waiting;
+
+unsigned int sched_shutdown_waiters(void)
+{
+	return shutdown_waiting;
+}
+
+void sched_wake_shutdown_waiters(void)
+{
+}
+
+bool kern_wait_shutdown(uint64_t deadline)
+{
+	if (deadline == UINT64_MAX && !kern_shutdown_source() && !kern_shutdown_requested())
+		panic("deadlock: waiting for a shutdown request on a platform that cannot send one");
+	shutdown_waiting++;
+	while (!kern_shutdown_requested() && hal_clock_monotonic() < deadline)
+		idle_until(deadline);
+	shutdown_waiting--;
+	return kern_shutdown_requested();
 }
 
 bool io_wait(hal_handle_t h, uint64_t deadline)

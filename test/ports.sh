@@ -26,13 +26,15 @@ done
 # where the port has one (Xen: one dom0 boot for every xl create).
 cases=$tmp/cases
 : >"$cases"
-# queue NAME APP ARGS...
+# queue NAME APP ARGS...; SHUTDOWN_AFTER=S queue ... also asks the image to
+# shut down S seconds after it starts (the platform's own request).
 queue() {
 	local name=$1 app=$2
 	shift 2
 	(
 		IFS=$'\t'
-		printf '%s\t%s\n' "$name" "out/$platform/$app/$app${*:+$'\t'$*}"
+		printf '%s\t%s\t%s\n' "$name" "${SHUTDOWN_AFTER:-0}" \
+			"out/$platform/$app/$app${*:+$'\t'$*}"
 	) >>"$cases"
 }
 
@@ -42,8 +44,8 @@ run_cases() {
 		return
 	fi
 	while IFS=$'\t' read -r -a c; do
-		timeout "$timeout_s" "hal/$platform/run.sh" "${c[@]:1}" </dev/null \
-			>"$tmp/${c[0]}.out" 2>&1
+		HAKO_SHUTDOWN_AFTER=${c[1]#0} timeout "$timeout_s" "hal/$platform/run.sh" \
+			"${c[@]:2}" </dev/null >"$tmp/${c[0]}.out" 2>&1
 		echo $? >"$tmp/${c[0]}.status"
 	done <"$cases"
 }
@@ -67,6 +69,7 @@ queue assert crash assert
 queue deadlock crash deadlock
 queue oom crash oom
 queue longcmd hello "$long"
+SHUTDOWN_AFTER=3 queue shutdown ktest shutdown
 
 echo "== integration tests on $platform"
 run_cases
@@ -85,5 +88,17 @@ check assert "failed assert panics" nonzero "assertion 'argc == 42' failed"
 check deadlock "deadlock panics instead of hanging" nonzero "hako: panic.*deadlock"
 check oom "malloc exhaustion returns NULL/ENOMEM" 0 "errno ENOMEM, 1 failure"
 check longcmd "over-long command line is truncated" 0 "truncated" "Hello from Hako"
+
+# A platform that can ask for a shutdown: waiting for the request is not a
+# deadlock, and the image drains without spinning.  Xen dom0 has no
+# xenstore, hence no request: waiting for one is a deadlock there.
+if [ "$platform" = xen ] && [ "${XEN_MODE:-domu}" = dom0 ]; then
+	check shutdown "waiting for a shutdown that cannot come is a deadlock" nonzero \
+		"waiting for a shutdown request" "hako: panic.*deadlock"
+else
+	check shutdown "shutdown request: no false deadlock, drains without spinning" 0 \
+		"waiting for a shutdown request" "drained after the shutdown request" \
+		'^1 passed, 0 failed'
+fi
 
 summary

@@ -27,8 +27,21 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 			ktest_fail(__FILE__, __LINE__, __VA_ARGS__);           \
 	} while (0)
 
+/* REQUIRE: a check that guards what follows (a pointer, a count): on
+ * failure the case stops here. */
+#define REQUIRE(cond)                                                          \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			ktest_fail(__FILE__, __LINE__, "%s", #cond);           \
+			return;                                                \
+		}                                                              \
+	} while (0)
+
 #define MS (1000000ULL)
 
 extern const struct ktest_case ktest_threads[], ktest_sync[], ktest_memory[], ktest_libc[];
+/* Cases that need something from outside (a shutdown request): run only
+ * when named on the command line. */
+extern const struct ktest_case ktest_on_request[];
 
 #endif

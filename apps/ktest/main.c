@@ -31,12 +31,12 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 }
 
 static const struct ktest_case *const groups[] = { ktest_libc, ktest_memory, ktest_threads,
-						   ktest_sync };
+						   ktest_sync, ktest_on_request };
 
-static bool selected(const char *name, int argc, char **argv)
+static bool selected(const char *name, int argc, char **argv, bool on_request)
 {
 	if (argc < 2)
-		return true;
+		return !on_request;
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], name))
 			return true;
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 		for (const struct ktest_case *c = groups[g]; c->name; c++) {
 			uint64_t t0;
 
-			if (!selected(c->name, argc, argv))
+			if (!selected(c->name, argc, argv, groups[g] == ktest_on_request))
 				continue;
 			case_failures = 0;
 			t0 = hal_clock_monotonic();

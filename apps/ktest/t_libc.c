@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <hako/kernel.h>
 
@@ -134,7 +137,46 @@ static void test_cmdline_split(void)
 	CHECK(n >= 1 && strlen(w[0]) < 8);
 }
 
+/* time.h and sys/time.h as an app sees them: no HAL in sight. */
+static void test_libc_time(void)
+{
+	struct timespec a, b, req = { 0, 5 * 1000 * 1000 };
+	struct timeval tv;
+	struct tm tm;
+	time_t now;
+	char date[40];
+
+	CHECK(clock_gettime(CLOCK_MONOTONIC, &a) == 0);
+	CHECK(nanosleep(&req, NULL) == 0);
+	CHECK(clock_gettime(CLOCK_MONOTONIC, &b) == 0);
+	CHECK_MSG((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec) >= 5000000L,
+		  "nanosleep(5 ms) took %ld ns",
+		  (b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec));
+	CHECK(b.tv_nsec >= 0 && b.tv_nsec < 1000000000L);
+	errno = 0;
+	CHECK(clock_gettime(42, &a) == -1 && errno == EINVAL);
+	req.tv_nsec = 1000000000L;
+	errno = 0;
+	CHECK(nanosleep(&req, NULL) == -1 && errno == EINVAL);
+	CHECK(usleep(1000) == 0);
+
+	now = time(NULL);
+	CHECK(gettimeofday(&tv, NULL) == 0);
+	CHECK(tv.tv_sec >= now && tv.tv_sec - now <= 2);
+	/* The platform's wall clock says some time after 2020. */
+	CHECK_MSG(now > 1577836800L, "time() = %ld", (long)now);
+	REQUIRE(gmtime_r(&now, &tm) != NULL);
+	CHECK(timegm(&tm) == now);
+	CHECK(tm.tm_year >= 120 && tm.tm_mon >= 0 && tm.tm_mon < 12);
+	CHECK(strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm) == 29);
+	now = 784111777; /* RFC 7231's example date */
+	REQUIRE(gmtime_r(&now, &tm) != NULL);
+	CHECK(strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm) == 29 &&
+	      !strcmp(date, "Sun, 06 Nov 1994 08:49:37 GMT"));
+}
+
 const struct ktest_case ktest_libc[] = {
+	{ "libc_time", test_libc_time },
 	{ "printf_formats", test_printf_formats },
 	{ "strings_and_ctype", test_strings },
 	{ "strtol_atoi", test_numbers },

@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "acpi_parse.h"
 #include "qx.h"
 
 #define FALLBACK_PM1A_CNT 0x604
@@ -36,31 +37,24 @@ static const void *table_at(uint64_t addr, size_t len)
 	return addr && qx_mapped((uintptr_t)addr, len) ? (const void *)(uintptr_t)addr : NULL;
 }
 
-static bool checksum_ok(const uint8_t *p, size_t len)
-{
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *p++;
-	return sum == 0;
-}
-
 static const uint8_t *find_rsdp(uintptr_t from, uintptr_t to)
 {
 	for (uintptr_t a = from; a + 20 <= to; a += 16) {
 		const uint8_t *p = table_at(a, 20);
 
-		if (p && !memcmp(p, "RSD PTR ", 8) && checksum_ok(p, 20))
+		if (p && !memcmp(p, "RSD PTR ", 8) && acpi_checksum_ok(p, 20))
 			return p;
 	}
 	return NULL;
 }
 
+/* A mapped table whose length and checksum hold, or NULL. */
 static const struct sdt *sdt_at(uint64_t addr)
 {
 	const struct sdt *t = table_at(addr, sizeof(*t));
 
-	if (!t || t->length < sizeof(*t) || !table_at(addr, t->length))
+	if (!t || t->length < sizeof(*t) || !table_at(addr, t->length) ||
+	    !acpi_table_ok((const uint8_t *)t, t->length))
 		return NULL;
 	return t;
 }
@@ -89,8 +83,7 @@ const void *qx_acpi_table(const char sig[4])
 		uint64_t addr = width == 8 ? get64(e) : get32(e);
 		const struct sdt *t = table_at(addr, sizeof(*t));
 
-		if (t && !memcmp(t->sig, sig, 4) && (t = sdt_at(addr)) &&
-		    checksum_ok((const uint8_t *)t, t->length))
+		if (t && !memcmp(t->sig, sig, 4) && (t = sdt_at(addr)))
 			return t;
 	}
 	return NULL;
@@ -106,6 +99,8 @@ void qx_acpi_init(uintptr_t ebda)
 		rsdp = find_rsdp(0xe0000, 0x100000);
 	if (!rsdp)
 		return;
+	/* The XSDT when there is a valid one, else the RSDT; a root whose
+	 * checksum fails is not used at all. */
 	if (rsdp[15] >= 2 && get64(rsdp + 24) && (root = sdt_at(get64(rsdp + 24))))
 		width = 8;
 	else
@@ -127,30 +122,12 @@ const uint8_t *qx_acpi_fadt(void)
 	return (const uint8_t *)fadt;
 }
 
-/* SLP_TYPa of \_S5 from the DSDT's AML: Name(_S5_, Package(){a, b, ...}). */
+/* SLP_TYPa of \_S5 from the DSDT's AML. */
 static int s5_sleep_type(void)
 {
 	const struct sdt *dsdt = fadt ? sdt_at(get32((const uint8_t *)fadt + 40)) : NULL;
-	const uint8_t *p, *end;
 
-	if (!dsdt)
-		return -1;
-	p = (const uint8_t *)dsdt + sizeof(*dsdt);
-	end = (const uint8_t *)dsdt + dsdt->length;
-	for (; p + 8 < end; p++) {
-		if (memcmp(p, "_S5_", 4) || p[4] != 0x12) /* PackageOp */
-			continue;
-		p += 5 + (p[5] >> 6) + 1; /* PkgLength is 1-4 bytes */
-		p++;			  /* NumElements */
-		if (p >= end)
-			return -1;
-		if (*p == 0x0a) /* BytePrefix */
-			return p + 1 < end ? p[1] & 7 : -1;
-		if (*p <= 1) /* ZeroOp, OneOp */
-			return *p;
-		return -1;
-	}
-	return -1;
+	return dsdt ? acpi_s5_type((const uint8_t *)dsdt, dsdt->length) : -1;
 }
 
 void qx_acpi_poweroff(void)

@@ -4,12 +4,13 @@
  * shutdown" sends), the one shutdown request a PC has.  The chipset raises
  * the SCI, a level-triggered interrupt routed through the IOAPIC; entry.S's
  * handler writes the PM1 status bits back (which clears them and lowers the
- * line) and records them, and hal_wait() reports HAL_READY_SHUTDOWN from
- * then on.  Without an FADT, a MADT or an IOAPIC the button is simply not
+ * line) and records them, and the next hal_wait() reports HAL_READY_SHUTDOWN
+ * once per press.  Without an FADT, a MADT or an IOAPIC the button is simply not
  * wired.
  */
 #include <string.h>
 
+#include "acpi_parse.h"
 #include "qx.h"
 
 #define PM1_PWRBTN (1u << 8)
@@ -46,10 +47,11 @@ static void ioapic_write(uintptr_t ioapic, uint32_t reg, uint32_t v)
 
 void qx_button_init(void)
 {
-	const uint8_t *fadt = qx_acpi_fadt(), *madt = qx_acpi_table("APIC"), *p;
-	uint32_t sci, gsi, gsi_base = 0, evt, cnt, smi_cmd, rte;
-	uint16_t flags = 0;
-	uintptr_t ioapic = 0;
+	const uint8_t *fadt = qx_acpi_fadt(), *madt = qx_acpi_table("APIC");
+	struct acpi_sci_route route;
+	uint32_t sci, gsi, gsi_base, evt, cnt, smi_cmd, rte;
+	uint16_t flags;
+	uintptr_t ioapic;
 
 	if (!fadt || !madt)
 		return;
@@ -59,18 +61,15 @@ void qx_button_init(void)
 	cnt = get32(fadt + 64);
 	if (!evt || !cnt || fadt[88] < 4)
 		return;
-	/* MADT: the IOAPIC, and the SCI's override (GSI, polarity, trigger). */
-	gsi = sci;
-	for (p = madt + 44; p + 2 <= madt + get32(madt + 4) && p[1] >= 2; p += p[1]) {
-		if (p[0] == 1 && p[1] >= 12 && !ioapic) {
-			ioapic = get32(p + 4);
-			gsi_base = get32(p + 8);
-		} else if (p[0] == 2 && p[1] >= 10 && p[3] == sci) {
-			gsi = get32(p + 4);
-			flags = (uint16_t)(p[8] | p[9] << 8);
-		}
-	}
-	if (!ioapic || gsi < gsi_base || gsi - gsi_base > 23 || !qx_mapped(ioapic, 0x20))
+	/* MADT: the IOAPIC, and the SCI's override (GSI, polarity, trigger).
+	 * qx_acpi_table() checked its length and checksum. */
+	if (sci > 0xff || !acpi_madt_sci(madt, get32(madt + 4), (uint8_t)sci, &route))
+		return;
+	ioapic = (uintptr_t)route.ioapic;
+	gsi_base = route.gsi_base;
+	gsi = route.gsi;
+	flags = route.flags;
+	if (gsi < gsi_base || gsi - gsi_base > 23 || !qx_mapped(ioapic, 0x20))
 		return;
 
 	/* ACPI mode, if the firmware left the chipset in legacy mode. */
@@ -93,7 +92,17 @@ void qx_button_init(void)
 	ioapic_write(ioapic, 0x10 + 2 * (gsi - gsi_base), rte);
 }
 
-bool qx_shutdown_requested(void)
+bool qx_shutdown_pending(void)
 {
 	return qx_pm1_events & PM1_PWRBTN;
+}
+
+bool qx_shutdown_take(void)
+{
+	unsigned long flags = hal_irq_save();
+	bool pressed = qx_pm1_events & PM1_PWRBTN;
+
+	qx_pm1_events &= (uint16_t)~PM1_PWRBTN;
+	hal_irq_restore(flags);
+	return pressed;
 }

@@ -2,7 +2,7 @@
 /*
  * The local APIC timer and hal_wait().  What wakes hal_wait(): its deadline
  * (the LAPIC timer) and the ACPI power button (button.c), which it reports
- * as HAL_READY_SHUTDOWN from the first press on.
+ * as HAL_READY_SHUTDOWN once per press.
  *
  * hal_wait() arms the LAPIC timer in one-shot mode for the deadline and
  * halts.  The check of the clock and the halt happen with interrupts off,
@@ -89,15 +89,15 @@ hal_ready_set hal_wait(uint64_t deadline)
 	unsigned long flags;
 
 	qx_clock_idle(now);
-	if (deadline <= now || qx_shutdown_requested())
-		return qx_shutdown_requested() ? HAL_READY_SHUTDOWN : 0;
-	flags = hal_irq_save();
-	now = hal_clock_monotonic();
-	if (now < deadline && !qx_shutdown_requested()) {
-		qx_lapic_arm(qx_lapic_ticks(deadline - now));
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	if (deadline > now && !qx_shutdown_pending()) {
+		flags = hal_irq_save();
+		now = hal_clock_monotonic();
+		if (now < deadline && !qx_shutdown_pending()) {
+			qx_lapic_arm(qx_lapic_ticks(deadline - now));
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
+		}
+		hal_irq_restore(flags);
 	}
-	hal_irq_restore(flags);
 	/* No devices yet: only the deadline and the power button wake us. */
-	return qx_shutdown_requested() ? HAL_READY_SHUTDOWN : 0;
+	return qx_shutdown_take() ? HAL_READY_SHUTDOWN : 0;
 }

@@ -134,12 +134,18 @@ uint32_t qx_lapic_ticks(uint64_t ns);
 /* The ACPI power button (button.c): an SCI through the IOAPIC. */
 #ifdef CONFIG_QEMU_ACPI_BUTTON
 void qx_button_init(void);
-bool qx_shutdown_requested(void);
+/* A press not yet reported; and the report (once per press). */
+bool qx_shutdown_pending(void);
+bool qx_shutdown_take(void);
 #else
 static inline void qx_button_init(void)
 {
 }
-static inline bool qx_shutdown_requested(void)
+static inline bool qx_shutdown_pending(void)
+{
+	return false;
+}
+static inline bool qx_shutdown_take(void)
 {
 	return false;
 }

@@ -16,7 +16,9 @@
 #
 # Environment: HAKO_QEMU_MEM (-m, default 64M), HAKO_QEMU_ACCEL (tcg, the
 # default, or kvm), HAKO_QEMU (the QEMU binary), HAKO_QEMU_ARGS (extra
-# options, split on spaces).  KVM is opt-in: /dev/kvm can exist and still
+# options, split on spaces), HAKO_SHUTDOWN_AFTER=S (press the ACPI power
+# button, QMP's system_powerdown, S seconds after QEMU starts: what a host's
+# "virsh shutdown" does; every port's run.sh takes it).  KVM is opt-in: /dev/kvm can exist and still
 # not work (nested virtualisation without the features QEMU needs: a guest
 # then hangs on its first SSE instruction), and a probe would cost every run
 # a second QEMU start or a timeout.
@@ -91,11 +93,37 @@ tcg) accel_args="-accel tcg" ;;
 	;;
 esac
 
-# shellcheck disable=SC2086 # accel_args and HAKO_QEMU_ARGS are word lists
+qmp_args=
+if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
+	case $HAKO_SHUTDOWN_AFTER in
+	*[!0-9.]* | "")
+		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
+		exit 2
+		;;
+	esac
+	qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
+	# QMP wants its capabilities negotiated before any command.
+	(
+		sleep "$HAKO_SHUTDOWN_AFTER"
+		python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+f.readline()
+for cmd in ("qmp_capabilities", "system_powerdown"):
+    f.write(json.dumps({"execute": cmd}) + "\n")
+    f.flush()
+    f.readline()
+PY
+	) &
+fi
+
+# shellcheck disable=SC2086 # accel_args, qmp_args and HAKO_QEMU_ARGS are word lists
 timeout --foreground -k 5 "$timeout_s" "$qemu" $accel_args -m "$mem" \
 	-nodefaults -display none -monitor none -no-reboot \
 	-serial stdio -serial "file:$tmp/status" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $qmp_args \
 	${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
 rc=$?
 

@@ -233,7 +233,11 @@ hal_ready_set hal_wait(uint64_t deadline)
 		/* SIGTERM is deliverable only in here, even when polling. */
 		sys6(SYS_ppoll, 0, 0, (long)&ts, (long)&unblocked, 8, 0);
 	}
-	return shutdown_requested ? HAL_READY_SHUTDOWN : 0;
+	/* Signals are blocked outside ppoll: nothing races this take. */
+	if (!shutdown_requested)
+		return 0;
+	shutdown_requested = 0;
+	return HAL_READY_SHUTDOWN;
 }
 
 _Noreturn void hal_exit(int status)

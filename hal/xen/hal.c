@@ -44,7 +44,7 @@ bool xen_is_dom0;
 static char cmdline[MAX_GUEST_CMDLINE];
 static struct hal_mem_region regions[XEN_MAX_REGIONS];
 static struct hal_boot_info boot = { .platform = "xen", .cmdline = cmdline, .regions = regions };
-static int shutdown_request; /* SHUTDOWN_* + 1, or 0 */
+static int shutdown_request; /* the last request: SHUTDOWN_* + 1, or 0 */
 
 const char *xen_strerror(long rc)
 {
@@ -130,10 +130,11 @@ hal_ready_set hal_wait(uint64_t deadline)
 		xen_timer_port_fired(); /* only ends the block; the clock decides */
 		ready |= xen_evtchn_take_ready();
 		req = xen_xs_poll_shutdown();
-		if (req && !shutdown_request)
+		if (req) {
+			/* The latest request decides how hal_exit ends us. */
 			shutdown_request = req;
-		if (shutdown_request)
 			ready |= HAL_READY_SHUTDOWN;
+		}
 		if (ready || xen_time_now() >= deadline)
 			break;
 		xen_timer_arm(deadline);

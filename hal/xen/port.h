@@ -154,8 +154,8 @@ int xen_xs_directory(const char *path, char *buf, size_t size);
 int xen_xs_watch(const char *path, const char *token);
 
 /* Called by hal_wait: start the control/shutdown watch on first use, handle
- * store events.  Returns 0, SHUTDOWN_poweroff or SHUTDOWN_reboot (+1, so
- * that 0 means "nothing requested"). */
+ * store events.  Returns SHUTDOWN_poweroff or SHUTDOWN_reboot (+1, so that 0
+ * means "nothing new") once per request the toolstack wrote, else 0. */
 int xen_xs_poll_shutdown(void);
 #else
 static inline void xen_xs_init(void)

@@ -7,7 +7,9 @@
 # Usage: hal/xen/run.sh IMAGE [ARGS...]
 # Environment: XEN_MODE=domu|dom0, XEN_MEMORY=MiB (default: the memory line
 # of IMAGE.xl, which make writes from CONFIG_XEN_MEM_MIB), XEN_TIMEOUT=S,
-# XEN_SHUTDOWN_AFTER=S (domU: `xl shutdown` the guest after S seconds).
+# XEN_SHUTDOWN_AFTER=S or HAKO_SHUTDOWN_AFTER=S (the convention of every
+# port's run.sh): `xl shutdown` the domU S seconds after `xl create` (a dom0
+# has no xenstore: it never gets a request).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -ge 1 ] || { echo "usage: hal/xen/run.sh IMAGE [ARGS...]" >&2; exit 2; }
@@ -22,6 +24,8 @@ mem=${XEN_MEMORY:-}
 if [ -z "$mem" ] && [ -f "$image.xl" ]; then
 	mem=$(sed -n 's/^memory = \([0-9][0-9]*\)$/\1/p' "$image.xl")
 fi
+after=${XEN_SHUTDOWN_AFTER:-${HAKO_SHUTDOWN_AFTER:-}}
+[ "$mode" = domu ] || after=
 set -- --"$mode" ${mem:+--memory "$mem"} ${XEN_TIMEOUT:+--timeout "$XEN_TIMEOUT"} \
-	${XEN_SHUTDOWN_AFTER:+--shutdown-after "$XEN_SHUTDOWN_AFTER"} -- "$image" "$@"
+	${after:+--shutdown-after "$after"} -- "$image" "$@"
 exec "$top/test/xen/run.sh" "$@"

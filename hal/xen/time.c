@@ -16,15 +16,12 @@
 #include <hako/printk.h>
 
 #include "hypercall.h"
+#include "oneshot.h"
 #include "port.h"
-
-/* Xen treats set_timer_op deadlines more than 2^50 ns away as guest bugs
- * (and fires after 100 ms): never ask for more than this. */
-#define MAX_TIMER_NS (1ULL << 48)
 
 static evtchn_port_t timer_port;
 static bool timer_ready;
-static uint64_t armed = UINT64_MAX;
+static struct oneshot timer = { ONESHOT_NONE };
 static uint64_t last_now;
 
 /* Nanoseconds for a TSC delta, with the record's scale. */
@@ -98,29 +95,20 @@ static void timer_init(void)
 
 void xen_timer_arm(uint64_t deadline)
 {
-	uint64_t now;
+	uint64_t program;
 
 	if (!timer_ready && deadline != UINT64_MAX)
 		timer_init();
-	if (deadline == armed)
-		return;
-	if (deadline == UINT64_MAX) {
-		hyp_set_timer_op(0); /* 0: no timer */
-		armed = deadline;
-		return;
-	}
-	now = xen_time_now();
-	if (deadline > now + MAX_TIMER_NS)
-		deadline = now + MAX_TIMER_NS;
-	if (deadline == 0)
-		deadline = 1;
-	xen_check("set_timer_op", hyp_set_timer_op(deadline));
-	armed = deadline;
+	if (oneshot_arm(&timer, deadline, deadline == UINT64_MAX ? 0 : xen_time_now(), &program))
+		xen_check("set_timer_op", hyp_set_timer_op(program));
 }
 
 bool xen_timer_port_fired(void)
 {
-	return timer_ready && xen_evtchn_take(timer_port);
+	if (!timer_ready || !xen_evtchn_take(timer_port))
+		return false;
+	oneshot_fired(&timer);
+	return true;
 }
 
 /*

@@ -50,7 +50,7 @@ static struct {
 /* The shutdown watch. */
 static bool watch_started, check_shutdown;
 static uint32_t watch_id;
-static int shutdown_request;
+static int shutdown_pending; /* a request not yet taken: SHUTDOWN_* + 1 */
 static int broken_code = XS_ERR_IO; /* what a request gets once broken */
 
 static uint32_t new_id(void)
@@ -264,9 +264,9 @@ static void read_shutdown(void)
 	if (n < 0)
 		return; /* ENOENT before the toolstack writes it; junk is too long */
 	if (!strcmp(v, "poweroff") || !strcmp(v, "halt"))
-		shutdown_request = SHUTDOWN_poweroff + 1;
+		shutdown_pending = SHUTDOWN_poweroff + 1;
 	else if (!strcmp(v, "reboot"))
-		shutdown_request = SHUTDOWN_reboot + 1;
+		shutdown_pending = SHUTDOWN_reboot + 1;
 	else
 		return; /* "", "suspend" (not supported), or junk */
 	xen_xs_write(SHUTDOWN_PATH, ""); /* the acknowledgement */
@@ -275,9 +275,10 @@ static void read_shutdown(void)
 int xen_xs_poll_shutdown(void)
 {
 	unsigned long flags;
+	int req;
 
-	if (!xs || broken || shutdown_request)
-		return shutdown_request;
+	if (!xs || broken)
+		return 0;
 	flags = xen_events_mask();
 	if (!watch_started) {
 		watch_started = true;
@@ -287,12 +288,14 @@ int xen_xs_poll_shutdown(void)
 	}
 	drain();
 	/* Bounded: a backend that keeps firing the watch cannot hold us. */
-	for (int i = 0; i < 4 && check_shutdown && !broken && !shutdown_request; i++) {
+	for (int i = 0; i < 4 && check_shutdown && !broken; i++) {
 		check_shutdown = false;
 		read_shutdown();
 	}
+	req = shutdown_pending;
+	shutdown_pending = 0;
 	xen_events_restore(flags);
-	return shutdown_request;
+	return req;
 }
 
 void xen_xs_init(void)

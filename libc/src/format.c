@@ -43,12 +43,14 @@ static void emit(struct fmt_sink *o, const char *s, size_t n)
 	}
 }
 
-static void pad(struct fmt_sink *o, char c, int n)
+/* n is long long: a width or precision near INT_MAX plus a prefix must not
+ * overflow an int on the way here. */
+static void pad(struct fmt_sink *o, char c, long long n)
 {
 	static const char spaces[16] = "                ", zeros[16] = "0000000000000000";
 
 	while (n > 0) {
-		int k = n < 16 ? n : 16;
+		int k = n < 16 ? (int)n : 16;
 
 		emit(o, c == ' ' ? spaces : zeros, (size_t)k);
 		n -= k;
@@ -59,8 +61,8 @@ static void pad(struct fmt_sink *o, char c, int n)
 static void field(struct fmt_sink *o, const struct spec *sp, const char *prefix, size_t plen,
 		  int zeros, const char *body, size_t blen, bool zero_pad_ok)
 {
-	int len = (int)(plen + blen) + zeros;
-	int fill = sp->width > len ? sp->width - len : 0;
+	long long len = (long long)(plen + blen) + zeros;
+	long long fill = sp->width > len ? sp->width - len : 0;
 
 	if (!(sp->flags & F_MINUS) && !((sp->flags & F_ZERO) && zero_pad_ok))
 		pad(o, ' ', fill);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The printf family into memory.  Host-testable: no kernel dependencies. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -12,7 +13,11 @@ int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list
 	fmt_vformat(&o, fmt, ap);
 	if (size)
 		buf[o.pos] = '\0';
-	return o.total > INT32_MAX ? -1 : (int)o.total;
+	if (o.total > INT32_MAX) {
+		errno = EOVERFLOW; /* as POSIX says: the count does not fit */
+		return -1;
+	}
+	return (int)o.total;
 }
 
 int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)

@@ -32,6 +32,18 @@ done
 hello=out/qemu-x86/hello/hello
 crash=out/qemu-x86/crash/crash
 
+# Host unit tests of the ACPI parsing with hostile tables (ASan catches any
+# read past a table's end).
+if gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Ihal/qemu-x86 -o "$tmp/test_acpi" test/qemu-x86/unit/test_acpi.c \
+	hal/qemu-x86/acpi_parse.c >"$tmp/acpi-build.log" 2>&1 &&
+	"$tmp/test_acpi" >"$tmp/acpi.log" 2>&1; then
+	case_result "unit: ACPI checksums, lengths, MADT and _S5 with hostile tables ($(grep -c '^ok' "$tmp/acpi.log") checks)" 0
+else
+	case_result "unit: ACPI parsing with hostile tables" 1
+	cat "$tmp/acpi-build.log" "$tmp/acpi.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
+fi
+
 # run NAME IMAGE ARGS...: through run.sh; output in $tmp/NAME, status in $rc
 run() {
 	local name=$1 image=$2

@@ -83,4 +83,12 @@ int hako_isgraph(int c);
 int hako_toupper(int c);
 int hako_tolower(int c);
 
+/* time.h (the calendar; struct tm is glibc's on the host) */
+struct tm;
+struct tm *hako_gmtime_r(const long *t, struct tm *tm);
+struct tm *hako_gmtime(const long *t);
+long hako_timegm(const struct tm *tm);
+size_t hako_strftime(char *restrict s, size_t max, const char *restrict fmt,
+		     const struct tm *restrict tm);
+
 #endif

@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hako_api.h"
 
@@ -122,5 +123,10 @@
 #define isgraph hako_isgraph
 #define toupper hako_toupper
 #define tolower hako_tolower
+
+#define gmtime_r hako_gmtime_r
+#define gmtime hako_gmtime
+#define timegm hako_timegm
+#define strftime hako_strftime
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <hako/heap.h>
 #include <hako/page.h>
@@ -347,6 +348,44 @@ START_TEST(aligned_alloc_bad_alignment)
 }
 END_TEST
 
+/*
+ * An alignment whose distance from the allocation's start to the aligned
+ * block exceeds 4 GiB: the header must record it without truncation (it
+ * was a 32-bit byte count, and free() then found no header).  The region
+ * starts one page past an 8 GiB boundary, so that distance is close to
+ * 8 GiB.  Nothing is backed but the pages touched.
+ */
+START_TEST(aligned_alloc_beyond_4gib)
+{
+	const size_t g8 = (size_t)8 << 30;
+	char *raw = mmap(NULL, 4 * g8, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	struct page_stats before, after;
+	char *base;
+	unsigned char *p;
+
+	ck_assert_ptr_ne(raw, MAP_FAILED);
+	base = (char *)(((uintptr_t)raw + g8 - 1) & ~(uintptr_t)(g8 - 1)) + 4096;
+	page_add_region((uintptr_t)base, 2 * g8 + g8 / 2);
+	page_get_stats(&before);
+	p = hako_aligned_alloc(g8, 64);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq((uintptr_t)p % g8, 0);
+	ck_assert_uint_gt((uintptr_t)p - (uintptr_t)base, (size_t)4 << 30);
+	memset(p, 0x5a, 64);
+	hako_free(p);
+	/* The whole 8 GiB run went back to the page allocator (with the
+	 * distance truncated, free found a wrong "header" inside the block). */
+	page_get_stats(&after);
+	ck_assert_uint_eq(after.used, before.used);
+	ck_assert_uint_eq(hstats().in_use, 0);
+	errno = 0;
+	ck_assert_ptr_null(hako_aligned_alloc((size_t)1 << 36, 16));
+	ck_assert_int_eq(errno, ENOMEM);
+	munmap(raw, 4 * g8);
+}
+END_TEST
+
 START_TEST(realloc_contents_and_corners)
 {
 	unsigned char *p = hako_realloc(NULL, 10); /* realloc(NULL) is malloc */
@@ -557,6 +596,7 @@ void unit_register(void)
 	ADD(large_blocks_go_back_to_the_page_allocator);
 	ADD(aligned_alloc_alignments);
 	ADD(aligned_alloc_bad_alignment);
+	ADD(aligned_alloc_beyond_4gib);
 	ADD(realloc_contents_and_corners);
 	ADD(calloc_zeroes_and_checks_overflow);
 	ADD(exhaustion_gives_null_and_enomem);

@@ -964,6 +964,28 @@ START_TEST(output_over_int_max_is_an_error)
 END_TEST
 
 /*
+ * A width or precision near INT_MAX plus a sign or a 0x prefix: the field's
+ * length is more than an int holds (once an overflow in the padding
+ * arithmetic: UBSan stops the test).  The answer is -1 with EOVERFLOW, and
+ * what fits is the start of the right text.
+ */
+START_TEST(huge_width_and_precision_with_prefix)
+{
+	const char *volatile fmt1 = "%+.*d", *volatile fmt2 = "%#*x", *volatile fmt3 = "%-*s|";
+	char buf[8];
+
+	errno = 0;
+	ck_assert_int_eq(odd(buf, sizeof(buf), fmt1, INT_MAX, 5), -1);
+	ck_assert_int_eq(errno, EOVERFLOW);
+	ck_assert_str_eq(buf, "+000000");
+	ck_assert_int_eq(odd(buf, sizeof(buf), fmt2, INT_MAX, 0xab), INT_MAX);
+	ck_assert_str_eq(buf, "       ");
+	ck_assert_int_eq(odd(buf, sizeof(buf), fmt3, INT_MAX, "ab"), -1);
+	ck_assert_str_eq(buf, "ab     ");
+}
+END_TEST
+
+/*
  * A precision near INT_MAX must not overflow the engine's int arithmetic
  * (undefined behaviour; UBSan stops the test).  "%.*g" with INT_MAX shows
  * every significant digit of the exact value: the same as "%.800g".
@@ -1024,6 +1046,7 @@ void unit_register(void)
 	tcase_add_test(tc, truncation);
 	tcase_add_test(tc, very_long_output);
 	tcase_add_test(tc, output_over_int_max_is_an_error);
+	tcase_add_test(tc, huge_width_and_precision_with_prefix);
 	tcase_add_test(tc, huge_precision_g);
 	tcase_add_test(tc, sprintf_family);
 	suite_add_tcase(s, tc);

@@ -25,6 +25,7 @@
 #include <sanitizer/common_interface_defs.h>
 
 #include <hal.h>
+#include <hako/io.h>
 #include <hako/page.h>
 #include <hako/thread.h>
 #include <hako/timer.h>
@@ -32,8 +33,11 @@
 
 #include "unit.h"
 
-/* kernel/sched_internal.h */
+/* kernel/sched_internal.h and kernel.h */
 _Noreturn void sched_start(void (*entry)(void *), void *arg);
+unsigned int sched_shutdown_waiters(void);
+void sched_wake_shutdown_waiters(void);
+bool kern_wait_shutdown(uint64_t deadline);
 /* sched.c's __errno_location, renamed for the host (see the Makefile) */
 int *hako_errno_location(void);
 
@@ -135,9 +139,23 @@ _Noreturn void kern_exit(int status)
 	abort();
 }
 
+static bool shutdown_can_wake;
+
+/* main.c's side of shutdown requests, reduced to what sched.c asks. */
 void kern_handle_shutdown_request(void)
 {
 	shutdown_requests++;
+	sched_wake_shutdown_waiters();
+}
+
+bool kern_shutdown_requested(void)
+{
+	return shutdown_requests > 0;
+}
+
+bool kern_shutdown_can_wake(void)
+{
+	return shutdown_can_wake && sched_shutdown_waiters();
 }
 
 /* --------------------------------------------------------- harness */
@@ -461,6 +479,27 @@ START_TEST(shutdown_request_reaches_the_kernel)
 }
 END_TEST
 
+/* Waiting for a request with no timer armed is not a deadlock while the
+ * platform can send one: the idle loop waits for ever (here: until the
+ * fake request at time 500) instead of panicking. */
+static void body_wait_shutdown(void)
+{
+	shutdown_requests = 0;
+	shutdown_can_wake = true;
+	ready_next = HAL_READY_SHUTDOWN;
+	ready_at = 500;
+	ck_assert(kern_wait_shutdown(UINT64_MAX));
+	ck_assert_uint_eq(shutdown_requests, 1);
+	ck_assert_uint_ge(unit_clock, 500);
+	shutdown_can_wake = false;
+}
+
+START_TEST(waiting_for_shutdown_is_not_a_deadlock)
+{
+	run_threads(body_wait_shutdown);
+}
+END_TEST
+
 START_TEST(no_memory_for_a_thread)
 {
 	/* not run_threads: no scheduler, no memory */
@@ -554,6 +593,7 @@ void unit_register(void)
 	tcase_add_test(tc, errno_is_per_thread);
 	tcase_add_test(tc, io_wait_wakes_on_ready_handle);
 	tcase_add_test(tc, shutdown_request_reaches_the_kernel);
+	tcase_add_test(tc, waiting_for_shutdown_is_not_a_deadlock);
 	tcase_add_test(tc, no_memory_for_a_thread);
 	tcase_add_test(tc, huge_stack_size_fails_cleanly);
 	tcase_add_test(tc, names_are_copied_and_cut);

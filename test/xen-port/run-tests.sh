@@ -55,6 +55,15 @@ else
 	cat "$out/unit-build.log" "$out/unit.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
 fi
 
+if gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -Ihal/xen \
+	-o "$out/test_oneshot" test/xen-port/unit/test_oneshot.c 2>"$out/oneshot-build.log" &&
+	"$out/test_oneshot" >"$out/oneshot.log" 2>&1; then
+	case_result "unit: one-shot timer re-armed after it fired ($(grep -c '^ok' "$out/oneshot.log") checks)" 0
+else
+	case_result "unit: one-shot timer bookkeeping" 1 "see $out/oneshot.log"
+	cat "$out/oneshot-build.log" "$out/oneshot.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
+fi
+
 # mkxl.sh: what xl will read back, and what Hako's command line parser wants.
 if gcc -Wall -Wextra -Werror -o "$out/xlparse" test/xen-port/unit/xlparse.c -lxlutil \
 	2>"$out/xlparse-build.log"; then

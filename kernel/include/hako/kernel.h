@@ -16,7 +16,9 @@
 #ifndef HAKO_KERNEL_H
 #define HAKO_KERNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define KERN_MAX_ARGS 64
 #define KERN_CMDLINE_MAX 1024
@@ -38,13 +40,32 @@ _Noreturn void kern_exit(int status);
 int kern_on_shutdown(void (*fn)(void *arg), void *arg);
 
 /*
- * kern_shutdown_requested - the platform asked the image to shut down
- * (xl shutdown, SIGTERM...).  The kernel notices when idle: it runs the
- * hooks and exits with status 0, unless the app installed its own
- * handler with kern_set_shutdown_handler(), which is then called instead
- * (from the idle loop: it must not block).
+ * Shutdown requests: the platform asks the image to end (xl shutdown,
+ * SIGTERM, the ACPI power button).  The kernel notices them when idle.  By
+ * default the first request runs the hooks and exits with status 0.  An app
+ * that wants to finish its work first either installs a handler, called
+ * once per request from the idle loop (it must not block; it may wake
+ * threads, e.g. post a semaphore), or has a thread wait in
+ * kern_wait_shutdown().  Either way the image then keeps running normally
+ * (its sleeps sleep) until it exits.
+ *
+ * Until the first request, a thread waiting for it, or an installed
+ * handler, counts as something that can still happen: the deadlock check
+ * does not fire while the platform can deliver a request.  On a platform
+ * that cannot (Xen dom0, QEMU without the ACPI button), waiting for one
+ * with nothing else to wake is a deadlock and panics.
  */
 void kern_set_shutdown_handler(void (*fn)(void));
+
+/* kern_shutdown_requested - a request has arrived (at least one). */
+bool kern_shutdown_requested(void);
+
+/*
+ * kern_wait_shutdown - block until a request has arrived (returns true at
+ * once if one already has) or until the monotonic clock reaches deadline
+ * (UINT64_MAX: no limit; returns false).
+ */
+bool kern_wait_shutdown(uint64_t deadline);
 
 /*
  * kern_split_cmdline - split a command line into words (the rules above).

@@ -11,7 +11,7 @@
  * at the next context switch and panics with the thread's name.
  *
  * Without CONFIG_THREADS only the main thread exists: thread_sleep*,
- * thread_yield, thread_self, thread_name and io_wait still work; the rest is
+ * thread_yield, thread_self, thread_name (and hako/io.h's io_wait) still work; the rest is
  * absent (a link error in an app that needs it but did not select it).
  */
 #ifndef HAKO_THREAD_H
@@ -20,8 +20,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <hal.h>
 
 struct thread;
 
@@ -49,19 +47,14 @@ _Noreturn void thread_exit(void *result);
 /* thread_yield - let every other runnable thread run once. */
 void thread_yield(void);
 
-/* thread_sleep_until - block until hal_clock_monotonic() >= deadline.
+/* thread_sleep_until - block until the monotonic clock (clock_gettime's
+ * CLOCK_MONOTONIC in ns, hal_clock_monotonic() to services) >= deadline.
  * thread_sleep - block for at least ns nanoseconds. */
 void thread_sleep_until(uint64_t deadline);
 void thread_sleep(uint64_t ns);
 
 struct thread *thread_self(void);
 const char *thread_name(const struct thread *t);
-
-/*
- * io_wait - block until the device handle h is reported ready by hal_wait()
- * or until deadline; returns true if the handle became ready.
- */
-bool io_wait(hal_handle_t h, uint64_t deadline);
 
 /* sched_stats - context switches and idle waits so far, for tests. */
 struct sched_stats {
