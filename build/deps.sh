@@ -5,7 +5,7 @@
 # Checking is quick (dpkg-query); apt-get runs only for what is missing.
 set -euo pipefail
 
-build=(gcc make binutils libc6-dev python3 python3-kconfiglib)
+build=(gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils)
 qemu=(qemu-system-x86)
 xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 tests=(check pkg-config)
