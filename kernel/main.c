@@ -92,14 +92,47 @@ void kern_handle_shutdown_request(void)
 	kern_exit(0);
 }
 
+/* Declared by KERN_OPTION() in the modules linked in (a linker-made array). */
+extern const struct kern_option_decl __start_hako_options[], __stop_hako_options[];
+KERN_OPTION(loglevel, "loglevel", "0-7: hide console messages above this level");
+
+static const char *options[KERN_MAX_ARGS]; /* the hako.NAME=VALUE words */
+static int nr_options;
+
+static bool declared(const char *name, size_t len)
+{
+	for (const struct kern_option_decl *d = __start_hako_options; d < __stop_hako_options; d++)
+		if (strlen(d->name) == len && !strncmp(d->name, name, len))
+			return true;
+	return false;
+}
+
+const char *kern_option(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (int i = nr_options - 1; i >= 0; i--)
+		if (!strncmp(options[i] + 5, name, len) && options[i][5 + len] == '=')
+			return options[i] + 5 + len + 1;
+	return NULL;
+}
+
 static void kernel_option(const char *word)
 {
 	const char *v = strchr(word, '=');
 
-	if (v && !strncmp(word, "hako.loglevel=", 14) && v[1] >= '0' && v[1] <= '7' && !v[2])
-		printk_set_level(v[1] - '0');
-	else
+	if (!v || v == word + 5 || !declared(word + 5, (size_t)(v - word - 5))) {
 		pr_warn("hako: unknown or malformed kernel option '%s' ignored\n", word);
+		return;
+	}
+	if (!strncmp(word, "hako.loglevel=", 14)) {
+		if (v[1] >= '0' && v[1] <= '7' && !v[2])
+			printk_set_level(v[1] - '0');
+		else
+			pr_warn("hako: malformed kernel option '%s' ignored\n", word);
+		return;
+	}
+	options[nr_options++] = word;
 }
 
 static void parse_cmdline(const char *cmdline)

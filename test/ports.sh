@@ -69,6 +69,7 @@ queue assert crash assert
 queue deadlock crash deadlock
 queue oom crash oom
 queue longcmd hello "$long"
+queue options hello hako.nosuch=1 hako.loglevel=6 x
 SHUTDOWN_AFTER=3 queue shutdown ktest shutdown
 
 echo "== integration tests on $platform"
@@ -88,6 +89,11 @@ check assert "failed assert panics" nonzero "assertion 'argc == 42' failed"
 check deadlock "deadlock panics instead of hanging" nonzero "hako: panic.*deadlock"
 check oom "malloc exhaustion returns NULL/ENOMEM" 0 "errno ENOMEM, 1 failure"
 check longcmd "over-long command line is truncated" 0 "truncated" "Hello from Hako"
+check options "kernel options: an undeclared one warns, declared ones are taken" 0 \
+	"unknown or malformed kernel option 'hako.nosuch=1'" 'argv\[1\] = "x"'
+if grep -q "hako.loglevel=6" "$tmp/options.out"; then
+	case_result "kernel options: hako.loglevel=6 accepted silently" 1
+fi
 
 # A platform that can ask for a shutdown: waiting for the request is not a
 # deadlock, and the image drains without spinning.  Xen dom0 has no

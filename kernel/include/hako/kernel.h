@@ -76,6 +76,24 @@ bool kern_wait_shutdown(uint64_t deadline);
 int kern_split_cmdline(const char *cmdline, char *buf, size_t bufsize, char **words,
 		       int max_words);
 
+/*
+ * Kernel options: words hako.NAME=VALUE at the start of the command line.
+ * A module that reads an option declares it once, at file scope:
+ *     KERN_OPTION(ip, "ip", "static IPv4 address/prefix, e.g. 10.0.0.2/24");
+ * and reads it with kern_option("ip") (the value of the last hako.ip=
+ * word, or NULL).  Boot warns about a hako. word that no module linked into
+ * the image declares, so a typo or an option of a feature left out is
+ * never silently ignored.  hako.loglevel=N is the kernel's own.
+ */
+struct kern_option_decl {
+	const char *name;
+	const char *help;
+};
+#define KERN_OPTION(id, optname, helptext)                                             \
+	static const struct kern_option_decl kern_option_##id                             \
+		__attribute__((used, section("hako_options"), aligned(8))) = { optname, helptext }
+const char *kern_option(const char *name);
+
 /* The platform name, as hal_boot_info gave it. */
 const char *kern_platform(void);
 
