@@ -210,9 +210,17 @@ int hal_tls_set_base(uintptr_t base);
  * true), or readable and writable again (guard false).  base and len are
  * page aligned and lie in a HAL_MEM_FREE region.  An access to a guarded
  * page faults and ends in kern_fault() (never silently maps the page).  The
- * kernel puts one below every thread stack.  Returns HAL_OK, or HAL_ENODEV
+ * kernel puts one below every thread stack.  Returns HAL_OK, HAL_EINVAL
+ * when base or len breaks the rules above (nothing changes), or HAL_ENODEV
  * on a platform that cannot protect memory (the kernel then relies on its
- * stack canary alone).  Never blocks; not callable from exception context.
+ * stack canary alone).  Unguarding what was guarded does not fail.  Never
+ * blocks; not callable from exception context.
+ *
+ * Xen PV caveat: a fault whose stack pointer is itself in a guarded page
+ * cannot be delivered to a 64-bit PV guest kernel (Xen writes the exception
+ * frame below %rsp and has no alternate stack for kernel mode), so Xen
+ * crashes the domain instead of calling kern_fault(): memory below the
+ * guard is still never written.
  */
 int hal_mem_guard(uintptr_t base, size_t len, bool guard);
 

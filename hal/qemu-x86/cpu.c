@@ -18,11 +18,6 @@ void hal_irq_restore(unsigned long flags)
 		__asm__ volatile("sti" ::: "memory");
 }
 
-int hal_mem_guard(uintptr_t base, size_t len, bool guard)
-{
-	return HAL_ENODEV;
-}
-
 int hal_tls_set_base(uintptr_t base)
 {
 	/* wrmsr faults on a non-canonical address: refuse it instead. */

@@ -14,31 +14,38 @@
  * guest touches it, and nothing here touches RAM except the few page-table
  * pages, which are taken from the lowest free RAM (below 640 KiB on a PC)
  * and kept out of what the kernel is given.
+ *
+ * Guard pages (hal_mem_guard): a guard in a 2 MiB page splits it into a
+ * 4 KiB table first.  One table per 2 MiB of free RAM is reserved at boot
+ * (0.2%, never touched until a split uses it), so a guard never fails for
+ * want of memory; a split table is kept for good.
  */
 #include <string.h>
 
 #include <hako/printk.h>
+#include <x86_64/pte.h>
 
 #include "qx.h"
 
-#define PTE_P 0x1ULL
-#define PTE_W 0x2ULL
-#define PTE_PWT 0x8ULL
-#define PTE_PCD 0x10ULL
-#define PTE_PS 0x80ULL
-#define PTE_NX (1ULL << 63)
-#define PTE_ADDR 0x000ffffffffff000ULL
-#define PAGE 4096ULL
+#define PTE_P X86_PTE_P
+#define PTE_W X86_PTE_W
+#define PTE_PWT X86_PTE_PWT
+#define PTE_PCD X86_PTE_PCD
+#define PTE_PS X86_PTE_PS
+#define PTE_ADDR X86_PTE_ADDR
+#define PAGE X86_PAGE_SIZE
 #define CHUNK (1ULL << 21)
 #define GIB (1ULL << 30)
 #define MAP_LIMIT (512 * GIB) /* what one PML4 entry covers */
 
 extern uint64_t boot_pml4[512], boot_pdpt[512], boot_pd[512];
-extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
+extern char __image_start[], __image_end[];
 
 static uint64_t nx;
 static struct qx_mem_range free_ram[QX_MAX_RANGES];
 static size_t nr_free;
+/* Reserved page-table pages for splitting 2 MiB pages: [next, end). */
+static uint64_t split_next, split_end;
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -126,7 +133,6 @@ static bool wanted(const struct qx_mem_range *map, size_t n, uint64_t lo, uint64
 static uint64_t *image_chunk(uint64_t base)
 {
 	uint64_t *pt = early_page();
-	uint64_t text = (uintptr_t)__text_end, ro = (uintptr_t)__rodata_end;
 	uint64_t lo = (uintptr_t)__image_start, hi = (uintptr_t)__image_end;
 
 	for (unsigned i = 0; i < 512; i++) {
@@ -135,7 +141,7 @@ static uint64_t *image_chunk(uint64_t base)
 		if (a == 0)
 			continue;
 		if (a >= lo && a < hi)
-			f = a < text ? PTE_P : a < ro ? PTE_P | nx : PTE_P | PTE_W | nx;
+			f = x86_image_perm(a, nx);
 		pt[i] = a | f;
 	}
 	return pt;
@@ -160,6 +166,44 @@ static void fill_pd(uint64_t *pd, uint64_t gib, const struct qx_mem_range *map, 
 	}
 }
 
+/* The first chunk past the image's 4 KiB-mapped ones. */
+static uint64_t image_end_chunk(void)
+{
+	return align_up((uintptr_t)__image_end, CHUNK);
+}
+
+/*
+ * Reserve a page-table page for every 2 MiB page that holds free RAM, taken
+ * from the top of the highest free range that can spare them (untouched
+ * until a split needs one).  Ranges are sorted: a chunk two of them share
+ * is counted once.
+ */
+static void reserve_split_tables(uint64_t from)
+{
+	uint64_t need = 0, last = ~0ULL;
+
+	for (size_t i = 0; i < nr_free; i++) {
+		uint64_t b = free_ram[i].base > from ? free_ram[i].base : from;
+
+		for (uint64_t c = b / CHUNK; b < free_ram[i].end && c <= (free_ram[i].end - 1) / CHUNK;
+		     c++)
+			if (c != last)
+				need++, last = c;
+	}
+	for (size_t i = nr_free; need && i-- > 0;) {
+		struct qx_mem_range *r = &free_ram[i];
+
+		if (r->end - r->base > need * PAGE) {
+			r->end -= need * PAGE;
+			split_next = r->end;
+			split_end = r->end + need * PAGE;
+			return;
+		}
+	}
+	/* No range can spare them (never on a real machine): a guard in a
+	 * 2 MiB page then fails, and the kernel relies on its canary. */
+}
+
 size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_region *regions,
 		  size_t max_regions)
 {
@@ -168,7 +212,7 @@ size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_regio
 	uint32_t r[4];
 
 	cpuid(0x80000001, r);
-	nx = r[3] >> 20 & 1 ? PTE_NX : 0;
+	nx = r[3] >> 20 & 1 ? X86_PTE_NX : 0;
 	find_free(map, n);
 
 	/*
@@ -190,6 +234,7 @@ size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_regio
 		boot_pdpt[g] = (uintptr_t)pd | PTE_P | PTE_W;
 	}
 	__asm__ volatile("mov %0, %%cr3" : : "r"((uint64_t)(uintptr_t)boot_pml4) : "memory");
+	reserve_split_tables(image_end_chunk());
 
 	if (max_regions)
 		regions[nr++] = (struct hal_mem_region){
@@ -227,4 +272,66 @@ bool qx_mapped(uintptr_t addr, size_t len)
 		if (!mapped_page(a))
 			return false;
 	return true;
+}
+
+/*
+ * The entry that maps page a (RAM, mapped), its 2 MiB page split into a
+ * 4 KiB table first; NULL when a is not mapped that way or no reserved
+ * table is left.  A split maps the same frames with the same rights, so
+ * until the flush the old and the new translation agree.
+ */
+static uint64_t *pte_of(uint64_t a)
+{
+	uint64_t *pd, *e, *pt;
+
+	if (a >= MAP_LIMIT || !(boot_pdpt[a / GIB] & PTE_P))
+		return NULL;
+	pd = (uint64_t *)(uintptr_t)(boot_pdpt[a / GIB] & PTE_ADDR);
+	e = &pd[a / CHUNK % 512];
+	if (!(*e & PTE_P))
+		return NULL;
+	if (*e & PTE_PS) {
+		uint64_t base = *e & PTE_ADDR & ~(CHUNK - 1);
+		uint64_t flags = *e & (PTE_P | PTE_W | PTE_PWT | PTE_PCD | X86_PTE_NX);
+
+		if (split_next >= split_end)
+			return NULL;
+		pt = (uint64_t *)(uintptr_t)split_next;
+		split_next += PAGE;
+		for (unsigned i = 0; i < 512; i++)
+			pt[i] = (base + i * PAGE) | flags;
+		*e = (uintptr_t)pt | PTE_P | PTE_W;
+		/* The 2 MiB translation may be cached: flush it all (no global
+		 * pages here), once per chunk. */
+		__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" : : : "rax", "memory");
+	}
+	pt = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	return &pt[a / PAGE % 512];
+}
+
+static bool in_free_ram(uint64_t base, uint64_t len)
+{
+	for (size_t i = 0; i < nr_free; i++)
+		if (base >= free_ram[i].base && base < free_ram[i].end &&
+		    len <= free_ram[i].end - base)
+			return true;
+	return false;
+}
+
+int hal_mem_guard(uintptr_t base, size_t len, bool guard)
+{
+	uint64_t *e;
+
+	if (base % PAGE || len % PAGE || !len || !in_free_ram(base, len))
+		return HAL_EINVAL;
+	/* Split first, so that a shortage changes nothing. */
+	for (uint64_t a = base; a < base + len; a += CHUNK - a % CHUNK)
+		if (!pte_of(a))
+			return HAL_ENODEV;
+	for (uint64_t a = base; a < base + len; a += PAGE) {
+		e = pte_of(a);
+		*e = guard ? *e & ~PTE_P : *e | PTE_P;
+		__asm__ volatile("invlpg (%0)" : : "r"(a) : "memory");
+	}
+	return HAL_OK;
 }

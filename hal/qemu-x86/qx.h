@@ -96,6 +96,7 @@ struct qx_mem_range {
  * the image, the null page unmapped, RAM mapped with 2 MiB pages but never
  * touched) and fill regions[] with what the kernel may use.  Returns the
  * number of regions.  Ends the image with a message when memory is short.
+ * hal_mem_guard() (mm.c too) protects pages of those regions.
  */
 size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_region *regions,
 		  size_t max_regions);

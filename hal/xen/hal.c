@@ -157,11 +157,6 @@ void hal_irq_restore(unsigned long flags)
 	xen_events_restore(flags);
 }
 
-int hal_mem_guard(uintptr_t base, size_t len, bool guard)
-{
-	return HAL_ENODEV;
-}
-
 int hal_tls_set_base(uintptr_t base)
 {
 	return hyp_set_segment_base(SEGBASE_FS, base) ? HAL_EIO : HAL_OK;

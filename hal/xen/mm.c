@@ -27,6 +27,17 @@
  * so Xen never has to push a fault frame onto an unmapped stack.  The page
  * tables for the rest of memory are reserved at boot (about 0.2%).
  *
+ * Guard pages (hal_mem_guard) are holes punched into the mapped prefix.
+ * Xen delivers a fault to a 64-bit PV kernel by writing the exception frame
+ * just below the interrupted %rsp; there is no alternate stack for faults
+ * in guest kernel mode (kernel_sp is used only on a switch from guest user
+ * mode).  A stack overflow that faults with %rsp at or inside the guard
+ * (a push, a stack-clash probe) therefore cannot be delivered: Xen crashes
+ * the domain ("domain_crash_sync called from entry.S" on its console).  The
+ * guard still does its job, nothing below it is ever written, but the
+ * kernel cannot name the thread then; its canary names an overflow that
+ * reaches a context switch first (README, test/ports.sh).
+ *
  * The fault path interrupts arbitrary code: this file is built with
  * -mgeneral-regs-only and never calls a function that could touch SSE
  * registers on a path that returns.
@@ -37,18 +48,19 @@
 #include <hal.h>
 #include <hako/printk.h>
 
+#include <x86_64/pte.h>
 #include <xen/errno.h>
 
 #include "hypercall.h"
 #include "port.h"
 
-#define PTE_P 0x001ULL
-#define PTE_RW 0x002ULL
-#define PTE_USER 0x004ULL
-#define PTE_A 0x020ULL
-#define PTE_D 0x040ULL
-#define PTE_NX (1ULL << 63)
-#define PTE_ADDR 0x000ffffffffff000ULL
+#define PTE_P X86_PTE_P
+#define PTE_RW X86_PTE_W
+#define PTE_USER X86_PTE_U
+#define PTE_A X86_PTE_A
+#define PTE_D X86_PTE_D
+#define PTE_NX X86_PTE_NX
+#define PTE_ADDR X86_PTE_ADDR
 #define PT_UPPER (PTE_P | PTE_RW | PTE_USER | PTE_A | PTE_D)
 #define ENTRIES 512UL
 #define CHUNK_PAGES 512UL /* pages one L1 table maps: 2 MiB */
@@ -60,8 +72,7 @@
  * ours (grant frames, foreign pages).  Its table is made on first use. */
 #define IOWIN_BASE (XEN_VIRT_BASE - CHUNK_PAGES * XEN_PAGE_SIZE)
 
-extern char __image_start[], __text_end[], __rodata_start[], __rodata_end[];
-extern char __data_start[], __data_end[], __boot_stack_guard[], __image_end[];
+extern char __image_start[], __boot_stack_guard[], __image_end[];
 extern char __xen_shared_page[], __xen_scratch_page[];
 
 static const unsigned long *p2m;
@@ -191,16 +202,10 @@ static void map_va_or_panic(unsigned long va, uint64_t pte, const char *what)
 
 /* ------------------------------------------------------------- entries --- */
 
-static bool in_range(unsigned long pfn, const void *start, const void *end)
-{
-	return pfn >= virt_to_pfn(start) &&
-	       pfn < virt_to_pfn((const char *)end + XEN_PAGE_SIZE - 1);
-}
-
 /* The entry mapping frame pfn in the physmap: W^X for the image. */
 static uint64_t physmap_pte(unsigned long pfn)
 {
-	uint64_t pte;
+	uint64_t pte, perm;
 
 	if (pfn >= nr_pages || p2m[pfn] == ~0UL)
 		return 0;
@@ -209,14 +214,13 @@ static uint64_t physmap_pte(unsigned long pfn)
 	if (pfn == virt_to_pfn(__boot_stack_guard) || pfn == virt_to_pfn(__xen_scratch_page))
 		return 0;
 	pte = maddr_of_pfn(pfn) | PTE_P | PTE_A;
-	if (pfn == virt_to_pfn(hypercall_page) || in_range(pfn, __image_start, __text_end))
+	if (pfn == virt_to_pfn(hypercall_page))
 		return pte;
-	if ((pfn >= boot_pt_first && pfn < boot_pt_end) || (pfn >= pool_first && pfn < pool_end) ||
-	    in_range(pfn, __rodata_start, __rodata_end))
+	if ((pfn >= boot_pt_first && pfn < boot_pt_end) || (pfn >= pool_first && pfn < pool_end))
 		return pte | nx;
-	if (pfn < virt_to_pfn(__image_end) && !in_range(pfn, __data_start, __data_end))
-		return pte | nx; /* alignment gaps inside the image */
-	return pte | PTE_RW | PTE_D | nx;
+	perm = pfn < virt_to_pfn(__image_end) ? x86_image_perm((uintptr_t)xen_pfn_to_virt(pfn), nx)
+					       : PTE_P | PTE_RW | nx;
+	return pte | perm | (perm & PTE_RW ? PTE_D : 0);
 }
 
 /* The bits of an entry that matter when comparing with what we want. */
@@ -316,6 +320,34 @@ bool xen_mm_fault(uintptr_t addr)
 	while (mapped_chunks <= pfn / CHUNK_PAGES)
 		grow(pfn / CHUNK_PAGES);
 	return true;
+}
+
+/* --------------------------------------------------------- guard pages --- */
+
+/*
+ * hal_mem_guard: the chunk is mapped first (growing the prefix up to it),
+ * then each page's entry is cleared or rewritten with update_va_mapping.
+ * grow() only ever fills chunks beyond the prefix, and xen_mm_fault()
+ * refuses any address inside it, so nothing maps a guarded page again
+ * behind the kernel's back: only unguarding does.
+ */
+int hal_mem_guard(uintptr_t base, size_t len, bool guard)
+{
+	unsigned long first, n, last;
+
+	if (base % XEN_PAGE_SIZE || len % XEN_PAGE_SIZE || !len || base < XEN_VIRT_BASE)
+		return HAL_EINVAL;
+	first = virt_to_pfn((const void *)base);
+	n = len / XEN_PAGE_SIZE;
+	if (first < pool_end || first >= nr_pages || n > nr_pages - first)
+		return HAL_EINVAL; /* not in the free region */
+	last = (first + n - 1) / CHUNK_PAGES;
+	while (mapped_chunks <= last)
+		grow(last);
+	for (unsigned long pfn = first; pfn < first + n; pfn++)
+		map_va_or_panic((unsigned long)xen_pfn_to_virt(pfn), guard ? 0 : physmap_pte(pfn),
+				guard ? "guard page" : "unguarded page");
+	return HAL_OK;
 }
 
 /* ---------------------------------------------------------------- boot --- */
