@@ -58,9 +58,13 @@ CC := gcc
 OBJCOPY := objcopy
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 
+# -fstack-clash-protection: a frame larger than a page probes every page on
+# its way down, so an overflow faults on the thread's guard page instead of
+# jumping over it into other memory (kernel/sched.c).
 CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INCLUDE) \
-	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=small \
+	-fno-stack-protector -fstack-clash-protection -fno-pic -fno-pie -mno-red-zone \
+	-mcmodel=small \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-ffunction-sections -fdata-sections -fno-common \
 	-Ilibc/include -Ikernel/include -I$(OUT)/include \

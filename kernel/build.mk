@@ -1,5 +1,5 @@
 # The hardware-neutral kernel.  $(d) is kernel/.
-objs-y += $(d)main.o $(d)cmdline.o $(d)printk.o $(d)panic.o $(d)page.o
+objs-y += $(d)main.o $(d)cmdline.o $(d)printk.o $(d)panic.o $(d)fault.o $(d)page.o
 objs-$(CONFIG_MALLOC) += $(d)malloc.o
 objs-$(CONFIG_TIMERS) += $(d)timer.o
 objs-$(CONFIG_SYNC) += $(d)sync.o

@@ -7,10 +7,11 @@
 #include <hako/printk.h>
 #include <hako/thread.h>
 
-void panic(const char *fmt, ...)
+#include "sched_internal.h"
+
+void panic_begin(void)
 {
 	static int panicking;
-	va_list ap;
 
 	hal_irq_save();
 	if (panicking++) {
@@ -20,6 +21,13 @@ void panic(const char *fmt, ...)
 		hal_abort("nested panic");
 	}
 	dprintf(2, "\nhako: panic in thread '%s': ", thread_name(thread_self()));
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	panic_begin();
 	va_start(ap, fmt);
 	vdprintf(2, fmt, ap);
 	va_end(ap);
@@ -31,17 +39,4 @@ void panic(const char *fmt, ...)
 void __assert_fail(const char *expr, const char *file, int line, const char *func)
 {
 	panic("assertion '%s' failed at %s:%d in %s()", expr, file, line, func);
-}
-
-void kern_fault(const struct hal_fault *f)
-{
-	const char *kind = f->flags & HAL_FAULT_ADDR && f->addr < 4096
-				   ? "NULL pointer dereference" : "fatal fault";
-
-	if (f->dump) {
-		/* The registers first: panic() does not come back. */
-		f->dump(f);
-	}
-	panic("%s: %s at address %#lx (ip %#lx)", f->what, kind, (unsigned long)f->addr,
-	      (unsigned long)f->ip);
 }

@@ -2,9 +2,21 @@
 /*
  * Threads and the cooperative scheduler (CONFIG_THREADS).
  *
- * A thread lives in one run of pages: guard zone, stack, TLS block, then the
- * struct thread itself at the top.  One allocation per thread keeps creation
- * cheap and lets the guard sit right where an overflow lands.
+ * A thread lives in one run of pages: guard page, canary zone, stack, TLS
+ * block, then the struct thread itself at the top.  One allocation per
+ * thread keeps creation cheap and lets the guard sit right where an
+ * overflow lands.
+ *
+ * Stack overflows (CONFIG_STACK_GUARD).  The guard page is made
+ * inaccessible through hal_mem_guard(), so an overflow faults at once, even
+ * one that never yields: the image is built with -fstack-clash-protection,
+ * so a frame larger than a page probes each page on its way down and
+ * cannot jump over the guard.  kern_fault() (fault.c) then names the thread
+ * (sched_fault_thread).  Above the guard, a canary zone filled with a
+ * pattern is checked at every context switch: a second line, and the only
+ * one on a platform that cannot protect memory (there the guard page is
+ * filled and checked too).  An overflow found at a switch is reported from
+ * a stack of its own, since the thread's may have no room left.
  *
  * There is no idle thread: the thread that blocks runs the idle loop on its
  * own stack until something becomes runnable, so an image with one thread
@@ -40,20 +52,28 @@ struct thread {
 	uintptr_t tls_tp;
 	void *mem; /* the page run holding guard, stack, TLS and this */
 	size_t pages;
-	char *stack_low; /* lowest stack byte, just above the guard */
+	char *stack_low;  /* lowest usable stack byte */
+	char *stack_high; /* the stack's top (the first push goes below) */
+	char *canary_low; /* the canary zone is [canary_low, stack_low) */
+	bool guarded;	  /* hal_mem_guard() protects the page at mem */
+	struct list_node all; /* every thread, for kern_fault() */
 	struct timer timer;
 	int errno_val;
 	char name[24];
 };
 
 #ifdef CONFIG_STACK_GUARD
-#define GUARD_BYTES 4096
+#define GUARD_BYTES PAGE_SIZE
+/* Enough for the deepest path below a switch's check (idle, hal_wait). */
+#define CANARY_BYTES 1024
 #else
 #define GUARD_BYTES 0
+#define CANARY_BYTES 0
 #endif
 #define GUARD_WORD 0x5afe57ac6b0a7d5eULL
 
 static struct list_node runq = LIST_HEAD_INIT(runq);
+static struct list_node threads = LIST_HEAD_INIT(threads);
 static struct thread *current;
 static struct thread *main_thread;
 static struct waitq io_waiters[HAL_MAX_HANDLES];
@@ -85,32 +105,86 @@ void sched_get_stats(struct sched_stats *st)
 	*st = stats;
 }
 
-static void guard_fill(struct thread *t)
+void thread_stack(const struct thread *t, struct thread_stack *st)
+{
+	if (!t)
+		t = current;
+	*st = (struct thread_stack){ 0 };
+	if (!t)
+		return;
+	st->low = (uintptr_t)t->stack_low;
+	st->high = (uintptr_t)t->stack_high;
+	st->canary = (uintptr_t)t->canary_low;
+	if (t->guarded) {
+		st->guard = (uintptr_t)t->mem;
+		st->guard_len = GUARD_BYTES;
+	}
+}
+
+const struct thread *sched_fault_thread(const struct hal_fault *f)
 {
 #ifdef CONFIG_STACK_GUARD
-	uint64_t *w = (uint64_t *)(t->stack_low - GUARD_BYTES);
+	struct list_node *n;
+	struct thread *t;
 
-	for (size_t i = 0; i < GUARD_BYTES / 8; i++)
-		w[i] = GUARD_WORD;
+	list_for_each(n, &threads) {
+		t = list_entry(n, struct thread, all);
+		if (t->guarded && f->flags & HAL_FAULT_ADDR && f->addr - (uintptr_t)t->mem < GUARD_BYTES)
+			return t;
+	}
+	t = current;
+	if (t && f->sp >= (uintptr_t)t->mem && f->sp < (uintptr_t)t->stack_low)
+		return t;
 #endif
+	return NULL;
 }
+
+#ifdef CONFIG_STACK_GUARD
+static struct {
+	struct thread *t;
+	const char *what;
+	uintptr_t at;
+} overflow;
+
+static void overflow_report(void *unused)
+{
+	struct thread *t = overflow.t;
+
+	panic("stack overflow: thread '%s' ran off its %zu-byte stack (%s 0x%lx, seen at a "
+	      "context switch)", t->name, (size_t)(t->stack_high - t->stack_low), overflow.what,
+	      (unsigned long)overflow.at);
+}
+
+/* Report on a stack of our own: the thread's may have no room for panic(). */
+static _Noreturn void stack_overflow(struct thread *t, const char *what, uintptr_t at)
+{
+	static char stack[2048] __attribute__((aligned(16)));
+	struct hal_context here, report;
+
+	overflow.t = t;
+	overflow.what = what;
+	overflow.at = at;
+	hal_context_init(&report, stack + sizeof(stack), overflow_report, NULL);
+	hal_context_switch(&here, &report);
+	__builtin_unreachable();
+}
+#endif
 
 void sched_check_stack(void)
 {
 #ifdef CONFIG_STACK_GUARD
 	struct thread *t = current;
 	uint64_t *w;
+	char *sp = __builtin_frame_address(0);
 
 	if (!t)
 		return;
-	if ((char *)__builtin_frame_address(0) < t->stack_low)
-		panic("stack overflow (running below the %zu-byte stack of '%s')",
-		      (size_t)((char *)t - t->stack_low), t->name);
-	w = (uint64_t *)(t->stack_low - GUARD_BYTES);
-	for (size_t i = 0; i < GUARD_BYTES / 8; i++)
+	if (sp < t->stack_low)
+		stack_overflow(t, "sp below the stack at", (uintptr_t)sp);
+	w = (uint64_t *)t->canary_low;
+	for (size_t i = 0; i < (size_t)(t->stack_low - t->canary_low) / 8; i++)
 		if (w[i] != GUARD_WORD)
-			panic("stack overflow (guard of '%s' damaged at %p, stack %zu bytes)",
-			      t->name, (void *)&w[i], (size_t)((char *)t - t->stack_low));
+			stack_overflow(t, "canary damaged at", (uintptr_t)&w[i]);
 #endif
 }
 
@@ -183,14 +257,15 @@ static void thread_start(void *unused)
 
 /*
  * A runnable thread that will start in entry(arg): one page run holding,
- * from the bottom, the guard zone, the stack, the TLS block below the thread
+ * from the bottom, the guard page, the canary zone (with any rounding
+ * slack), stack_size bytes of stack, the TLS block below the thread
  * pointer, and the struct thread.
  */
 static struct thread *thread_alloc(const char *name, size_t stack_size,
 				   void (*entry)(void *), void *arg)
 {
 	size_t tls = tls_block_size();
-	size_t top = sizeof(struct thread) + tls + 64;
+	size_t top = sizeof(struct thread) + tls + 256; /* with the alignments below */
 	size_t pages;
 	char *mem;
 	struct thread *t;
@@ -198,7 +273,7 @@ static struct thread *thread_alloc(const char *name, size_t stack_size,
 
 	if (stack_size > SIZE_MAX / 2) /* the sum below would wrap around */
 		return NULL;
-	pages = (GUARD_BYTES + stack_size + top + PAGE_SIZE - 1) / PAGE_SIZE;
+	pages = (GUARD_BYTES + CANARY_BYTES + stack_size + top + PAGE_SIZE - 1) / PAGE_SIZE;
 	mem = page_alloc(pages, 1);
 	if (!mem)
 		return NULL;
@@ -209,12 +284,20 @@ static struct thread *thread_alloc(const char *name, size_t stack_size,
 	t->tls_tp = tls_init_block(tp);
 	t->mem = mem;
 	t->pages = pages;
-	t->stack_low = mem + GUARD_BYTES;
+	t->stack_high = (char *)((tp - tls - 64) & ~(uintptr_t)15);
+	t->stack_low = (char *)(((uintptr_t)t->stack_high - stack_size) & ~(uintptr_t)15);
+	t->canary_low = t->stack_low;
 	list_init(&t->node);
 	strncpy(t->name, name ? name : "?", sizeof(t->name) - 1);
-	guard_fill(t);
+#ifdef CONFIG_STACK_GUARD
+	t->guarded = hal_mem_guard((uintptr_t)mem, GUARD_BYTES, true) == HAL_OK;
+	t->canary_low = t->guarded ? t->stack_low - CANARY_BYTES : mem;
+	for (uint64_t *w = (uint64_t *)t->canary_low; w < (uint64_t *)t->stack_low; w++)
+		*w = GUARD_WORD;
+#endif
+	list_push_back(&threads, &t->all);
 	t->state = T_RUNNABLE;
-	hal_context_init(&t->ctx, (void *)((tp - tls - 64) & ~(uintptr_t)15), entry, arg);
+	hal_context_init(&t->ctx, t->stack_high, entry, arg);
 	return t;
 }
 
@@ -263,8 +346,15 @@ int thread_join(struct thread *t, void **result)
 	if (result)
 		*result = t->result;
 	stats.threads--;
+	list_remove(&t->all);
 	/* t switched away for the last time before we could run: its stack
 	 * is no longer in use. */
+	if (t->guarded && hal_mem_guard((uintptr_t)t->mem, GUARD_BYTES, false) != HAL_OK) {
+		/* Never hand out a page that would fault: keep it. */
+		pr_warn("sched: cannot unprotect the guard page of '%s'; keeping it\n", t->name);
+		page_free((char *)t->mem + GUARD_BYTES, t->pages - GUARD_BYTES / PAGE_SIZE);
+		return 0;
+	}
 	page_free(t->mem, t->pages);
 	return 0;
 }

@@ -7,11 +7,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct thread;
+
 /* Run entry(arg) as the main thread; never returns. */
 _Noreturn void sched_start(void (*entry)(void *), void *arg);
 
 /* Panic if the current thread's stack guard is damaged. */
 void sched_check_stack(void);
+
+/* The thread whose stack overflow the fault f is (an access to its guard
+ * page, or the current thread's stack pointer below its stack), or NULL. */
+struct hal_fault;
+const struct thread *sched_fault_thread(const struct hal_fault *f);
+
+/* Start a panic's line ("hako: panic in thread 'T': "), masking events;
+ * a panic inside a panic ends the image at once (panic.c). */
+void panic_begin(void);
 
 /* Called from the idle loop when hal_wait() reports a shutdown request. */
 void kern_handle_shutdown_request(void);

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * Exceptions and unexpected interrupts: the TSS with its interrupt stacks,
- * the IDT, and the C end of entry.S's panic path.  Every exception panics
- * (there is no user mode and no demand paging to resolve), with the vector,
- * the error code, the instruction pointer and the registers.
+ * the IDT, and the C end of entry.S's panic path.  Every exception is fatal
+ * (there is no user mode and no demand paging to resolve): it goes to
+ * kern_fault() through the shared x86_64 reporter (hal/x86_64/fault.c).
  */
 #include <stdint.h>
-#include <stdio.h>
 
-#include <hako/printk.h>
-#include <x86_64/gprs.h>
+#include <x86_64/fault.h>
 
 #include "qx.h"
 
@@ -48,15 +46,6 @@ static struct tss tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static uint64_t irq_stack[64] __attribute__((aligned(16)));
 
-static const char *const names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
-	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
-	"invalid TSS", "segment not present", "stack fault", "general protection fault",
-	"page fault", "reserved", "x87 floating-point error", "alignment check",
-	"machine check", "SIMD floating-point error", "virtualization exception",
-	"control protection fault",
-};
-
 static void set_gate(unsigned vec, void *handler, unsigned ist)
 {
 	uint64_t a = (uint64_t)(uintptr_t)handler;
@@ -92,45 +81,17 @@ void qx_trap_init(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
-static const char *page_fault_reason(uint64_t err, uint64_t addr)
-{
-	if (!(err & 1) && addr < 4096)
-		return " (NULL pointer dereference)";
-	if (err & 8)
-		return " (reserved bit in a page table)";
-	if (err & 16)
-		return " (instruction fetch from a no-execute page)";
-	if (err & 1 && err & 2)
-		return " (write to a read-only page)";
-	if (!(err & 1))
-		return " (address not mapped)";
-	return "";
-}
-
 _Noreturn void qx_trap(struct trap_regs *r)
 {
 	unsigned vec = (unsigned)(r->vector & 0xff);
 	int has_err = vec < 32 && (ERROR_CODE_VECTORS >> vec & 1);
 	const uint64_t *hw = r->hw + has_err;
-	uint64_t err = has_err ? r->hw[0] : 0, cr2;
-	const char *what = vec < 32 ? names[vec] : "unexpected interrupt";
-	char where[80] = "";
+	struct x86_trap_frame f = {
+		.g = r->g, .vector = vec, .error = has_err ? r->hw[0] : 0,
+		.rip = hw[0], .cs = hw[1], .rflags = hw[2], .rsp = hw[3], .ss = hw[4],
+	};
+	uint64_t cr2;
 
-	if (!what)
-		what = "reserved exception";
-	if (vec == 14) {
-		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-		snprintf(where, sizeof(where), ", address %#lx%s", (unsigned long)cr2,
-			 page_fault_reason(err, cr2));
-	}
-	panic("%s (vector %u, error %#lx) at rip %#lx%s\n"
-	      "  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n"
-	      "  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n"
-	      "  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n"
-	      "  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n"
-	      "  rflags %08lx cs %04lx ss %04lx",
-	      what, vec, (unsigned long)err, (unsigned long)hw[0], where,
-	      r->g.rax, r->g.rbx, r->g.rcx, r->g.rdx, r->g.rsi, r->g.rdi, r->g.rbp, hw[3],
-	      r->g.r8, r->g.r9, r->g.r10, r->g.r11, r->g.r12, r->g.r13, r->g.r14, r->g.r15,
-	      hw[2], hw[1], hw[4]);
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	x86_fault(&f, cr2, NULL);
 }

@@ -9,7 +9,8 @@
  * remaining arguments become the kernel command line, each one quoted so
  * that spaces and quotes survive.  The console is standard output.
  * Asynchronous events are signals: SIGTERM asks for a shutdown; SIGSEGV and
- * friends panic with the faulting address.  Signals are blocked except inside
+ * friends go to kern_fault() on the signal stack (a thread's stack may be
+ * the thing that overflowed).  Guard pages are mprotect()ed.  Signals are blocked except inside
  * hal_wait()'s ppoll, so no event is lost between a check and the wait.
  */
 #include <stdbool.h>
@@ -18,6 +19,7 @@
 
 #include <hal.h>
 #include <hako/printk.h>
+#include <x86_64/fault.h>
 
 #include "syscall.h"
 
@@ -31,6 +33,7 @@ static char cmdline[CMDLINE_MAX];
 static struct hal_mem_region regions[2];
 static struct hal_boot_info boot = { .platform = "usermode", .cmdline = cmdline, .regions = regions, .flags = HAL_BOOT_SHUTDOWN_SOURCE };
 static volatile int shutdown_requested;
+static uintptr_t guest_base, guest_size; /* the HAL_MEM_FREE region */
 static char altstack[16384] __attribute__((aligned(16)));
 
 static void raw_write(int fd, const char *s, size_t n)
@@ -111,18 +114,44 @@ static void append_arg(size_t *len, const char *arg)
 	*len = n;
 }
 
+/*
+ * A fault: the registers from the signal frame, in the x86_64 ports' own
+ * format, to kern_fault().  The CPU's exception (trapno) names it when the
+ * kernel raised it; an address comes only with a page-level fault
+ * (SEGV_MAPERR, SEGV_ACCERR, SIGBUS's codes): a general-protection fault
+ * is SIGSEGV with SI_KERNEL and si_addr 0, which is no NULL dereference.
+ */
 static void fatal_signal(int sig, void *info, void *uctx)
 {
-	/* siginfo: si_addr at offset 16; ucontext: gregs[REG_RIP] at 168. */
-	void *addr = *(void **)((char *)info + 16);
-	uint64_t rip = *(uint64_t *)((char *)uctx + 168);
-	const char *name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS"
-			 : sig == SIGFPE ? "SIGFPE" : sig == SIGILL ? "SIGILL" : "SIGTRAP";
+	const uint64_t *g = (const uint64_t *)((char *)uctx + UC_GREGS);
+	int code = *(int *)((char *)info + SIGINFO_CODE);
+	bool from_cpu = code > 0; /* SI_USER (kill) and SI_QUEUE are <= 0 */
+	struct x86_trap_frame r = {
+		.g = { .r15 = g[REG_R15], .r14 = g[REG_R14], .r13 = g[REG_R13], .r12 = g[REG_R12],
+		       .r11 = g[REG_R11], .r10 = g[REG_R10], .r9 = g[REG_R9], .r8 = g[REG_R8],
+		       .rbp = g[REG_RBP], .rdi = g[REG_RDI], .rsi = g[REG_RSI], .rdx = g[REG_RDX],
+		       .rcx = g[REG_RCX], .rbx = g[REG_RBX], .rax = g[REG_RAX] },
+		.vector = g[REG_TRAPNO], .error = g[REG_ERR], .rip = g[REG_RIP],
+		.cs = g[REG_CSGSFS] & 0xffff, .rflags = g[REG_EFL], .rsp = g[REG_RSP],
+		.ss = g[REG_CSGSFS] >> 48,
+	};
+	struct hal_fault f = { .ip = r.rip, .sp = r.rsp, .dump = x86_fault_dump, .regs = &r };
 
-	panic("%s: %s at address %p (rip %#lx)", name,
-	      sig == SIGSEGV && (uintptr_t)addr < 4096 ? "NULL pointer dereference"
-						   : "fatal fault",
-	      addr, (unsigned long)rip);
+	f.what = from_cpu ? x86_vector_name(r.vector) : NULL;
+	if (!f.what)
+		f.what = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS"
+		       : sig == SIGFPE ? "SIGFPE" : sig == SIGILL ? "SIGILL" : "SIGTRAP";
+	if ((sig == SIGSEGV || sig == SIGBUS) && from_cpu && code != SI_KERNEL) {
+		f.addr = *(uintptr_t *)((char *)info + SIGINFO_ADDR);
+		f.flags = HAL_FAULT_ADDR;
+		if (sig == SIGSEGV && code == SEGV_MAPERR)
+			f.flags |= HAL_FAULT_NOT_MAPPED;
+		if (r.vector == X86_VEC_PAGE_FAULT && r.error & X86_PF_WRITE)
+			f.flags |= HAL_FAULT_WRITE;
+		if (r.vector == X86_VEC_PAGE_FAULT && r.error & X86_PF_FETCH)
+			f.flags |= HAL_FAULT_EXEC;
+	}
+	kern_fault(&f);
 }
 
 static void term_signal(int sig, void *info, void *uctx)
@@ -187,6 +216,8 @@ _Noreturn void usermode_start(long *sp)
 	regions[0] = (struct hal_mem_region){ (uintptr_t)__image_start,
 					      (size_t)(__image_end - __image_start), HAL_MEM_IMAGE };
 	regions[1] = (struct hal_mem_region){ (uintptr_t)base, (size_t)mem, HAL_MEM_FREE };
+	guest_base = (uintptr_t)base;
+	guest_size = (uintptr_t)mem;
 	boot.nr_regions = 2;
 	kern_main(&boot);
 }
@@ -263,7 +294,12 @@ void hal_irq_restore(unsigned long flags)
 
 int hal_mem_guard(uintptr_t base, size_t len, bool guard)
 {
-	return HAL_ENODEV;
+	if (base % 4096 || len % 4096 || base < guest_base || base - guest_base >= guest_size ||
+	    len > guest_size - (base - guest_base))
+		return HAL_EINVAL;
+	/* Fails only when the host is out of memory maps (vm.max_map_count). */
+	return sys3(SYS_mprotect, base, len, guard ? PROT_NONE : PROT_READ | PROT_WRITE) ? HAL_ENODEV
+											  : HAL_OK;
 }
 
 int hal_entropy(void *buf, size_t len)

@@ -8,6 +8,7 @@
 
 #define SYS_write 1
 #define SYS_mmap 9
+#define SYS_mprotect 10
 #define SYS_rt_sigaction 13
 #define SYS_rt_sigprocmask 14
 #define SYS_sigaltstack 131
@@ -20,6 +21,7 @@
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
 #define ARCH_SET_FS 0x1002
+#define PROT_NONE 0
 #define PROT_READ 1
 #define PROT_WRITE 2
 #define MAP_PRIVATE 0x02
@@ -38,6 +40,21 @@
 #define SA_SIGINFO 4
 #define SA_ONSTACK 0x08000000
 #define SA_RESTORER 0x04000000
+
+/* siginfo_t: si_code values, and where si_code and si_addr are. */
+#define SI_KERNEL 0x80	/* sent by the kernel, no address (a #GP, int3) */
+#define SEGV_MAPERR 1	/* no mapping at si_addr */
+#define SEGV_ACCERR 2	/* a mapping without the right permission */
+#define SIGINFO_CODE 8
+#define SIGINFO_ADDR 16
+
+/* ucontext_t: mcontext's gregs start at byte 40; their indices. */
+#define UC_GREGS 40
+enum {
+	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15, REG_RDI,
+	REG_RSI, REG_RBP, REG_RBX, REG_RDX, REG_RAX, REG_RCX, REG_RSP, REG_RIP, REG_EFL,
+	REG_CSGSFS, REG_ERR, REG_TRAPNO
+};
 
 struct linux_timespec {
 	long tv_sec;

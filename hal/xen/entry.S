@@ -129,4 +129,23 @@ trap_common:
 	pushq $0
 	jmp hypercall_page + __HYPERVISOR_iret * 32
 
+/*
+ * xen_fatal(frame, cr2, what): x86_fault() on a stack of the port's own.
+ * Xen put the exception frame on the faulting stack, which may be a thread
+ * stack that has just run into its guard page: the report must not need
+ * more of it.  Never returns.
+ */
+	.globl xen_fatal
+	.type xen_fatal, @function
+xen_fatal:
+	leaq emergency_stack_top(%rip), %rsp
+	callq x86_fault
+	ud2
+	.size xen_fatal, . - xen_fatal
+
+	.section .bss
+	.balign 16
+	.skip 8192
+emergency_stack_top:
+
 	.section .note.GNU-stack, "", @progbits

@@ -1,77 +1,53 @@
 // SPDX-License-Identifier: MIT
 /*
  * Exceptions and callbacks: the trap table and the event/failsafe callback
- * registration.  A fault in a unikernel is a bug, so every exception panics
- * with its name, the faulting address and the instruction pointer (the
- * convention PORTING.md gives for all ports), except a page fault on the
- * part of memory mm.c maps on first touch.  Built with -mgeneral-regs-only:
- * the path that returns must not touch the interrupted code's SSE state.
+ * registration.  A fault in a unikernel is a bug, so every exception goes
+ * to kern_fault() through the shared x86_64 reporter (hal/x86_64/fault.c),
+ * except a page fault on the part of memory mm.c maps on first touch.
+ * Built with -mgeneral-regs-only: the path that returns must not touch the
+ * interrupted code's SSE state.
  */
 #include <stdint.h>
 
 #include <hako/printk.h>
-#include <x86_64/gprs.h>
+#include <x86_64/fault.h>
 
 #include "hypercall.h"
 #include "port.h"
 
-/* What entry.S's trap_common leaves on the stack (lowest address first). */
-struct trap_frame {
-	struct x86_gprs g; /* push_gprs (x86_64/gprs.h) */
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
-
-void xen_trap(struct trap_frame *f);
+/* entry.S's trap_common leaves a struct x86_trap_frame on the stack: the
+ * registers, vector, error code (0 when none) and Xen's iret frame. */
+void xen_trap(struct x86_trap_frame *f);
+/* entry.S: x86_fault() on the port's emergency stack. */
+_Noreturn void xen_fatal(const struct x86_trap_frame *f, uint64_t cr2, const char *what);
 void xen_upcall_entry(void);
 void xen_failsafe_entry(void);
 
+/* The exceptions entry.S has a stub for (x86_vector_name() names them). */
 #define TRAPS(X)                                                                         \
-	X(0, "divide error") X(1, "debug") X(3, "breakpoint") X(4, "overflow")            \
-	X(5, "bound range") X(6, "invalid opcode") X(7, "device not available")           \
-	X(8, "double fault") X(9, "coprocessor overrun") X(10, "invalid TSS")             \
-	X(11, "segment not present") X(12, "stack fault") X(13, "general protection")    \
-	X(14, "page fault") X(16, "x87 error") X(17, "alignment check")                   \
-	X(18, "machine check") X(19, "SIMD error")
+	X(0) X(1) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(16)  \
+	X(17) X(18) X(19)
 
-#define DECLARE(v, name) void xen_trap_##v(void);
+#define DECLARE(v) void xen_trap_##v(void);
 TRAPS(DECLARE)
 
 /* flags: bits 0-1 the privilege level allowed to raise it with INT n (0:
  * none, so only the CPU can), bit 2 would mask events on entry (we do not:
  * a panic needs the console, which polls with events masked anyway). */
-#define ENTRY(v, name) { v, (v) == 3 ? 3 : 0, FLAT_KERNEL_CS, (unsigned long)xen_trap_##v },
+#define ENTRY(v) { v, (v) == 3 ? 3 : 0, FLAT_KERNEL_CS, (unsigned long)xen_trap_##v },
 static const struct trap_info trap_table[] = { TRAPS(ENTRY){ 0, 0, 0, 0 } };
 
-static const char *trap_name(uint64_t v)
-{
-#define NAME(n, name) case n: return name;
-	switch (v) {
-	TRAPS(NAME)
-	case 256:
-		return "failsafe callback (bad segment on return)";
-	}
-	return "unknown trap";
-#undef NAME
-}
-
 /* Returns only when the fault was a first touch of the physmap. */
-void xen_trap(struct trap_frame *f)
+void xen_trap(struct x86_trap_frame *f)
 {
-	if (f->vector == 14) {
-		uint64_t addr = xen_shared->vcpu_info[0].arch.cr2;
+	uint64_t cr2 = 0;
 
-		if (!(f->error & 1) && xen_mm_fault(addr))
+	if (f->vector == X86_VEC_PAGE_FAULT) {
+		cr2 = xen_shared->vcpu_info[0].arch.cr2;
+		if (!(f->error & X86_PF_PRESENT) && xen_mm_fault(cr2))
 			return;
-		panic("page fault (vector 14): %s at address %#lx (rip %#lx, error %#lx: %s, %s)",
-		      addr < 4096 ? "NULL pointer dereference" : "fatal fault",
-		      (unsigned long)addr, (unsigned long)f->rip, (unsigned long)f->error,
-		      f->error & 2 ? "write" : f->error & 16 ? "instruction fetch" : "read",
-		      f->error & 1 ? "protection violation" : "page not present");
 	}
-	panic("%s (vector %lu, error %#lx) at rip %#lx, rsp %#lx",
-	      trap_name(f->vector), (unsigned long)f->vector, (unsigned long)f->error,
-	      (unsigned long)f->rip, (unsigned long)f->rsp);
+	xen_fatal(f, cr2, f->vector == 256 ? "failsafe callback (bad segment on return)" : NULL);
 }
 
 void xen_traps_init(void)

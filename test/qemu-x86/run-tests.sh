@@ -98,8 +98,9 @@ expect "panic: message and status 255" 255 "$rc" "$tmp/panic" \
 
 run null "$crash" null
 expect "NULL dereference: page fault panic with registers" 255 "$rc" "$tmp/null" \
-	"hako: panic in thread 'main': page fault \(vector 14, error 0\) at rip 0x[0-9a-f]+, address 0 \(NULL pointer dereference\)" \
-	'^  rax [0-9a-f]{16} rbx' '^  rflags [0-9a-f]+ cs 0008 ss 0010'
+	"hako: panic in thread 'main': NULL pointer dereference at address 0x0 \(page fault, not mapped, ip 0x[0-9a-f]+\)" \
+	'^  vector 14 error 0x0 rip [0-9a-f]{16} rflags [0-9a-f]{8} cs 0008 ss 0010$' \
+	'^  rax [0-9a-f]{16} rbx' '^  r12 [0-9a-f]{16} r13 [0-9a-f]{16} r14 [0-9a-f]{16} r15 [0-9a-f]{16}$'
 
 run overflow "$crash" overflow
 expect "thread stack overflow panics" 255 "$rc" "$tmp/overflow" \
@@ -188,6 +189,6 @@ expect "ACPI power button: clean shutdown" 1 "$rc" "$tmp/button" \
 # An NMI (from the monitor) is an exception like any other: a readable panic.
 monitor nmi "$crash" sleep 2 nmi
 expect "NMI: panic with its vector, status 255" 255 "$rc" "$tmp/nmi" \
-	"hako: panic in thread '.*': NMI \(vector 2,"
+	"hako: panic in thread '.*': NMI \(ip 0x[0-9a-f]+, sp 0x[0-9a-f]+\)" '^  vector 2 error 0x0 '
 
 summary

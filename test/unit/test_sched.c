@@ -3,8 +3,9 @@
  * The scheduler and its run queue (kernel/sched.c, kernel/tls_none.c) on
  * the host, switching stacks with the ports' own hal/x86_64/switch.S:
  * round-robin order of yields, wait queues (FIFO wake-up, timeouts),
- * sleeping in deadline order, join, per-thread errno, io_wait, and the
- * stack guard's panic.
+ * sleeping in deadline order, join, per-thread errno, io_wait, the stack
+ * canary's panic, and guard pages (protected at create, unprotected before
+ * the pages are freed).
  *
  * Each test starts the scheduler with sched_start() from a boot stack of
  * its own and gets back to Check's stack when its main thread is done
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <sanitizer/common_interface_defs.h>
 
@@ -85,9 +87,15 @@ void hal_context_init(struct hal_context *ctx, void *stack_top, void (*entry)(vo
 	struct fiber *f = fiber_of(ctx);
 
 	/* A thread's stack lies somewhere below stack_top in the page
-	 * allocator's region: call all of that below it the stack. */
+	 * allocator's region: call all of that below it the stack.  Any
+	 * other stack (sched.c's overflow report's, in .bss) is taken to be
+	 * 2 KiB. */
 	f->bottom = region_lo;
 	f->size = (size_t)((char *)stack_top - region_lo);
+	if ((char *)stack_top <= region_lo) {
+		f->bottom = (char *)stack_top - 2048;
+		f->size = 2048;
+	}
 	f->entry = entry;
 	f->arg = arg;
 	unit_raw_init(ctx, stack_top, fiber_start, f);
@@ -131,6 +139,26 @@ hal_ready_set hal_wait(uint64_t deadline)
 	if (unit_clock < deadline)
 		unit_clock = deadline;
 	return 0;
+}
+
+/* hal_mem_guard: "cannot" unless a test turns on the real thing (mprotect
+ * of the page allocator's region, which unit_map() made). */
+static bool guard_works;
+static unsigned guards, unguards;
+
+int hal_mem_guard(uintptr_t base, size_t len, bool guard)
+{
+	if (!guard_works)
+		return HAL_ENODEV;
+	if (base % 4096 || len != 4096 || base < (uintptr_t)region_lo)
+		abort();
+	if (mprotect((void *)base, len, guard ? PROT_NONE : PROT_READ | PROT_WRITE))
+		abort();
+	if (guard)
+		guards++;
+	else
+		unguards++;
+	return HAL_OK;
 }
 
 _Noreturn void kern_exit(int status)
@@ -565,6 +593,45 @@ static void *smash_guard(void *arg)
 	return arg;
 }
 
+static void *report_stack(void *arg)
+{
+	thread_stack(NULL, arg);
+	thread_yield();
+	return arg;
+}
+
+/* With a platform that protects memory: one guard page per thread (main
+ * included), right below the canary zone, given back before the pages
+ * are freed (writing to it afterwards would fault). */
+static void body_guard_pages(void)
+{
+	struct thread_stack st[3], mine;
+	struct thread *t[3];
+
+	ck_assert_uint_eq(guards, 1); /* main's */
+	for (int i = 0; i < 3; i++)
+		t[i] = thread_create("guarded", report_stack, &st[i], STACK);
+	ck_assert_uint_eq(guards, 4);
+	for (int i = 0; i < 3; i++)
+		thread_join(t[i], NULL);
+	ck_assert_uint_eq(unguards, 3);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_uint_eq(st[i].guard_len, 4096);
+		ck_assert_uint_eq(st[i].high - st[i].low, STACK);
+		ck_assert(st[i].guard + 4096 <= st[i].canary && st[i].canary < st[i].low);
+		memset((void *)st[i].guard, 0, 4096);
+	}
+	thread_stack(NULL, &mine);
+	ck_assert_uint_eq(mine.guard_len, 4096);
+}
+
+START_TEST(guard_pages_protected_and_given_back)
+{
+	guard_works = true;
+	run_threads(body_guard_pages);
+}
+END_TEST
+
 static void body_guard(void)
 {
 	struct thread *t = thread_create("smasher", smash_guard, NULL, STACK);
@@ -598,6 +665,7 @@ void unit_register(void)
 	tcase_add_test(tc, huge_stack_size_fails_cleanly);
 	tcase_add_test(tc, names_are_copied_and_cut);
 	tcase_add_test_raise_signal(tc, stack_guard_damage_panics, SIGABRT);
+	tcase_add_test(tc, guard_pages_protected_and_given_back);
 	suite_add_tcase(s, tc);
 	unit_add_suite(s, true);
 }

@@ -111,7 +111,9 @@ expect "dom0: panic crashes the domain" 255 "$rc" "$out/d0-panic.out" \
 	"hako: panic in thread 'main': deliberate panic"
 dom0 d0-null 16 crash null
 expect "dom0: NULL dereference panics with the address" 255 "$rc" "$out/d0-null.out" \
-	"page fault .*NULL pointer dereference at address 0 \\(rip 0x"
+	"hako: panic in thread 'main': NULL pointer dereference at address 0x0 \\(page fault, not mapped, ip 0x" \
+	'^  vector 14 error 0x0 rip [0-9a-f]{16} rflags [0-9a-f]{8} cs e03[0-3] ss e02b$' \
+	'^  rax [0-9a-f]{16} rbx'
 dom0 d0-mem4 4 hello small
 expect "dom0: 4 MiB" 0 "$rc" "$out/d0-mem4.out" 'argv\[1\] = "small"'
 dom0 d0-mem512 512 ktest
@@ -189,7 +191,7 @@ expect "domU: panic crashes the domain" 255 "$(st panic)" "$b/panic.out" \
 [ "$(reason panic)" = crash ]
 case_result "domU: panic is a crash shutdown" $? "reason $(reason panic)"
 expect "domU: NULL dereference panics" 255 "$(st null)" "$b/null.out" \
-	"NULL pointer dereference at address 0"
+	"hako: panic in thread 'main': NULL pointer dereference at address 0x0 \\(page fault"
 expect "domU: stack overflow names the thread" 255 "$(st overflow)" "$b/overflow.out" \
 	"hako: panic in thread 'overflower': stack overflow"
 expect "domU: xl shutdown ends a sleeping app cleanly" 0 "$(st shutdown)" "$b/shutdown.out" \

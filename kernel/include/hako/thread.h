@@ -6,9 +6,13 @@
  * nothing is runnable the scheduler runs expired timers and otherwise idles
  * in hal_wait() until the next timer deadline or device event.
  *
- * Each thread has its own stack (CONFIG_THREAD_STACK_KIB unless given) with a
- * guard zone below it (CONFIG_STACK_GUARD): an overflow into it is detected
- * at the next context switch and panics with the thread's name.
+ * Each thread has its own stack (CONFIG_THREAD_STACK_KIB unless given) with,
+ * below it (CONFIG_STACK_GUARD), an inaccessible guard page where the
+ * platform can protect memory (hal_mem_guard) and a canary zone checked at
+ * every context switch.  An overflow, even one that never yields, ends in a
+ * panic naming the thread: "stack overflow: thread 'T' ran off its N-byte
+ * stack".  (On Xen PV an overflow that faults with the stack pointer in the
+ * guard page ends as a domain crash instead: see README.)
  *
  * Without CONFIG_THREADS only the main thread exists: thread_sleep*,
  * thread_yield, thread_self, thread_name (and hako/io.h's io_wait) still work; the rest is
@@ -55,6 +59,22 @@ void thread_sleep(uint64_t ns);
 
 struct thread *thread_self(void);
 const char *thread_name(const struct thread *t);
+
+/*
+ * thread_stack - where t's stack is (t NULL: the caller's).  The stack is
+ * [low, high); below it the canary zone [canary, low); below that, when
+ * guard_len is not 0, the inaccessible guard page [guard, guard +
+ * guard_len), which ends at or below canary.  guard_len is 0 without
+ * CONFIG_STACK_GUARD or when the platform cannot protect memory; all is 0
+ * without CONFIG_THREADS (the app runs on the port's boot stack).
+ */
+struct thread_stack {
+	uintptr_t low, high;
+	uintptr_t canary;
+	uintptr_t guard;
+	size_t guard_len;
+};
+void thread_stack(const struct thread *t, struct thread_stack *st);
 
 /* sched_stats - context switches and idle waits so far, for tests. */
 struct sched_stats {
