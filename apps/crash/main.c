@@ -4,7 +4,15 @@
  *   null       dereference NULL: a fault, reported as a panic
  *   panic      call panic()
  *   exit N     return N from main
- *   overflow   overflow a thread's stack: a panic naming the thread
+ *   overflow   overflow a thread's stack, yielding at every level: the canary
+ *              check at the context switch names the thread
+ *   overflow-frame  one 20 KiB frame in an 8 KiB thread, never yielding: the
+ *              guard page faults (stack-clash probes cannot jump over it)
+ *   overflow-deep   deep recursion in an 8 KiB thread, never yielding
+ *   guard-touch     a thread writes into its own guard page from high up its
+ *              stack (what every port, Xen included, can report)
+ *   gpf        a non-canonical address: a general-protection fault, not a
+ *              NULL dereference
  *   sleep      sleep for ever (until the platform shuts the image down)
  *   spin       yield for ever without sleeping (a shutdown must still end it)
  *   oom        malloc until it fails: NULL with ENOMEM, never a crash
@@ -26,22 +34,60 @@
 static volatile int sink;
 static volatile int limit = 1 << 30; /* never reached: the guard trips first */
 
-static int recurse(int depth)
+/* Yields at every level: an overflow is seen at a switch before it can
+ * reach the guard page (the canary zone is deeper than one level). */
+static __attribute__((noinline)) int recurse(int depth)
 {
 	volatile char frame[256];
 
 	frame[0] = (char)depth;
 	frame[255] = (char)depth;
-	if (depth % 8 == 0)
-		thread_yield(); /* a context switch is where the guard is checked */
+	thread_yield();
 	if (depth == limit)
 		return 0;
 	return recurse(depth + 1) + frame[0] + frame[255];
 }
 
+static __attribute__((noinline)) int recurse_no_yield(int depth)
+{
+	volatile char frame[64];
+
+	frame[0] = (char)depth;
+	frame[63] = (char)depth;
+	if (depth == limit)
+		return 0;
+	return recurse_no_yield(depth + 1) + frame[0] + frame[63];
+}
+
+static __attribute__((noinline)) int big_frame(int x)
+{
+	volatile char frame[20 * 1024];
+
+	frame[0] = (char)x; /* the lowest byte: 12 KiB below an 8 KiB stack */
+	frame[sizeof(frame) - 1] = (char)x;
+	return frame[0] + frame[sizeof(frame) - 1];
+}
+
 static void *overflower(void *arg)
 {
-	sink = recurse(0);
+	const char *how = arg;
+
+	if (!strcmp(how, "overflow"))
+		sink = recurse(0);
+	else if (!strcmp(how, "overflow-frame"))
+		sink = big_frame(1);
+	else if (!strcmp(how, "guard-touch")) {
+		struct thread_stack st;
+
+		thread_stack(NULL, &st);
+		if (!st.guard_len) {
+			printf("crash: no guard page on this platform\n");
+			return NULL;
+		}
+		*(volatile char *)(st.guard + st.guard_len / 2) = 1;
+	}
+	else
+		sink = recurse_no_yield(0);
 	return NULL;
 }
 
@@ -61,10 +107,13 @@ int main(int argc, char **argv)
 		panic("deliberate panic from the crash app");
 	} else if (!strcmp(mode, "exit") && argc > 2) {
 		return atoi(argv[2]);
-	} else if (!strcmp(mode, "overflow")) {
-		struct thread *t = thread_create("overflower", overflower, NULL, 8192);
+	} else if (!strcmp(mode, "overflow") || !strcmp(mode, "overflow-frame") ||
+		   !strcmp(mode, "overflow-deep") || !strcmp(mode, "guard-touch")) {
+		struct thread *t = thread_create("overflower", overflower, (void *)mode, 8192);
 
 		thread_join(t, NULL);
+	} else if (!strcmp(mode, "gpf")) {
+		sink = *(volatile int *)0x8000000000000000ULL;
 	} else if (!strcmp(mode, "sleep")) {
 		kern_on_shutdown(on_shutdown, NULL);
 		printf("crash: sleeping until shut down\n");
@@ -93,7 +142,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "assert")) {
 		assert(argc == 42);
 	} else {
-		printf("usage: crash null|panic|exit N|overflow|sleep|spin|oom|assert|deadlock\n");
+		printf("usage: crash null|panic|exit N|overflow|overflow-frame|overflow-deep|\n"
+		       "             guard-touch|gpf|sleep|spin|oom|assert|deadlock\n");
 		return 2;
 	}
 	printf("crash: survived mode '%s' (this is a bug)\n", mode);

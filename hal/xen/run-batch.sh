@@ -4,7 +4,9 @@
 #   hal/xen/run-batch.sh CASES OUTDIR
 # CASES has one case a line: NAME<TAB>AFTER<TAB>IMAGE[<TAB>ARG]..., AFTER
 # being 0 or the seconds after which the guest gets a shutdown request.  Writes
-# OUTDIR/NAME.out (console) and OUTDIR/NAME.status (exit status, as run.sh's).
+# OUTDIR/NAME.out (console), OUTDIR/NAME.status (exit status, as run.sh's)
+# and OUTDIR/NAME.xen (Xen's own console lines while the case ran: why a
+# domain crashed).
 # Environment: as run.sh (XEN_MODE, XEN_MEMORY, XEN_TIMEOUT).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,9 +20,12 @@ if [ "${XEN_MODE:-domu}" = dom0 ]; then
 	while IFS="$tab" read -r name after image rest; do
 		[ -n "$name" ] || continue
 		# shellcheck disable=SC2086 # ARGs are tab-separated fields
-		(IFS="$tab"; set -f; HAKO_SHUTDOWN_AFTER=${after#0} "$top/hal/xen/run.sh" "$image" $rest) \
-			>"$outdir/$name.out" 2>"$outdir/$name.log" </dev/null &&
+		(IFS="$tab"; set -f; HAKO_SHUTDOWN_AFTER=${after#0} XEN_LOG="$outdir/$name.serial" \
+			"$top/hal/xen/run.sh" "$image" $rest) >"$outdir/$name.out" 2>"$outdir/$name.log" \
+			</dev/null &&
 			echo 0 >"$outdir/$name.status" || echo $? >"$outdir/$name.status"
+		tr -d '\r' <"$outdir/$name.serial" | sed -n '/Serial input to DOM0/,$p' |
+			grep -a '^(XEN)' >"$outdir/$name.xen" || true
 	done <"$cases"
 	exit 0
 fi

@@ -9,7 +9,8 @@
 # of IMAGE.xl, which make writes from CONFIG_XEN_MEM_MIB), XEN_TIMEOUT=S,
 # XEN_SHUTDOWN_AFTER=S or HAKO_SHUTDOWN_AFTER=S (the convention of every
 # port's run.sh): `xl shutdown` the domU S seconds after `xl create` (a dom0
-# has no xenstore: it never gets a request).
+# has no xenstore: it never gets a request), XEN_LOG=FILE (keep the whole
+# serial log, Xen's lines included, there).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -ge 1 ] || { echo "usage: hal/xen/run.sh IMAGE [ARGS...]" >&2; exit 2; }
@@ -27,5 +28,5 @@ fi
 after=${XEN_SHUTDOWN_AFTER:-${HAKO_SHUTDOWN_AFTER:-}}
 [ "$mode" = domu ] || after=
 set -- --"$mode" ${mem:+--memory "$mem"} ${XEN_TIMEOUT:+--timeout "$XEN_TIMEOUT"} \
-	${after:+--shutdown-after "$after"} -- "$image" "$@"
+	${after:+--shutdown-after "$after"} ${XEN_LOG:+--log "$XEN_LOG"} -- "$image" "$@"
 exec "$top/test/xen/run.sh" "$@"
