@@ -27,14 +27,13 @@ void kern_fault(const struct hal_fault *f)
 	const struct thread *t = sched_fault_thread(f);
 	const char *what = f->what ? f->what : "fault";
 	unsigned long ip = f->ip, sp = f->sp, a = f->addr;
-	char how[40]; /* "write, not mapped, " */
+	/* "write, not mapped, ": what the port could tell of the access */
+	const char *acc = f->flags & HAL_FAULT_EXEC	 ? "instruction fetch, "
+			  : f->flags & HAL_FAULT_WRITE ? "write, "
+						       : "";
+	const char *map = f->flags & HAL_FAULT_NOT_MAPPED ? "not mapped, " : "";
 
 	panic_begin();
-	snprintf(how, sizeof(how), "%s%s",
-		 f->flags & HAL_FAULT_EXEC    ? "instruction fetch, "
-		 : f->flags & HAL_FAULT_WRITE ? "write, "
-					      : "",
-		 f->flags & HAL_FAULT_NOT_MAPPED ? "not mapped, " : "");
 	if (t) {
 		struct thread_stack st;
 
@@ -43,12 +42,13 @@ void kern_fault(const struct hal_fault *f)
 			thread_name(t), (size_t)(st.high - st.low), what);
 		if (f->flags & HAL_FAULT_ADDR)
 			dprintf(2, " at address 0x%lx", a);
-		dprintf(2, ", %ssp 0x%lx, ip 0x%lx)\n", how, sp, ip);
-	} else if (f->flags & HAL_FAULT_ADDR && a < NULL_PAGE) {
-		dprintf(2, "NULL pointer dereference at address 0x%lx (%s, %sip 0x%lx)\n", a, what,
-			how, ip);
+		dprintf(2, ", %s%ssp 0x%lx, ip 0x%lx)\n", acc, map, sp, ip);
 	} else if (f->flags & HAL_FAULT_ADDR) {
-		dprintf(2, "%s at address 0x%lx (%sip 0x%lx)\n", what, a, how, ip);
+		if (a < NULL_PAGE)
+			dprintf(2, "NULL pointer dereference at address 0x%lx (%s, ", a, what);
+		else
+			dprintf(2, "%s at address 0x%lx (", what, a);
+		dprintf(2, "%s%sip 0x%lx)\n", acc, map, ip);
 	} else {
 		dprintf(2, "%s (ip 0x%lx, sp 0x%lx)\n", what, ip, sp);
 	}

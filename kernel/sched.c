@@ -121,9 +121,9 @@ void thread_stack(const struct thread *t, struct thread_stack *st)
 	}
 }
 
+#ifdef CONFIG_STACK_GUARD
 const struct thread *sched_fault_thread(const struct hal_fault *f)
 {
-#ifdef CONFIG_STACK_GUARD
 	struct list_node *n;
 	struct thread *t;
 
@@ -135,11 +135,9 @@ const struct thread *sched_fault_thread(const struct hal_fault *f)
 	t = current;
 	if (t && f->sp >= (uintptr_t)t->mem && f->sp < (uintptr_t)t->stack_low)
 		return t;
-#endif
 	return NULL;
 }
 
-#ifdef CONFIG_STACK_GUARD
 static struct {
 	struct thread *t;
 	const char *what;

@@ -16,9 +16,18 @@ _Noreturn void sched_start(void (*entry)(void *), void *arg);
 void sched_check_stack(void);
 
 /* The thread whose stack overflow the fault f is (an access to its guard
- * page, or the current thread's stack pointer below its stack), or NULL. */
+ * page, or the current thread's stack pointer below its stack), or NULL.
+ * Without threads (and guards) there is none: kern_fault() then carries no
+ * code for it. */
 struct hal_fault;
+#ifdef CONFIG_STACK_GUARD
 const struct thread *sched_fault_thread(const struct hal_fault *f);
+#else
+static inline const struct thread *sched_fault_thread(const struct hal_fault *f)
+{
+	return NULL;
+}
+#endif
 
 /* Start a panic's line ("hako: panic in thread 'T': "), masking events;
  * a panic inside a panic ends the image at once (panic.c). */

@@ -44,11 +44,6 @@ void thread_stack(const struct thread *t, struct thread_stack *st)
 	*st = (struct thread_stack){ 0 };
 }
 
-const struct thread *sched_fault_thread(const struct hal_fault *f)
-{
-	return NULL;
-}
-
 static hal_ready_set idle_until(uint64_t deadline)
 {
 	hal_ready_set ready;

@@ -5,21 +5,27 @@
  * runs on the way to a panic: it never returns to the faulting code, so it
  * need not care for SSE state.
  */
+#include <string.h>
+
 #include <hako/printk.h>
 #include <x86_64/fault.h>
 
-static const char *const names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
-	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
-	"invalid TSS", "segment not present", "stack fault", "general protection fault",
-	"page fault", NULL, "x87 floating-point error", "alignment check",
-	"machine check", "SIMD floating-point error", "virtualization exception",
-	"control protection fault",
-};
+/* The exceptions' names, one after the other, in vector order (a packed
+ * string: no table of pointers in a 16 KiB image). */
+static const char names[] =
+	"divide error\0debug\0NMI\0breakpoint\0overflow\0bound range exceeded\0"
+	"invalid opcode\0device not available\0double fault\0coprocessor overrun\0"
+	"invalid TSS\0segment not present\0stack fault\0general protection fault\0"
+	"page fault\0\0x87 floating-point error\0alignment check\0machine check\0"
+	"SIMD floating-point error\0virtualization exception\0control protection fault\0";
 
 const char *x86_vector_name(uint64_t vector)
 {
-	return vector < 32 ? names[vector] : NULL;
+	const char *p = names;
+
+	for (uint64_t v = 0; v < vector && p < names + sizeof(names) - 1; v++)
+		p += strlen(p) + 1;
+	return vector < 32 && *p ? p : NULL;
 }
 
 void x86_fault(const struct x86_trap_frame *r, uint64_t cr2, const char *what)
@@ -49,16 +55,18 @@ void x86_fault(const struct x86_trap_frame *r, uint64_t cr2, const char *what)
 
 void x86_fault_dump(const struct hal_fault *f)
 {
+	static const char gpr[] = "r15r14r13r12r11r10r9 r8 rbprdirsirdxrcxrbxrax";
 	const struct x86_trap_frame *r = f->regs;
-	const struct x86_gprs *g = &r->g;
+	const uint64_t *g = (const uint64_t *)&r->g;
 
-	printk(LOG_EMERG,
-	       "  vector %lu error 0x%lx rip %016lx rflags %08lx cs %04lx ss %04lx\n"
-	       "  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n"
-	       "  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n"
-	       "  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n"
-	       "  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n",
-	       r->vector, r->error, r->rip, r->rflags, r->cs & 0xffff, r->ss & 0xffff, g->rax,
-	       g->rbx, g->rcx, g->rdx, g->rsi, g->rdi, g->rbp, r->rsp, g->r8, g->r9, g->r10, g->r11,
-	       g->r12, g->r13, g->r14, g->r15);
+	printk(LOG_EMERG, "  vector %lu error 0x%lx rip %016lx rflags %08lx cs %04lx ss %04lx\n",
+	       r->vector, r->error, r->rip, r->rflags, r->cs & 0xffff, r->ss & 0xffff);
+	/* rax rbx rcx rdx / rsi rdi rbp rsp / r8-r11 / r12-r15 */
+	for (int i = 0; i < 16; i++) {
+		int k = i < 7 ? 14 - i : i == 7 ? -1 : 15 - i;
+		uint64_t v = k < 0 ? r->rsp : g[k];
+		const char *n = k < 0 ? "rsp" : gpr + 3 * k;
+
+		printk(LOG_EMERG, "%s%.3s %016lx%s", i % 4 ? " " : "  ", n, v, i % 4 == 3 ? "\n" : "");
+	}
 }
