@@ -44,11 +44,11 @@ void kern_fault(const struct hal_fault *f)
 			dprintf(2, " at address 0x%lx", a);
 		dprintf(2, ", %s%ssp 0x%lx, ip 0x%lx)\n", acc, map, sp, ip);
 	} else if (f->flags & HAL_FAULT_ADDR) {
-		if (a < NULL_PAGE)
-			dprintf(2, "NULL pointer dereference at address 0x%lx (%s, ", a, what);
-		else
-			dprintf(2, "%s at address 0x%lx (", what, a);
-		dprintf(2, "%s%sip 0x%lx)\n", acc, map, ip);
+		bool null = a < NULL_PAGE;
+
+		dprintf(2, "%s at address 0x%lx (%s%s%s%sip 0x%lx)\n",
+			null ? "NULL pointer dereference" : what, a, null ? what : "", null ? ", " : "",
+			acc, map, ip);
 	} else {
 		dprintf(2, "%s (ip 0x%lx, sp 0x%lx)\n", what, ip, sp);
 	}

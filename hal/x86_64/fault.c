@@ -13,11 +13,11 @@
 /* The exceptions' names, one after the other, in vector order (a packed
  * string: no table of pointers in a 16 KiB image). */
 static const char names[] =
-	"divide error\0debug\0NMI\0breakpoint\0overflow\0bound range exceeded\0"
-	"invalid opcode\0device not available\0double fault\0coprocessor overrun\0"
-	"invalid TSS\0segment not present\0stack fault\0general protection fault\0"
-	"page fault\0\0x87 floating-point error\0alignment check\0machine check\0"
-	"SIMD floating-point error\0virtualization exception\0control protection fault\0";
+	"divide error\0debug\0NMI\0breakpoint\0overflow\0bound range\0invalid opcode\0"
+	"device not available\0double fault\0coprocessor overrun\0invalid TSS\0"
+	"segment not present\0stack fault\0general protection fault\0page fault\0\0"
+	"x87 error\0alignment check\0machine check\0SIMD error\0virtualization\0"
+	"control protection\0";
 
 const char *x86_vector_name(uint64_t vector)
 {
@@ -25,7 +25,7 @@ const char *x86_vector_name(uint64_t vector)
 
 	for (uint64_t v = 0; v < vector && p < names + sizeof(names) - 1; v++)
 		p += strlen(p) + 1;
-	return vector < 32 && *p ? p : NULL;
+	return *p ? p : NULL;
 }
 
 void x86_fault(const struct x86_trap_frame *r, uint64_t cr2, const char *what)
@@ -39,7 +39,7 @@ void x86_fault(const struct x86_trap_frame *r, uint64_t cr2, const char *what)
 	};
 
 	if (!f.what)
-		f.what = r->vector < 32 ? "reserved exception" : "unexpected interrupt";
+		f.what = "unexpected interrupt"; /* or a reserved vector */
 	if (r->vector == X86_VEC_PAGE_FAULT) {
 		f.addr = cr2;
 		f.flags = HAL_FAULT_ADDR;
