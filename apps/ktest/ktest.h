@@ -27,12 +27,25 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 			ktest_fail(__FILE__, __LINE__, __VA_ARGS__);           \
 	} while (0)
 
-/* REQUIRE: a check that guards what follows (a pointer, a count): on
- * failure the case stops here. */
+/*
+ * REQUIRE: a check that guards what follows (a pointer about to be used, a
+ * count about to index): on failure it records the failure and returns from
+ * the calling function, which must return void (the test case itself, or a
+ * void helper it calls).  A test case must leave nothing behind that a later
+ * case depends on when it stops here; it only leaks.
+ */
 #define REQUIRE(cond)                                                          \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
 			ktest_fail(__FILE__, __LINE__, "%s", #cond);           \
+			return;                                                \
+		}                                                              \
+	} while (0)
+
+#define REQUIRE_MSG(cond, ...)                                                 \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			ktest_fail(__FILE__, __LINE__, __VA_ARGS__);           \
 			return;                                                \
 		}                                                              \
 	} while (0)

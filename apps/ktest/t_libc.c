@@ -75,8 +75,11 @@ static void test_strings(void)
 	CHECK(strlen("hako") == 4);
 	CHECK(strcmp("a", "b") < 0 && strcmp("b", "a") > 0 && !strcmp("x", "x"));
 	CHECK(strncmp("abcd", "abcx", 3) == 0);
+	REQUIRE(strchr("hello", 'l') != NULL && strrchr("hello", 'l') != NULL);
 	CHECK(!strcmp(strchr("hello", 'l'), "llo") && !strcmp(strrchr("hello", 'l'), "lo"));
-	CHECK(strstr("unikernel", "kern") != NULL && strstr("abc", "d") == NULL);
+	CHECK(strchr("hello", 'z') == NULL && strrchr("hello", 'z') == NULL);
+	REQUIRE(strstr("unikernel", "kern") != NULL);
+	CHECK(!strcmp(strstr("unikernel", "kern"), "kernel") && strstr("abc", "d") == NULL);
 	memset(buf, 'x', sizeof(buf));
 	memmove(buf + 1, buf, 10);
 	strcpy(buf, "overlap");
@@ -128,10 +131,9 @@ static void test_cmdline_split(void)
 	char buf[64], *w[8];
 	int n = kern_split_cmdline(" a \"b c\" 'd \"e' f\\ g \"\" ", buf, sizeof(buf), w, 8);
 
-	CHECK(n == 5);
-	if (n == 5)
-		CHECK(!strcmp(w[0], "a") && !strcmp(w[1], "b c") && !strcmp(w[2], "d \"e") &&
-		      !strcmp(w[3], "f g") && !strcmp(w[4], ""));
+	REQUIRE_MSG(n == 5, "%d words, expected 5", n);
+	CHECK(!strcmp(w[0], "a") && !strcmp(w[1], "b c") && !strcmp(w[2], "d \"e") &&
+	      !strcmp(w[3], "f g") && !strcmp(w[4], ""));
 	CHECK(kern_split_cmdline("\"open", buf, sizeof(buf), w, 8) == -1);
 	n = kern_split_cmdline("aaaaaaaaaa bbbbbbbbbb", buf, 8, w, 8);
 	CHECK(n >= 1 && strlen(w[0]) < 8);

@@ -112,13 +112,16 @@ static void test_aligned_and_realloc(void)
 	}
 	CHECK(aligned_alloc(24, 10) == NULL && errno == EINVAL);
 	{
-		char *p = malloc(10);
+		char *p = malloc(10), *q;
 
+		REQUIRE(p != NULL);
 		memcpy(p, "0123456789", 10);
-		p = realloc(p, 5000);
-		CHECK(p && !memcmp(p, "0123456789", 10));
-		p = realloc(p, 3);
-		CHECK(p && !memcmp(p, "012", 3));
+		q = realloc(p, 5000);
+		REQUIRE(q != NULL);
+		CHECK(!memcmp(q, "0123456789", 10));
+		p = realloc(q, 3);
+		REQUIRE(p != NULL);
+		CHECK(!memcmp(p, "012", 3));
 		free(p);
 	}
 	{
@@ -157,11 +160,10 @@ static void test_pages(void)
 		size_t align = (size_t)1 << (i % 5);
 
 		p[i] = page_alloc((size_t)(i % 7) + 1, align);
-		CHECK(p[i] != NULL);
+		REQUIRE_MSG(p[i] != NULL, "page_alloc(%d, %zu) failed", i % 7 + 1, align);
 		CHECK_MSG((uintptr_t)p[i] % (align * PAGE_SIZE) == 0, "%p not aligned to %zu pages",
 			  p[i], align);
-		if (p[i])
-			memset(p[i], i, ((size_t)(i % 7) + 1) * PAGE_SIZE);
+		memset(p[i], i, ((size_t)(i % 7) + 1) * PAGE_SIZE);
 	}
 	for (int i = 0; i < 32; i++)
 		for (int j = 0; j < ((i % 7) + 1) * (int)PAGE_SIZE; j += 1024)

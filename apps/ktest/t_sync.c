@@ -34,8 +34,10 @@ static void test_mutex_contention(void)
 
 	mutex_init(&lock);
 	counter = inside = max_inside = 0;
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 8; i++) {
 		t[i] = thread_create("contender", contender, NULL, 0);
+		REQUIRE(t[i] != NULL);
+	}
 	for (int i = 0; i < 8; i++)
 		thread_join(t[i], NULL);
 	CHECK_MSG(counter == 8 * 200, "counter %d", counter);
@@ -91,6 +93,7 @@ static void test_condvar_queue(void)
 	for (int i = 0; i < 2; i++) {
 		c[i] = thread_create("consumer", consumer, NULL, 0);
 		p[i] = thread_create("producer", producer, NULL, 0);
+		REQUIRE(c[i] != NULL && p[i] != NULL);
 	}
 	for (int i = 0; i < 2; i++) {
 		thread_join(p[i], NULL);
@@ -131,8 +134,10 @@ static void test_semaphore(void)
 
 	sem_init(&sem, 2);
 	sem_got = 0;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 5; i++) {
 		t[i] = thread_create("taker", sem_taker, NULL, 0);
+		REQUIRE(t[i] != NULL);
+	}
 	thread_sleep(2 * MS);
 	CHECK_MSG(sem_got == 2, "%d got the semaphore of 2", sem_got);
 	sem_up(&sem);

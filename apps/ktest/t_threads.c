@@ -26,21 +26,20 @@ static void test_create_join(void)
 	sched_get_stats(&before);
 	for (uintptr_t i = 0; i < 16; i++) {
 		t[i] = thread_create("worker", return_arg_times_two, (void *)i, 0);
-		CHECK(t[i] != NULL);
+		REQUIRE(t[i] != NULL);
 	}
 	sched_get_stats(&after);
 	CHECK(after.threads == before.threads + 16);
 	for (uintptr_t i = 0; i < 16; i++) {
 		void *res = NULL;
 
-		if (!t[i])
-			continue;
 		CHECK(thread_join(t[i], &res) == 0);
 		CHECK_MSG(res == (void *)(i * 2), "thread %lu returned %p", (unsigned long)i, res);
 	}
 	sched_get_stats(&after);
 	CHECK(after.threads == before.threads);
 	CHECK(thread_join(thread_self(), NULL) == -1);
+	REQUIRE(thread_name(thread_self()) != NULL);
 	CHECK(!strcmp(thread_name(thread_self()), "main"));
 }
 
@@ -64,6 +63,7 @@ static void test_yield_round_robin(void)
 	a = thread_create("a", yielder, "a", 0);
 	b = thread_create("b", yielder, "b", 0);
 	c = thread_create("c", yielder, "c", 0);
+	REQUIRE(a && b && c);
 	thread_join(a, NULL);
 	thread_join(b, NULL);
 	thread_join(c, NULL);
@@ -95,8 +95,10 @@ static void test_sleep_order(void)
 	struct thread *t[6];
 
 	wakes = 0;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 6; i++) {
 		t[i] = thread_create("sleeper", sleeper, (void *)ms[i], 0);
+		REQUIRE(t[i] != NULL);
+	}
 	/* None has run yet (they start when we block): creating them, which
 	 * costs a hypercall each on Xen, does not eat into the deadlines. */
 	sleep_base = hal_clock_monotonic();
@@ -126,7 +128,9 @@ static int fired[8], nfired;
 
 static void on_timer(void *arg)
 {
-	fired[nfired++] = (int)(uintptr_t)arg;
+	if (nfired < (int)(sizeof(fired) / sizeof(fired[0])))
+		fired[nfired] = (int)(uintptr_t)arg;
+	nfired++;
 }
 
 static void test_timers(void)
@@ -180,6 +184,7 @@ static void test_tls_and_errno(void)
 	struct thread *a = thread_create("tls-a", tls_worker, (void *)1000, 0);
 	struct thread *b = thread_create("tls-b", tls_worker, (void *)2000, 0);
 
+	REQUIRE(a && b);
 	errno = 7;
 	thread_join(a, NULL);
 	thread_join(b, NULL);
@@ -207,7 +212,7 @@ static void test_stack_within_bounds(void)
 	struct thread *t = thread_create("deep", use_stack, NULL, 16384);
 	void *res;
 
-	CHECK(t != NULL);
+	REQUIRE(t != NULL);
 	thread_join(t, &res);
 	CHECK(res == (void *)(uintptr_t)(2 * (22 * 23 / 2)));
 }
@@ -327,6 +332,7 @@ static void test_float_across_switches(void)
 	void *ra, *rb;
 	double ea = 1, eb = 2;
 
+	REQUIRE(a && b);
 	for (int i = 0; i < 10; i++) {
 		ea = ea * 1.5 + 0.25;
 		eb = eb * 1.5 + 0.25;
