@@ -2,24 +2,43 @@
 # SPDX-License-Identifier: MIT
 # Install the Debian packages a task needs, when they are missing.
 #   build/deps.sh build|usermode|qemu-x86|xen|test|all
+#   build/deps.sh --list TASK      print the task's packages, one a line
 # Checking is quick (dpkg-query); apt-get runs only for what is missing.
+# Every command a script calls comes from one of these packages: the harness
+# suite checks it (test/commands.py holds the command -> package table).
 set -euo pipefail
 
-build=(gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils)
+# On every Debian (Essential or required), listed so that the lists name the
+# package of every command the scripts call: shells, coreutils (timeout, od,
+# md5sum, sha256sum, stat, ...), sed, grep, mawk, find/xargs, diff, gzip/zcat,
+# flock, dpkg-query, apt-get.
+base=(bash dash coreutils sed grep mawk findutils diffutils gzip util-linux dpkg apt)
+build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils)
 qemu=(qemu-system-x86)
 xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
-tests=(check pkg-config)
+# check + pkg-config: the unit tests; time: /usr/bin/time (CPU use of an
+# idle image, peak RSS in the benchmarks).
+tests=(check pkg-config time)
 
+list=0
+if [ "${1:-}" = --list ]; then
+	list=1
+	shift
+fi
 case "${1:-all}" in
 build | usermode) want=("${build[@]}") ;;
 qemu-x86) want=("${build[@]}" "${qemu[@]}") ;;
 xen) want=("${build[@]}" "${xen[@]}") ;;
 test | all) want=("${build[@]}" "${qemu[@]}" "${xen[@]}" "${tests[@]}") ;;
 *)
-	echo "usage: $0 build|usermode|qemu-x86|xen|test|all" >&2
+	echo "usage: $0 [--list] build|usermode|qemu-x86|xen|test|all" >&2
 	exit 2
 	;;
 esac
+if [ "$list" = 1 ]; then
+	printf '%s\n' "${want[@]}" | sort -u
+	exit 0
+fi
 
 missing=()
 for p in "${want[@]}"; do
