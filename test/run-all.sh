@@ -3,10 +3,17 @@
 # make test: every suite, one after the other, then one summary line.
 # A suite that cannot run fails (it is never skipped silently).
 #   test/run-all.sh [SUITE...]   (default: all; names as listed below)
+#
+# The summary cannot say more than the suites showed: a name that is not a
+# suite is an error (status 2, the valid names listed); a suite fails when it
+# exits nonzero, when its output does not end with its "N passed, N failed"
+# line, or when that line counts no case at all.  A failure of the deps step
+# still ends with the summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=(
+	"harness|test/harness.sh"
 	"unit|test/unit/run.sh"
 	"usermode|test/ports.sh usermode"
 	"usermode-port|test/usermode.sh"
@@ -17,17 +24,47 @@ suites=(
 	"xen-port|test/xen-port/run-tests.sh"
 	"config|test/config.sh"
 )
+names=()
+for entry in "${suites[@]}"; do names+=("${entry%%|*}"); done
 
-build/deps.sh test || exit 1
+unknown=()
+for want in "$@"; do
+	printf '%s\n' "${names[@]}" | grep -qxF -- "$want" || unknown+=("$want")
+done
+if [ ${#unknown[@]} -gt 0 ]; then
+	echo "run-all: no suite named: ${unknown[*]}" >&2
+	echo "run-all: valid names: ${names[*]}" >&2
+	exit 2
+fi
+
+start=$(date +%s)
+# summary PASSED FAILED REPORT-LINE...: the last lines of every run
+summary() {
+	local p=$1 f=$2
+	shift 2
+	echo
+	echo "=== summary ($(($(date +%s) - start)) s; logs in out/test/)"
+	[ $# -eq 0 ] || printf '%s\n' "$@"
+	echo "$p passed, $f failed"
+	[ "$f" = 0 ]
+}
+
 mkdir -p out/test
+build/deps.sh test 2>&1 | tee out/test/deps.log
+rc=${PIPESTATUS[0]}
+if [ "$rc" != 0 ]; then
+	summary 0 1 "$(printf '%-14s %4s passed %4s failed %5ss  (exit %s: %s)' deps 0 1 \
+		$(($(date +%s) - start)) "$rc" "build/deps.sh test failed; no suite ran")"
+	exit 1
+fi
+
 total_pass=0
 total_fail=0
 report=()
-start=$(date +%s)
 for entry in "${suites[@]}"; do
 	name=${entry%%|*}
 	cmd=${entry#*|}
-	if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$name"; then
+	if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qxF -- "$name"; then
 		continue
 	fi
 	log=out/test/$name.log
@@ -41,19 +78,27 @@ for entry in "${suites[@]}"; do
 		$cmd 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
 	fi
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	p=$(echo "$line" | awk '{print $1}')
-	f=$(echo "$line" | awk '{print $3}')
-	p=${p:-0}
-	f=${f:-0}
+	# The suite's own count: its last line, nothing printed before it.
+	line=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
+	why=
+	if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		p=${BASH_REMATCH[1]}
+		f=${BASH_REMATCH[2]}
+		if [ $((p + f)) = 0 ]; then
+			why="counted no case"
+			f=1
+		fi
+	else
+		p=0
+		f=0
+		why="no 'N passed, N failed' line at the end"
+	fi
 	# A suite that fails without counting a failure still counts as one.
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+	if { [ "$rc" != 0 ] || [ -n "$why" ]; } && [ "$f" = 0 ]; then f=1; fi
+	[ "$rc" = 0 ] || why="exit $rc${why:+; $why}"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	report+=("$(printf '%-14s %4s passed %4s failed %5ss  (exit %s)' "$name" "$p" "$f" $(($(date +%s) - t0)) "$rc")")
+	report+=("$(printf '%-14s %4s passed %4s failed %5ss  (%s)' "$name" "$p" "$f" \
+		$(($(date +%s) - t0)) "${why:-exit 0}")")
 done
-echo
-echo "=== summary ($(($(date +%s) - start)) s; logs in out/test/)"
-printf '%s\n' "${report[@]}"
-echo "$total_pass passed, $total_fail failed"
-[ "$total_fail" = 0 ]
+summary "$total_pass" "$total_fail" "${report[@]}"
