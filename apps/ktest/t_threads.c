@@ -75,8 +75,10 @@ static uint64_t wake_order[8];
 static int wakes;
 static uint64_t sleep_base;
 
-/* Deadlines share one base taken before any sleeper starts, so the order
- * they must wake in does not depend on how fast each thread got going. */
+/* Deadlines share one base, taken once every sleeper exists but before any
+ * has run (creating a thread does not switch to it) and 20 ms ahead: every
+ * sleeper is asleep before the first deadline even on a slow, loaded TCG
+ * host, so the order they wake in depends on the deadlines alone. */
 static void *sleeper(void *arg)
 {
 	uint64_t ms = (uintptr_t)arg;
@@ -100,8 +102,10 @@ static void test_sleep_order(void)
 		REQUIRE(t[i] != NULL);
 	}
 	/* None has run yet (they start when we block): creating them, which
-	 * costs a hypercall each on Xen, does not eat into the deadlines. */
-	sleep_base = hal_clock_monotonic();
+	 * costs a hypercall each on Xen, does not eat into the deadlines; and
+	 * 20 ms of margin let all six fall asleep before the first deadline
+	 * even when a loaded host stalls TCG for a few ms. */
+	sleep_base = hal_clock_monotonic() + 20 * MS;
 	for (int i = 0; i < 6; i++)
 		thread_join(t[i], NULL);
 	CHECK(wakes == 6);
