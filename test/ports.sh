@@ -40,11 +40,11 @@ queue() {
 
 run_cases() {
 	if [ -x "hal/$platform/run-batch.sh" ]; then
-		timeout $((timeout_s * 4)) "hal/$platform/run-batch.sh" "$cases" "$tmp" </dev/null
+		timeout -k 10 $((timeout_s * 4)) "hal/$platform/run-batch.sh" "$cases" "$tmp" </dev/null
 		return
 	fi
 	while IFS=$'\t' read -r -a c; do
-		HAKO_SHUTDOWN_AFTER=${c[1]#0} timeout "$timeout_s" "hal/$platform/run.sh" \
+		HAKO_SHUTDOWN_AFTER=${c[1]#0} timeout -k 5 "$timeout_s" "hal/$platform/run.sh" \
 			"${c[@]:2}" </dev/null >"$tmp/${c[0]}.out" 2>&1
 		echo $? >"$tmp/${c[0]}.status"
 	done <"$cases"
@@ -61,6 +61,7 @@ check() {
 long=$(printf 'x%.0s' $(seq 1 1500))
 queue hello hello a "b c" 'q"uote' 'back\slash'
 queue ktest ktest
+queue ktestbad ktest no_such_case
 queue exit7 crash exit 7
 queue panic crash panic
 queue null crash null
@@ -81,8 +82,11 @@ run_cases
 
 check hello "hello prints argv" 0 "Hello from Hako on $platform" \
 	'argv\[0\] = "hello"' 'argv\[2\] = "b c"' 'argv\[3\] = "q"uote"' 'argv\[4\] = "back\\slash"'
-check ktest "ktest passes" 0 '^[0-9]+ passed, 0 failed'
+n=$(ktest_cases)
+check ktest "ktest passes ($n cases)" 0 "^ktest: $n cases" "^$n passed, 0 failed"
 grep -E '^(FAIL|[0-9]+ passed)' "$tmp/ktest.out" | sed 's/^/      /'
+check ktestbad "ktest: an unknown case name fails and lists the valid ones" 2 \
+	"ktest: no case named 'no_such_case'" "ktest: valid names: .*printf_formats"
 check exit7 "exit status from main" 7 "crash: mode 'exit'"
 check panic "panic message and status" nonzero \
 	"hako: panic in thread 'main': deliberate panic from the crash app"
@@ -136,9 +140,8 @@ check oom "malloc exhaustion returns NULL/ENOMEM" 0 "errno ENOMEM, 1 failure"
 check longcmd "over-long command line is truncated" 0 "truncated" "Hello from Hako"
 check options "kernel options: an undeclared one warns, declared ones are taken" 0 \
 	"unknown or malformed kernel option 'hako.nosuch=1'" 'argv\[1\] = "x"'
-if grep -q "hako.loglevel=6" "$tmp/options.out"; then
-	case_result "kernel options: hako.loglevel=6 accepted silently" 1
-fi
+! grep -q "hako.loglevel=6" "$tmp/options.out"
+case_result "kernel options: hako.loglevel=6 accepted silently" $?
 
 # A platform that can ask for a shutdown: waiting for the request is not a
 # deadlock, and the image drains without spinning.  Xen dom0 has no
@@ -149,7 +152,7 @@ if [ "$platform" = xen ] && [ "${XEN_MODE:-domu}" = dom0 ]; then
 else
 	check shutdown "shutdown request: no false deadlock, drains without spinning" 0 \
 		"waiting for a shutdown request" "drained after the shutdown request" \
-		'^1 passed, 0 failed'
+		'^ktest: 1 case$' '^1 passed, 0 failed'
 fi
 
 summary
