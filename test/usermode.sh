@@ -8,48 +8,55 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for app in hello crash; do
-	make -s PLATFORM=usermode APP="$app" >/dev/null || { echo "build failed"; exit 1; }
+	if ! make -s PLATFORM=usermode APP="$app" >"$tmp/build.log" 2>&1; then
+		cat "$tmp/build.log"
+		case_result "build usermode/$app" 1 "build failed"
+		summary
+		exit 1
+	fi
 done
 hello=out/usermode/hello/hello
 crash=out/usermode/crash/crash
 
 echo "== usermode port tests"
 for bad in abc 12Q "" 0 99999999999G; do
-	timeout 10 "$hello" --mem="$bad" >"$tmp/out" 2>&1
+	timeout -k 5 10 "$hello" --mem="$bad" >"$tmp/out" 2>&1
 	expect "--mem='$bad' is refused with status 2" 2 $? "$tmp/out" "invalid --mem value"
-	if grep -q "Hello" "$tmp/out"; then case_result "--mem='$bad' starts nothing" 1; fi
+	! grep -q "Hello" "$tmp/out"
+	case_result "--mem='$bad' starts nothing" $?
 done
 
-timeout 10 "$hello" --mem=256M -- --mem=1M x >"$tmp/out" 2>&1
+timeout -k 5 10 "$hello" --mem=256M -- --mem=1M x >"$tmp/out" 2>&1
 expect "--mem and -- are consumed, later options reach the app" 0 $? "$tmp/out" \
 	'argv\[1\] = "--mem=1M"' 'argv\[2\] = "x"'
 
-timeout 10 "$crash" --mem=64K exit 0 >"$tmp/out" 2>&1
+timeout -k 5 10 "$crash" --mem=64K exit 0 >"$tmp/out" 2>&1
 expect "too little memory: kernel exhaustion panics saying what ran out" nonzero $? \
 	"$tmp/out" "out of memory for the main thread"
 
-timeout 10 "$hello" hako.loglevel=9 a >"$tmp/out" 2>&1
+timeout -k 5 10 "$hello" hako.loglevel=9 a >"$tmp/out" 2>&1
 expect "malformed kernel option warns and is ignored" 0 $? "$tmp/out" \
 	"malformed kernel option 'hako.loglevel=9'" 'argv\[1\] = "a"'
 
 # No TTY, stdin closed, stdout a pipe: as in CI.
-(timeout 10 "$hello" <&- 2>&1 | cat) >"$tmp/out"
+(timeout -k 5 10 "$hello" <&- 2>&1 | cat) >"$tmp/out"
 expect "runs with stdin closed and no TTY" 0 "${PIPESTATUS[0]}" "$tmp/out" "Hello from Hako"
 
+# Every wait on an image is bounded (wait_bounded): an image that ignores
+# SIGTERM fails its case (status 124) instead of hanging the run.
 "$crash" sleep >"$tmp/out" 2>&1 &
 pid=$!
 for _ in $(seq 50); do grep -q sleeping "$tmp/out" && break; sleep 0.1; done
 kill -TERM "$pid"
-wait "$pid"
-expect "SIGTERM runs the shutdown path and exits 0" 0 $? "$tmp/out" \
+wait_bounded "$pid" 10
+expect "SIGTERM runs the shutdown path and exits 0" 0 "$rc" "$tmp/out" \
 	"shutdown requested" "shutdown hook ran"
 
 "$crash" spin >"$tmp/out" 2>&1 &
 pid=$!
 for _ in $(seq 50); do grep -q spinning "$tmp/out" && break; sleep 0.1; done
 kill -TERM "$pid"
-timeout 10 tail --pid="$pid" -f /dev/null
-wait "$pid"
-expect "SIGTERM ends a busy (never sleeping) image too" 0 $? "$tmp/out" "shutdown hook ran"
+wait_bounded "$pid" 10
+expect "SIGTERM ends a busy (never sleeping) image too" 0 "$rc" "$tmp/out" "shutdown hook ran"
 
 summary
