@@ -64,7 +64,12 @@ for bin in "${bins[@]}"; do
 		awk '{c += $1; f += $2; e += $3} END {print c + 0, f + 0, e + 0}')
 	passed=$((passed + c - f - e))
 	failed=$((failed + f + e))
-	if [ "$rc" -ne 0 ]; then
+	if [ "$c" -eq 0 ]; then
+		# No summary, or a summary of nothing (CK_RUN_CASE=typo): no test ran.
+		echo "$bin: ran no test (exit $rc)"
+		failed=$((failed + 1))
+		status=1
+	elif [ "$rc" -ne 0 ]; then
 		status=1
 		if [ $((f + e)) -eq 0 ]; then
 			# Died outside any test (in the runner itself): count it.
