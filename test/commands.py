@@ -20,8 +20,9 @@ must be in `build/deps.sh --list TASK` for the file's task (TASKS).  Then
 Not seen (listed in TABLE by hand, from an strace of `make test` and `make
 bench`): commands named by a variable ("$qemu", "$cmd") and commands in
 strings run by eval or sh -c.  Here-doc bodies are data (C, assembly, dom0
-scripts), as is test/xen/dom0-init.sh, which runs inside the Xen rig's dom0
-on the packages test/xen/mkinitramfs.sh downloads.
+scripts), as are the scripts in SKIP, which run inside a guest (the Xen
+rig's dom0, the Linux reference guest) on the packages its image builder
+downloads.
 """
 import fnmatch
 import os
@@ -54,6 +55,7 @@ TABLE = {
     "ar": "binutils", "nm": "binutils", "objcopy": "binutils",
     "readelf": "binutils", "strip": "binutils", "python3": "python3",
     "/usr/bin/python3": "python3", "pkg-config": "pkg-config",
+    "dpkg-source": "dpkg-dev",
     # The ports' runners and the tests.
     "qemu-system-x86_64": "qemu-system-x86", "/usr/bin/time": "time",
     "xz": "xz-utils", "cpio": "cpio", "strace": "strace",
@@ -82,7 +84,10 @@ TASKS = [
     ("test/*", "test"),
     (".ci/*", "test"),
 ]
-SKIP = {"test/xen/dom0-init.sh"}
+# Scripts that run inside a guest, on what its image holds (busybox and the
+# packages the image builders download), never on the host.
+SKIP = {"test/xen/dom0-init.sh", "test/bench/linux-guest/init.sh",
+        "test/bench/linux-guest/udhcpc.sh"}
 
 BUILTINS = set("""
     . : [ [[ ]] alias bg bind break builtin caller case cd command compgen complete

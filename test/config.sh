@@ -61,7 +61,9 @@ matrix_case() {
 	mapfile -t args < <(args_of "$a")
 	if [ -x "hal/$p/run-batch.sh" ]; then
 		mkdir -p "$tmp/batch-$p"
-		(IFS=$'\t' && echo "$a-$v${IFS}$img${args[*]:+$IFS${args[*]}}") >>"$tmp/batch-$p/cases"
+		# NAME, AFTER (no shutdown request), IMAGE, ARGs
+		(IFS=$'\t' && echo "$a-$v${IFS}0${IFS}$img${args[*]:+$IFS${args[*]}}") \
+			>>"$tmp/batch-$p/cases"
 		batched+=("$p $a $v")
 		return
 	fi
