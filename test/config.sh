@@ -89,8 +89,10 @@ done
 for p in $(printf '%s\n' "${batched[@]}" | cut -d' ' -f1 | sort -u); do
 	n=$(wc -l <"$tmp/batch-$p/cases")
 	echo "== booting $p's $n images in one batch (hal/$p/run-batch.sh)"
+	t0=$(date +%s)
 	timeout -k 10 $((120 + 30 * n)) "hal/$p/run-batch.sh" "$tmp/batch-$p/cases" "$tmp/batch-$p" \
 		</dev/null >"$tmp/batch-$p/run.log" 2>&1
+	echo "   (the batch took $(($(date +%s) - t0)) s)"
 	for entry in "${batched[@]}"; do
 		read -r bp a v <<<"$entry"
 		[ "$bp" = "$p" ] || continue
