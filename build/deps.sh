@@ -35,8 +35,9 @@ test | all) want=("${build[@]}" "${qemu[@]}" "${xen[@]}" "${tests[@]}") ;;
 	exit 2
 	;;
 esac
+mapfile -t want < <(printf '%s\n' "${want[@]}" | sort -u)
 if [ "$list" = 1 ]; then
-	printf '%s\n' "${want[@]}" | sort -u
+	printf '%s\n' "${want[@]}"
 	exit 0
 fi
 
