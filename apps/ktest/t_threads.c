@@ -279,9 +279,7 @@ static void test_stack_guard_page(void)
 	if (!strcmp(p, "usermode") || !strcmp(p, "qemu-x86") || !strcmp(p, "xen"))
 		CHECK_MSG(guarded, "hal_mem_guard() fails on %s", p);
 	t = thread_create("guarded", stack_of_self, &st, 8192);
-	CHECK(t != NULL);
-	if (!t)
-		return;
+	REQUIRE(t != NULL);
 	thread_join(t, &sp);
 	check_stack("new thread", &st, (uintptr_t)sp, 8192, guarded);
 	thread_stack(NULL, &mine);
@@ -298,9 +296,7 @@ static void test_mem_guard(void)
 
 	if (!run)
 		run = page_alloc(n = 32, 1);
-	CHECK(run != NULL);
-	if (!run)
-		return;
+	REQUIRE(run != NULL);
 	CHECK(hal_mem_guard((uintptr_t)run + 1, PAGE_SIZE, true) == HAL_EINVAL);
 	CHECK(hal_mem_guard((uintptr_t)run, 100, true) == HAL_EINVAL);
 	for (size_t i = 0; i < n; i += 7) {
