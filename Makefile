@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: MIT
 # Hako: one application plus the OS features it selects, in one image.
 #
-#   make [PLATFORM=usermode|qemu-x86|xen] [APP=hello|ktest|...] [target]
+#   make [PLATFORM=usermode|qemu-x86|qemu-arm64|xen] [APP=hello|ktest|...] [ARCH=...] [target]
 #
+# The architecture follows from the platform (hal/PLATFORM/arch.mk lists the
+# ones it supports, its default first); usermode may be built for another
+# one (make PLATFORM=usermode ARCH=arm64), by a cross compiler found as
+# $(CROSS_COMPILE)gcc, as Linux does.
 # `make help` lists platforms, apps and targets.
 
 PLATFORM ?= usermode
@@ -17,6 +21,22 @@ $(error unknown PLATFORM '$(PLATFORM)'; valid platforms: $(PLATFORMS))
 endif
 ifeq ($(filter $(APP),$(APPS)),)
 $(error unknown APP '$(APP)'; valid apps: $(APPS))
+endif
+
+# PORT_ARCHS: the architectures the port runs on, its default first.
+include hal/$(PLATFORM)/arch.mk
+HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
+ifeq ($(origin ARCH),undefined)
+ARCH := $(if $(filter $(HOST_ARCH),$(PORT_ARCHS)),$(HOST_ARCH),$(firstword $(PORT_ARCHS)))
+endif
+ifeq ($(filter $(ARCH),$(PORT_ARCHS)),)
+$(error PLATFORM=$(PLATFORM) does not run on ARCH '$(ARCH)'; it runs on: $(PORT_ARCHS))
+endif
+ARCH_GNU := $(patsubst arm64,aarch64,$(ARCH))
+ifeq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE ?=
+else
+CROSS_COMPILE ?= $(ARCH_GNU)-linux-gnu-
 endif
 
 # Build with every core unless the caller chose (-j1 for a sequential log).
@@ -34,13 +54,16 @@ MAKEFLAGS += --no-print-directory
 endif
 
 OUTROOT ?= out
-OUT := $(OUTROOT)/$(PLATFORM)/$(APP)
+# A build for an architecture other than the port's default gets a folder
+# of its own: out/usermode-arm64/APP.
+BUILD := $(PLATFORM)$(if $(filter-out $(firstword $(PORT_ARCHS)),$(ARCH)),-$(ARCH))
+OUT := $(OUTROOT)/$(BUILD)/$(APP)
 OBJ := $(OUT)/obj
 IMAGE := $(OUT)/$(APP)
 ELF := $(OUT)/$(APP).elf
 PYTHON := python3
 KCONFIG := $(PYTHON) build/kconfig.py
-KCONFIG_ARGS = --out $(OUT) --platform $(PLATFORM) --app $(APP)
+KCONFIG_ARGS = --out $(OUT) --platform $(PLATFORM) --arch $(ARCH) --app $(APP)
 KCONFIG_FILES := Kconfig $(wildcard */Kconfig */*/Kconfig)
 # EXTRA_CONFIG=file adds a fragment of one's own after the port's and app's.
 FRAGMENTS := hal/$(PLATFORM)/port.config apps/$(APP)/app.config $(EXTRA_CONFIG)
@@ -54,17 +77,20 @@ ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(OUT)/auto.conf
 endif
 
-CC := gcc
-OBJCOPY := objcopy
-GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+CC := $(CROSS_COMPILE)gcc
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM := $(CROSS_COMPILE)nm
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
 
+# ARCH_CFLAGS (hal/ARCH/arch.mk): what the architecture's code model and
+# kernel-mode rules need (x86_64: no red zone).
 # -fstack-clash-protection: a frame larger than a page probes every page on
 # its way down, so an overflow faults on the thread's guard page instead of
 # jumping over it into other memory (kernel/sched.c).
+include hal/$(ARCH)/arch.mk
 CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INCLUDE) \
-	-fno-stack-protector -fstack-clash-protection -fno-pic -fno-pie -mno-red-zone \
-	-mcmodel=small \
+	-fno-stack-protector -fstack-clash-protection -fno-pic -fno-pie $(ARCH_CFLAGS) \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-ffunction-sections -fdata-sections -fno-common \
 	-Ilibc/include -Ikernel/include -I$(OUT)/include \
@@ -108,7 +134,7 @@ all: $(IMAGE) $(PORT_OUTPUTS)
 
 $(OUT)/auto.conf $(AUTOCONF) &: $(KCONFIG_FILES) $(FRAGMENTS) build/kconfig.py $(wildcard $(OUT)/.config)
 	$(quiet) KCONFIG $(OUT)/.config
-	$(Q)build/deps.sh build
+	$(Q)build/deps.sh build $(ARCH)
 	$(Q)$(KCONFIG) update $(KCONFIG_ARGS) $(FRAGMENTS)
 	$(Q)touch $(OUT)/auto.conf $(AUTOCONF)
 
@@ -132,15 +158,18 @@ $(ELF): $(OBJS) $(PORT_LDSCRIPT)
 	$(Q)$(CC) $(LDFLAGS) $(PORT_LDFLAGS) -T $(PORT_LDSCRIPT) \
 		-Wl,-Map=$(OUT)/$(APP).map -o $@ $(OBJS) -lgcc
 
+# A port whose loader wants something other than a stripped ELF (a raw
+# arm64 Image) sets PORT_OBJCOPY_FLAGS.
+PORT_OBJCOPY_FLAGS ?= --strip-all -R .comment
 $(IMAGE): $(ELF)
 	$(quiet) STRIP $@
-	$(Q)$(OBJCOPY) --strip-all -R .comment $< $@
+	$(Q)$(OBJCOPY) $(PORT_OBJCOPY_FLAGS) $< $@
 
 -include $(OBJS:.o=.d)
 
 # ARGS="a 'b c'" passes arguments to the app; quotes keep spaces.
 run: all
-	$(Q)build/deps.sh $(PLATFORM)
+	$(Q)build/deps.sh $(PLATFORM) $(ARCH)
 	$(Q)hal/$(PLATFORM)/run.sh $(IMAGE) $(ARGS)
 
 size: $(ELF)
@@ -152,19 +181,19 @@ menuconfig:
 	$(Q)$(KCONFIG) menuconfig $(KCONFIG_ARGS)
 
 defconfig olddefconfig savedefconfig:
-	$(Q)build/deps.sh build
+	$(Q)build/deps.sh build $(ARCH)
 	$(Q)mkdir -p $(OUT)
 	$(Q)$(KCONFIG) $@ $(KCONFIG_ARGS) $(FRAGMENTS)
 
 # EXTRA_CONFIG=file forces its values on top, as Linux's KCONFIG_ALLCONFIG.
 allnoconfig allyesconfig:
-	$(Q)build/deps.sh build
+	$(Q)build/deps.sh build $(ARCH)
 	$(Q)mkdir -p $(OUT)
 	$(Q)$(KCONFIG) $@ $(KCONFIG_ARGS) $(EXTRA_CONFIG)
 
 SEED ?= 1
 randconfig:
-	$(Q)build/deps.sh build
+	$(Q)build/deps.sh build $(ARCH)
 	$(Q)mkdir -p $(OUT)
 	$(Q)$(KCONFIG) randconfig --seed $(SEED) $(KCONFIG_ARGS) $(EXTRA_CONFIG)
 
@@ -188,9 +217,10 @@ distclean:
 	rm -rf $(OUTROOT)
 
 help:
-	@echo "Hako: make [PLATFORM=p] [APP=a] [V=1] [target]"
+	@echo "Hako: make [PLATFORM=p] [APP=a] [ARCH=x86_64|arm64] [V=1] [target]"
 	@echo
 	@echo "Platforms: $(PLATFORMS)   (default usermode)"
+	@echo "ARCH:      the platform's own; usermode also builds for arm64 (runs under qemu-aarch64)"
 	@echo "Apps:      $(APPS)   (default hello)"
 	@echo
 	@echo "Targets:"

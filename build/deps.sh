@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Install the Debian packages a task needs, when they are missing.
-#   build/deps.sh build|usermode|qemu-x86|xen|test|all
-#   build/deps.sh --list TASK      print the task's packages, one a line
+#   build/deps.sh build|usermode|qemu-x86|qemu-arm64|xen|test|all [ARCH]
+#   build/deps.sh --list TASK [ARCH]   print the task's packages, one a line
+# ARCH (x86_64, arm64) adds the cross toolchain when it is not the host's,
+# and for usermode the user-mode emulator that runs the image.
 # Checking is quick (dpkg-query); apt-get runs only for what is missing.
 # Every command a script calls comes from one of these packages: the harness
 # suite checks it (test/commands.py holds the command -> package table).
@@ -15,10 +17,16 @@ set -euo pipefail
 base=(bash dash coreutils sed grep mawk findutils diffutils gzip util-linux dpkg apt)
 build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils)
 qemu=(qemu-system-x86)
+# Cross builds for arm64 and what runs them on an x86_64 host.
+arm64=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+qemu_arm64=(qemu-system-arm)
+user_arm64=(qemu-user)
 xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # check + pkg-config: the unit tests; time: /usr/bin/time (CPU use of an
 # idle image, peak RSS in the benchmarks).
-tests=(check pkg-config time)
+# clang + libclang-rt-14-dev: libFuzzer (the device-tree reader's fuzzing).
+tests=(check pkg-config time clang libclang-rt-14-dev)
+host=$(uname -m)
 
 list=0
 if [ "${1:-}" = --list ]; then
@@ -28,10 +36,26 @@ fi
 case "${1:-all}" in
 build | usermode) want=("${build[@]}") ;;
 qemu-x86) want=("${build[@]}" "${qemu[@]}") ;;
+qemu-arm64) want=("${build[@]}" "${arm64[@]}" "${qemu_arm64[@]}") ;;
 xen) want=("${build[@]}" "${xen[@]}") ;;
-test | all) want=("${build[@]}" "${qemu[@]}" "${xen[@]}" "${tests[@]}") ;;
+test | all)
+	want=("${build[@]}" "${qemu[@]}" "${xen[@]}" "${tests[@]}" "${arm64[@]}"
+		"${qemu_arm64[@]}" "${user_arm64[@]}")
+	;;
 *)
-	echo "usage: $0 [--list] build|usermode|qemu-x86|xen|test|all" >&2
+	echo "usage: $0 [--list] build|usermode|qemu-x86|qemu-arm64|xen|test|all [ARCH]" >&2
+	exit 2
+	;;
+esac
+case ${2:-}:$host in
+arm64:aarch64 | x86_64:x86_64 | :*) ;;
+arm64:*)
+	want+=("${arm64[@]}")
+	[ "$1" = usermode ] && want+=("${user_arm64[@]}")
+	;;
+x86_64:*) want+=(gcc-x86-64-linux-gnu binutils-x86-64-linux-gnu) ;;
+*)
+	echo "deps: unknown ARCH '$2' (x86_64 or arm64)" >&2
 	exit 2
 	;;
 esac

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Hako's configuration step, on top of kconfiglib (Debian: python3-kconfiglib).
 
-  kconfig.py MODE --out DIR --platform P --app A [--seed N] [FRAGMENT...]
+  kconfig.py MODE --out DIR --platform P --arch ARCH --app A [--seed N] [FRAGMENT...]
 
 MODE is one of:
   update        defconfig when DIR/.config is missing or older than a fragment,
@@ -129,8 +129,9 @@ def check_wanted(kconf, wanted):
 
 
 def force_choices(kconf, args):
-    """The platform and the app come from make, never from a fragment."""
-    for prefix, value in (("PLATFORM_", args.platform), ("APP_", args.app)):
+    """The architecture, platform and app come from make, never from a fragment."""
+    for prefix, value in (("ARCH_", args.arch), ("PLATFORM_", args.platform),
+                          ("APP_", args.app)):
         sym = choice_symbol(kconf, prefix, value)
         sym.set_value(2)
         if sym.choice.selection is not sym:
@@ -186,6 +187,7 @@ def main():
     ap.add_argument("mode")
     ap.add_argument("--out", required=True)
     ap.add_argument("--platform", required=True)
+    ap.add_argument("--arch", required=True)
     ap.add_argument("--app", required=True)
     ap.add_argument("--kconfig", default="Kconfig")
     ap.add_argument("--seed", type=int, default=0)

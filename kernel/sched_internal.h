@@ -44,10 +44,12 @@ unsigned int sched_shutdown_waiters(void);
 void sched_wake_shutdown_waiters(void);
 
 /*
- * TLS (tls.c): the bytes a thread's TLS block needs below its thread
- * pointer, and the set-up of that block for thread pointer tp (64-byte
- * aligned, with tls_block_size() bytes free below it and 16 above).
- * Returns tp.  Without CONFIG_TLS: 0 bytes, and tp is returned unchanged.
+ * TLS (tls.c): the bytes a thread's TLS block (and, on a variant I
+ * architecture, its control block) needs below tp, and the set-up of that
+ * block for tp (64-byte aligned, with tls_block_size() bytes free below it
+ * and 16 above).  Returns the thread pointer to use: tp on x86_64, the
+ * bottom of the room below tp on AArch64.  Without CONFIG_TLS: 0 bytes, and
+ * tp is returned unchanged.
  */
 size_t tls_block_size(void);
 uintptr_t tls_init_block(uintptr_t tp);
