@@ -1,0 +1,108 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Boot a qemu-arm64 image on QEMU's virt machine, console on stdout; exit
+# with the app's status.
+#   hal/qemu-arm64/run.sh IMAGE [ARGS...]
+#
+# ARGS become the kernel command line (-append, which QEMU puts in the
+# device tree's /chosen/bootargs), each one double-quoted with a backslash
+# before " and \, as the usermode port does.  Works without a terminal (CI:
+# no TTY, stdin closed): no display, no monitor, stdin from /dev/null, and
+# a timeout.
+#
+# Exit status: the image reports its status through Arm semihosting: a
+# decimal line on the semihosting console (a file here), then
+# SYS_EXIT_EXTENDED, which makes QEMU exit with it.  A panic gives 255.
+# Other outcomes:
+#   124  the timeout expired (HAKO_QEMU_TIMEOUT seconds, default 300; 0: none)
+#   125  QEMU failed, or the image stopped without saying its status
+#
+# Environment: HAKO_QEMU_MEM (-m, default 64M), HAKO_QEMU_CPU (default
+# cortex-a57; "max" has RNDR), HAKO_QEMU_MACHINE (default virt), HAKO_QEMU
+# (the QEMU binary), HAKO_QEMU_ARGS (extra options, split on spaces),
+# HAKO_SHUTDOWN_AFTER=S (press the power button, QMP's system_powerdown,
+# S seconds after QEMU starts; every port's run.sh takes it).  TCG only:
+# this runs on an x86_64 host.
+set -u
+
+if [ $# -lt 1 ]; then
+	echo "usage: $0 IMAGE [ARGS...]" >&2
+	exit 2
+fi
+image=$1
+shift
+qemu=${HAKO_QEMU:-qemu-system-aarch64}
+timeout_s=${HAKO_QEMU_TIMEOUT:-300}
+mem=${HAKO_QEMU_MEM:-64M}
+cpu=${HAKO_QEMU_CPU:-cortex-a57}
+machine=${HAKO_QEMU_MACHINE:-virt}
+
+if [ ! -r "$image" ]; then
+	echo "$0: cannot read image '$image'" >&2
+	exit 2
+fi
+# An arm64 Image has "ARM\x64" at byte 56.
+if [ "$(od -An -tx1 -j56 -N4 "$image" | tr -d ' \n')" != 41524d64 ]; then
+	echo "$0: '$image' has no arm64 Image header: not a qemu-arm64 image" >&2
+	exit 2
+fi
+
+# The quoting rule of hal/usermode/hal.c's append_arg().
+cmdline=
+for arg in "$@"; do
+	quoted=$(printf '%s' "$arg" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; printf x)
+	quoted=${quoted%x}
+	cmdline="$cmdline${cmdline:+ }\"$quoted\""
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-qemu.XXXXXX") || exit 125
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+: >"$tmp/status"
+
+qmp_args=
+if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
+	case $HAKO_SHUTDOWN_AFTER in
+	*[!0-9.]* | "")
+		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
+		exit 2
+		;;
+	esac
+	qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
+	# QMP wants its capabilities negotiated before any command.
+	(
+		sleep "$HAKO_SHUTDOWN_AFTER"
+		python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+f.readline()
+for cmd in ("qmp_capabilities", "system_powerdown"):
+    f.write(json.dumps({"execute": cmd}) + "\n")
+    f.flush()
+    f.readline()
+PY
+	) &
+fi
+
+# shellcheck disable=SC2086 # qmp_args and HAKO_QEMU_ARGS are word lists
+timeout --foreground -k 5 "$timeout_s" "$qemu" -M "$machine" -cpu "$cpu" -accel tcg \
+	-m "$mem" -nodefaults -display none -monitor none -no-reboot -serial stdio \
+	-chardev "file,id=hako-status,path=$tmp/status" \
+	-semihosting-config enable=on,target=native,chardev=hako-status $qmp_args \
+	${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
+rc=$?
+
+status=$(head -n 1 "$tmp/status" 2>/dev/null)
+case $rc:$status in
+124:*)
+	echo "$0: timed out after ${timeout_s}s" >&2
+	exit 124
+	;;
+*:[0-9] | *:[0-9][0-9] | *:[0-9][0-9][0-9])
+	exit "$status"
+	;;
+esac
+echo "$0: QEMU exited with status $rc and the image reported no status" >&2
+exit 125
