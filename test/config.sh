@@ -166,6 +166,9 @@ case_result "allnoconfig with EXTRA_CONFIG forces its values on top" $?
 make -s PLATFORM=nowhere >"$tmp/err" 2>&1
 expect "unknown PLATFORM lists the valid ones" nonzero $? "$tmp/err" \
 	"unknown PLATFORM 'nowhere'; valid platforms: .*usermode"
+make -s PLATFORM=qemu-x86 ARCH=arm64 >"$tmp/err" 2>&1
+expect "a platform on an architecture it does not run on is refused" nonzero $? "$tmp/err" \
+	"PLATFORM=qemu-x86 does not run on ARCH 'arm64'; it runs on: x86_64"
 make -s APP=nothing >"$tmp/err" 2>&1
 expect "unknown APP lists the valid ones" nonzero $? "$tmp/err" \
 	"unknown APP 'nothing'; valid apps: .*hello"

@@ -19,6 +19,8 @@ suites=(
 	"usermode-port|test/usermode.sh"
 	"qemu-x86|test/ports.sh qemu-x86"
 	"qemu-x86-port|test/qemu-x86/run-tests.sh"
+	"qemu-arm64|test/ports.sh qemu-arm64"
+	"qemu-arm64-port|test/qemu-arm64/run-tests.sh"
 	"xen-domu|test/ports.sh xen"
 	"xen-dom0|env XEN_MODE=dom0 test/ports.sh xen"
 	"xen-port|test/xen-port/run-tests.sh"

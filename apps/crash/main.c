@@ -18,6 +18,9 @@
  *   oom        malloc until it fails: NULL with ENOMEM, never a crash
  *   assert     a failing assert()
  *   deadlock   block for ever with nothing to wake us: a panic, not a hang
+ *   wtext      write into the image's own code: W^X makes it a fault
+ *   xdata      call code placed in writable data: W^X makes it a fault
+ *   trap       __builtin_trap(): the CPU's undefined/breakpoint exception
  */
 #include <assert.h>
 #include <errno.h>
@@ -141,9 +144,30 @@ int main(int argc, char **argv)
 		waitq_wait(&wq, WAITQ_FOREVER);
 	} else if (!strcmp(mode, "assert")) {
 		assert(argc == 42);
+	} else if (!strcmp(mode, "wtext")) {
+		/* Through an opaque pointer: the compiler must emit the store. */
+		volatile unsigned char *code = (volatile unsigned char *)(uintptr_t)main;
+
+		__asm__("" : "+r"(code));
+		code[0] = code[0];
+	} else if (!strcmp(mode, "xdata")) {
+		/* A return instruction in data: harmless if it ever ran. */
+		static unsigned char ret_insn[4] = {
+#if defined(__aarch64__)
+			0xc0, 0x03, 0x5f, 0xd6,
+#else
+			0xc3,
+#endif
+		};
+		void (*fn)(void) = (void (*)(void))(uintptr_t)ret_insn;
+
+		__asm__("" : "+r"(fn));
+		fn();
+	} else if (!strcmp(mode, "trap")) {
+		__builtin_trap();
 	} else {
 		printf("usage: crash null|panic|exit N|overflow|overflow-frame|overflow-deep|\n"
-		       "             guard-touch|gpf|sleep|spin|oom|assert|deadlock\n");
+		       "             guard-touch|gpf|sleep|spin|oom|assert|deadlock|wtext|xdata|trap\n");
 		return 2;
 	}
 	printf("crash: survived mode '%s' (this is a bug)\n", mode);
