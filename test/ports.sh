@@ -77,6 +77,25 @@ queue longcmd hello "$long"
 queue options hello hako.nosuch=1 hako.loglevel=6 x
 SHUTDOWN_AFTER=3 queue shutdown ktest shutdown
 
+# What a fault report looks like on the image's architecture (kernel/fault.c
+# says what happened; the words for the CPU's exception and the register
+# dump are the architecture's).
+case $platform:${ARCH:-} in
+qemu-arm64:* | *:arm64)
+	pf='data abort \(ESR 0x[0-9a-f]+: translation fault, level [0-3]\)'
+	null_dump=('^  x0  [0-9a-f]{16}  x1  [0-9a-f]{16}' '^  elr [0-9a-f]{16}  spsr ')
+	gpf_name="a fault at a non-canonical address is no NULL dereference"
+	gpf_re=("hako: panic in thread 'main': $pf at address 0x8000000000000000")
+	;;
+*)
+	pf='page fault'
+	null_dump=('^  vector 14 error 0x[0-9a-f]+ rip [0-9a-f]{16}' '^  rax [0-9a-f]{16} rbx')
+	gpf_name="general-protection fault is no NULL dereference"
+	gpf_re=("hako: panic in thread 'main': general protection fault \(ip 0x[0-9a-f]+, sp"
+		'^  vector 13 ')
+	;;
+esac
+
 echo "== integration tests on $platform"
 run_cases
 
@@ -91,18 +110,16 @@ check exit7 "exit status from main" 7 "crash: mode 'exit'"
 check panic "panic message and status" nonzero \
 	"hako: panic in thread 'main': deliberate panic from the crash app"
 check null "NULL dereference panics" nonzero \
-	"hako: panic in thread 'main': NULL pointer dereference at address 0x0 \(page fault" \
-	'^  vector 14 error 0x[0-9a-f]+ rip [0-9a-f]{16}' '^  rax [0-9a-f]{16} rbx'
-check gpf "general-protection fault is no NULL dereference" nonzero \
-	"hako: panic in thread 'main': general protection fault \(ip 0x[0-9a-f]+, sp" \
-	'^  vector 13 '
+	"hako: panic in thread 'main': NULL pointer dereference at address 0x0 \($pf" \
+	"${null_dump[@]}"
+check gpf "$gpf_name" nonzero "${gpf_re[@]}"
 overflowed="hako: panic in thread 'overflower': stack overflow: thread 'overflower' ran off its 8192-byte stack"
 check overflow "stack overflow that yields: the canary names the thread" nonzero \
 	"$overflowed \(.* seen at a context switch\)"
 # An access to the guard page with the stack pointer well above it: the
 # fault is delivered on every port, Xen included.
 check guard_touch "guard page access names the thread" nonzero \
-	"$overflowed \(page fault at address 0x[0-9a-f]+, write, "
+	"$overflowed \($pf at address 0x[0-9a-f]+, write, "
 # Overflows that never yield hit the guard page.  usermode and qemu-x86 report
 # them from the fault (a signal stack, an IST stack).  Xen PV cannot: it
 # delivers a fault to a PV kernel by writing the frame below %rsp, which is
@@ -114,7 +131,7 @@ check guard_touch "guard page access names the thread" nonzero \
 for c in overflow_frame overflow_deep; do
 	if [ "$platform" != xen ]; then
 		check $c "$c: the guard page faults and names the thread" nonzero \
-			"$overflowed \(page fault at address 0x[0-9a-f]+, .*sp 0x"
+			"$overflowed \($pf at address 0x[0-9a-f]+, .*sp 0x"
 		continue
 	fi
 	x=$tmp/$c.xen

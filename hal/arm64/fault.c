@@ -61,15 +61,12 @@ void a64_esr_describe(uint64_t esr, char *buf, unsigned long size)
 {
 	unsigned ec = ESR_EC(esr), fsc = ESR_FSC(esr);
 
-	if (!is_abort(ec)) {
+	if (!is_abort(ec))
 		snprintf(buf, size, "%s (ESR %#lx: class %#x)", class_name(ec),
 			 (unsigned long)esr, ec);
-		return;
-	}
-	snprintf(buf, size, "%s (ESR %#lx: %s, level %u%s)", class_name(ec),
-		 (unsigned long)esr, status_name(fsc), fsc & 3,
-		 ec == ESR_EC_DABT_CUR || ec == ESR_EC_DABT_LOW
-			 ? esr & ESR_ISS_WNR ? ", write" : ", read" : ", fetch");
+	else
+		snprintf(buf, size, "%s (ESR %#lx: %s, level %u)", class_name(ec),
+			 (unsigned long)esr, status_name(fsc), fsc & 3);
 }
 
 static void dump(const struct hal_fault *f)

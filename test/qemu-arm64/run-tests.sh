@@ -115,20 +115,21 @@ expect "panic: message and status 255" 255 "$rc" "$tmp/panic" \
 	"hako: panic in thread 'main': deliberate panic from the crash app"
 run null "$crash" null
 expect "NULL dereference: data abort with ESR decoded, registers" 255 "$rc" "$tmp/null" \
-	"hako: panic in thread 'main': data abort \(ESR 0x9600000[4-7]: translation fault, level [0-3], read\).*NULL pointer dereference" \
+	"hako: panic in thread 'main': NULL pointer dereference at address 0x0 \(data abort \(ESR 0x9600000[4-7]: translation fault, level [0-3]\), not mapped, ip 0x" \
 	'^  x0  [0-9a-f]{16}  x1  [0-9a-f]{16}' '^  elr [0-9a-f]{16}  spsr [0-9a-f]+  far 0{16}'
 run wtext "$crash" wtext
 expect "W^X: a write to the image's code faults" 255 "$rc" "$tmp/wtext" \
-	"data abort \(ESR 0x9600004f: permission fault, level 3, write\)"
+	"data abort \(ESR 0x9600004f: permission fault, level 3\) at address 0x[0-9a-f]+ \(write, ip"
 run xdata "$crash" xdata
 expect "W^X: running code placed in data faults" 255 "$rc" "$tmp/xdata" \
-	"instruction abort \(ESR 0x8600000f: permission fault, level 3, fetch\)"
+	"instruction abort \(ESR 0x8600000f: permission fault, level 3\) at address 0x[0-9a-f]+ \(instruction fetch, ip"
 run trap "$crash" trap
 expect "__builtin_trap: BRK exception decoded" 255 "$rc" "$tmp/trap" \
 	"breakpoint \(BRK\) \(ESR 0xf2[0-9a-f]{6}: class 0x3c\)"
-run overflow "$crash" overflow
-expect "thread stack overflow panics" 255 "$rc" "$tmp/overflow" \
-	"hako: panic in thread 'overflower': stack overflow"
+run overflow "$crash" overflow-frame
+expect "stack overflow into the guard page: fault on the exception stack names the thread" \
+	255 "$rc" "$tmp/overflow" \
+	"hako: panic in thread 'overflower': stack overflow: thread 'overflower' ran off its 8192-byte stack \(data abort \(ESR 0x9600004[4-7]: translation fault, level 3\) at address"
 run deadlock "$crash" deadlock
 expect "deadlock panics instead of hanging" 255 "$rc" "$tmp/deadlock" "hako: panic.*deadlock"
 
