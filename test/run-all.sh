@@ -17,6 +17,8 @@ suites=(
 	"unit|test/unit/run.sh"
 	"usermode|test/ports.sh usermode"
 	"usermode-port|test/usermode.sh"
+	"usermode-arm64|env ARCH=arm64 test/ports.sh usermode"
+	"usermode-arm64-port|env ARCH=arm64 test/usermode.sh"
 	"qemu-x86|test/ports.sh qemu-x86"
 	"qemu-x86-port|test/qemu-x86/run-tests.sh"
 	"qemu-arm64|test/ports.sh qemu-arm64"

@@ -2,8 +2,9 @@
 /*
  * AArch64 exceptions to kern_fault(): the syndrome (ESR) says what kind of
  * exception it was and, for aborts, why the access failed and whether it
- * was a write; FAR holds the faulting address.  Compiled -mgeneral-regs-only
- * (port.mk): it runs on the exception stack without saving FP/SIMD state.
+ * was a write; FAR holds the faulting address.  Runs on the exception (or
+ * signal) stack on the way to a panic and never returns, so it need not
+ * care for the interrupted code's FP/SIMD state.
  */
 #include <stdio.h>
 

@@ -19,9 +19,9 @@
 
 #include <hal.h>
 #include <hako/printk.h>
-#include <x86_64/fault.h>
 
 #include "syscall.h"
+#include "usermode.h"
 
 #define CMDLINE_MAX 4096
 #define SIGBIT(s) (1ULL << ((s)-1))
@@ -114,46 +114,6 @@ static void append_arg(size_t *len, const char *arg)
 	*len = n;
 }
 
-/*
- * A fault: the registers from the signal frame, in the x86_64 ports' own
- * format, to kern_fault().  The CPU's exception (trapno) names it when the
- * kernel raised it; an address comes only with a page-level fault
- * (SEGV_MAPERR, SEGV_ACCERR, SIGBUS's codes): a general-protection fault
- * is SIGSEGV with SI_KERNEL and si_addr 0, which is no NULL dereference.
- */
-static void fatal_signal(int sig, void *info, void *uctx)
-{
-	const uint64_t *g = (const uint64_t *)((char *)uctx + UC_GREGS);
-	int code = *(int *)((char *)info + SIGINFO_CODE);
-	bool from_cpu = code > 0; /* SI_USER (kill) and SI_QUEUE are <= 0 */
-	struct x86_trap_frame r = {
-		.g = { .r15 = g[REG_R15], .r14 = g[REG_R14], .r13 = g[REG_R13], .r12 = g[REG_R12],
-		       .r11 = g[REG_R11], .r10 = g[REG_R10], .r9 = g[REG_R9], .r8 = g[REG_R8],
-		       .rbp = g[REG_RBP], .rdi = g[REG_RDI], .rsi = g[REG_RSI], .rdx = g[REG_RDX],
-		       .rcx = g[REG_RCX], .rbx = g[REG_RBX], .rax = g[REG_RAX] },
-		.vector = g[REG_TRAPNO], .error = g[REG_ERR], .rip = g[REG_RIP],
-		.cs = g[REG_CSGSFS] & 0xffff, .rflags = g[REG_EFL], .rsp = g[REG_RSP],
-		.ss = g[REG_CSGSFS] >> 48,
-	};
-	struct hal_fault f = { .ip = r.rip, .sp = r.rsp, .dump = x86_fault_dump, .regs = &r };
-
-	f.what = from_cpu ? x86_vector_name(r.vector) : NULL;
-	if (!f.what)
-		f.what = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS"
-		       : sig == SIGFPE ? "SIGFPE" : sig == SIGILL ? "SIGILL" : "SIGTRAP";
-	if ((sig == SIGSEGV || sig == SIGBUS) && from_cpu && code != SI_KERNEL) {
-		f.addr = *(uintptr_t *)((char *)info + SIGINFO_ADDR);
-		f.flags = HAL_FAULT_ADDR;
-		if (sig == SIGSEGV && code == SEGV_MAPERR)
-			f.flags |= HAL_FAULT_NOT_MAPPED;
-		if (r.vector == X86_VEC_PAGE_FAULT && r.error & X86_PF_WRITE)
-			f.flags |= HAL_FAULT_WRITE;
-		if (r.vector == X86_VEC_PAGE_FAULT && r.error & X86_PF_FETCH)
-			f.flags |= HAL_FAULT_EXEC;
-	}
-	kern_fault(&f);
-}
-
 static void term_signal(int sig, void *info, void *uctx)
 {
 	shutdown_requested = 1;
@@ -206,11 +166,11 @@ _Noreturn void usermode_start(long *sp)
 
 	sys2(SYS_sigaltstack, &ss, NULL);
 	sys4(SYS_rt_sigprocmask, SIG_BLOCK, &blocked, NULL, 8);
-	install(SIGSEGV, fatal_signal);
-	install(SIGBUS, fatal_signal);
-	install(SIGFPE, fatal_signal);
-	install(SIGILL, fatal_signal);
-	install(SIGTRAP, fatal_signal);
+	install(SIGSEGV, usermode_fatal_signal);
+	install(SIGBUS, usermode_fatal_signal);
+	install(SIGFPE, usermode_fatal_signal);
+	install(SIGILL, usermode_fatal_signal);
+	install(SIGTRAP, usermode_fatal_signal);
 	install(SIGTERM, term_signal);
 
 	regions[0] = (struct hal_mem_region){ (uintptr_t)__image_start,
@@ -317,9 +277,4 @@ int hal_entropy(void *buf, size_t len)
 		len -= (size_t)r;
 	}
 	return HAL_OK;
-}
-
-int hal_tls_set_base(uintptr_t base)
-{
-	return sys2(SYS_arch_prctl, ARCH_SET_FS, base) == 0 ? HAL_OK : HAL_EIO;
 }
