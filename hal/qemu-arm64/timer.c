@@ -14,6 +14,7 @@
 #define CTL_IMASK 2u
 
 static uint64_t freq, mult; /* ns = ticks * mult >> 32 */
+static uint64_t inv;	     /* ticks = ns * inv >> 32 */
 static uintptr_t rtc;
 static uint32_t timer_irq;
 
@@ -22,7 +23,10 @@ void qa_timer_init(const struct qa_machine *m)
 	freq = a64_read_sysreg(cntfrq_el0);
 	if (!freq)
 		freq = 62500000; /* QEMU's; a zero CNTFRQ is a firmware bug */
-	mult = (uint64_t)(((unsigned __int128)NS << 32) / freq);
+	/* 64-bit divisions (no libgcc): NS << 32 < 2^62, and counters run
+	 * below 4 GHz. */
+	mult = (NS << 32) / freq;
+	inv = (freq << 32) / NS + 1;
 	rtc = (uintptr_t)m->rtc;
 	timer_irq = m->timer_irq;
 	a64_write_sysreg(cntv_ctl_el0, 0);
@@ -56,7 +60,7 @@ uint64_t hal_clock_wall(void)
 /* The counter value at or after deadline ns (saturating). */
 static uint64_t deadline_ticks(uint64_t deadline)
 {
-	unsigned __int128 t = ((unsigned __int128)deadline << 32) / mult + 1;
+	unsigned __int128 t = ((unsigned __int128)deadline * inv >> 32) + 1;
 
 	return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
 }

@@ -56,9 +56,9 @@ void qa_sync(struct a64_regs *r)
 
 _Noreturn void qa_unexpected(struct a64_regs *r, unsigned long kind)
 {
+	/* kind: vectors.S's KIND_FIQ (2), KIND_SERROR, KIND_LOWER */
 	static const char *const names[] = { "FIQ", "SError", "exception from a lower EL" };
 
-	r->esr = r->esr & 0xffffffffUL;
-	panic("unexpected %s at pc %#lx (ESR %#lx)", names[kind < 3 ? kind : 2],
+	panic("unexpected %s at pc %#lx (ESR %#lx)", names[kind >= 2 && kind <= 4 ? kind - 2 : 2],
 	      (unsigned long)r->elr, (unsigned long)r->esr);
 }

@@ -17,7 +17,19 @@
  */
 #define FRAME (36 * 8) /* struct a64_regs, 16-byte aligned */
 
-	.macro save_regs, from_sp0
+#define KIND_SYNC 0
+#define KIND_IRQ 1
+#define KIND_FIQ 2
+#define KIND_SERROR 3
+#define KIND_LOWER 4
+
+	/*
+	 * One 128-byte slot: save x0-x30 and the interrupted sp (SP_EL0 when
+	 * the kernel ran on it, else the exception stack's value before the
+	 * frame), then go to the common part with the kind in x0.
+	 */
+	.macro slot, kind, from_sp0
+	.balign 128
 	sub sp, sp, #FRAME
 	stp x0, x1, [sp, #0]
 	stp x2, x3, [sp, #16]
@@ -40,17 +52,43 @@
 	add x0, sp, #FRAME
 	.endif
 	stp x30, x0, [sp, #240]
-	mrs x0, elr_el1
-	mrs x1, spsr_el1
-	stp x0, x1, [sp, #256]
-	mrs x0, esr_el1
-	mrs x1, far_el1
-	stp x0, x1, [sp, #272]
-	mov x0, sp
+	mov x0, #\kind
+	b entry_common
 	.endm
 
-	.macro restore_regs
-	ldp x0, x1, [sp, #256]
+	.text
+	.balign 2048
+	.globl qa_vectors
+qa_vectors:
+	slot KIND_SYNC, 1		/* current EL, SP_EL0 */
+	slot KIND_IRQ, 1
+	slot KIND_FIQ, 1
+	slot KIND_SERROR, 1
+	slot KIND_SYNC, 0		/* current EL, SP_EL1 */
+	slot KIND_IRQ, 0
+	slot KIND_FIQ, 0
+	slot KIND_SERROR, 0
+	.rept 8				/* lower EL, AArch64 and AArch32 */
+	slot KIND_LOWER, 0
+	.endr
+
+entry_common:
+	mrs x1, elr_el1
+	mrs x2, spsr_el1
+	stp x1, x2, [sp, #256]
+	mrs x1, esr_el1
+	mrs x2, far_el1
+	stp x1, x2, [sp, #272]
+	mov x1, x0
+	mov x0, sp
+	cmp x1, #KIND_IRQ
+	b.eq 1f
+	cmp x1, #KIND_SYNC
+	b.ne qa_unexpected		/* (regs, kind): never returns */
+	bl qa_sync
+	b 2f
+1:	bl qa_irq
+2:	ldp x0, x1, [sp, #256]
 	msr elr_el1, x0
 	msr spsr_el1, x1
 	ldp x0, x1, [sp, #0]
@@ -71,72 +109,6 @@
 	ldr x30, [sp, #240]
 	add sp, sp, #FRAME
 	eret
-	.endm
-
-	/* One 128-byte slot: jump to the real handler. */
-	.macro slot, target
-	.balign 128
-	b \target
-	.endm
-
-	.text
-	.balign 2048
-	.globl qa_vectors
-qa_vectors:
-	slot sp0_sync			/* current EL, SP_EL0 */
-	slot sp0_irq
-	slot sp0_fiq
-	slot sp0_serror
-	slot spx_sync			/* current EL, SP_EL1 */
-	slot spx_irq
-	slot spx_fiq
-	slot spx_serror
-	slot low_unexpected		/* lower EL, AArch64 */
-	slot low_unexpected
-	slot low_unexpected
-	slot low_unexpected
-	slot low_unexpected		/* lower EL, AArch32 */
-	slot low_unexpected
-	slot low_unexpected
-	slot low_unexpected
-
-sp0_sync:
-	save_regs 1
-	bl qa_sync
-	restore_regs
-sp0_irq:
-	save_regs 1
-	bl qa_irq
-	restore_regs
-sp0_fiq:
-	save_regs 1
-	mov x1, #0
-	b qa_unexpected
-sp0_serror:
-	save_regs 1
-	mov x1, #1
-	b qa_unexpected
-spx_sync:
-	save_regs 0
-	bl qa_sync
-	restore_regs
-spx_irq:
-	save_regs 0
-	bl qa_irq
-	restore_regs
-spx_fiq:
-	save_regs 0
-	mov x1, #0
-	b qa_unexpected
-spx_serror:
-	save_regs 0
-	mov x1, #1
-	b qa_unexpected
-low_unexpected:
-	save_regs 0
-	mov x1, #2
-	b qa_unexpected
-
 
 /*
  * long qa_semihost(long op, const void *arg): an Arm semihosting call.

@@ -273,8 +273,19 @@ size_t fmt_vformat(struct fmt_sink *o, const char *f, va_list ap)
 		case 'E':
 		case 'g':
 		case 'G': {
+			/* long double is IEEE binary128 on AArch64: converting it is
+			 * a libgcc software routine, worth linking only when the
+			 * value is printed. */
+#ifdef CONFIG_LIBC_PRINTF_FLOAT
 			double d = len == L_BIG_L ? (double)va_arg(ap, long double) : va_arg(ap, double);
+#else
+			double d = 0;
 
+			if (len == L_BIG_L)
+				(void)va_arg(ap, long double);
+			else
+				(void)va_arg(ap, double);
+#endif
 			fmt_double(o, &sp, d, conv);
 			break;
 		}
