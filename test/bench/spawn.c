@@ -6,7 +6,9 @@
  * peak RSS of the program itself: VmHWM read from /proc while the process is
  * held at exit by ptrace (ru_maxrss would count the forked parent's pages
  * from before exec).  A host tool for the benchmarks.
- *   spawn N PROG1 [PROG2...]
+ *   [SPAWN_RUNNER=EMULATOR] spawn N PROG1 [PROG2...]
+ * SPAWN_RUNNER runs every program under an emulator (qemu-aarch64 PROG):
+ * timed alike, and the RSS is the emulator's.
  */
 #include <signal.h>
 #include <string.h>
@@ -27,6 +29,17 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+/* Run prog (under SPAWN_RUNNER when set); returns only on failure. */
+static void run(const char *prog)
+{
+	const char *runner = getenv("SPAWN_RUNNER");
+
+	if (runner && *runner)
+		execlp(runner, runner, prog, (char *)NULL);
+	else
+		execl(prog, prog, (char *)NULL);
+}
+
 /* Peak RSS in KiB of one run of prog, read at its exit. */
 static long peak_rss(const char *prog)
 {
@@ -42,7 +55,7 @@ static long peak_rss(const char *prog)
 		dup2(fd, 1);
 		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
 		raise(SIGSTOP);
-		execl(prog, prog, (char *)NULL);
+		run(prog);
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
@@ -97,7 +110,7 @@ int main(int argc, char **argv)
 				int fd = open("/dev/null", O_WRONLY);
 
 				dup2(fd, 1);
-				execl(argv[2 + p], argv[2 + p], (char *)NULL);
+				run(argv[2 + p]);
 				_exit(127);
 			}
 			wait4(pid, &status, 0, &ru);
