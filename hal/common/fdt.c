@@ -175,6 +175,12 @@ bool fdt_compatible(const struct fdt *f, uint32_t off, const char *s)
 {
 	uint32_t len;
 	const char *p = fdt_prop(f, off, "compatible", &len);
+
+	return fdt_strlist_has(p, len, s);
+}
+
+bool fdt_strlist_has(const char *p, uint32_t len, const char *s)
+{
 	size_t want = strlen(s) + 1;
 
 	while (p && len >= want) {

@@ -75,6 +75,10 @@ bool fdt_reg(const struct fdt *f, const struct fdt_node *n, uint32_t i, uint64_t
 /* fdt_u32 - the i-th cell of property name; false when absent or short. */
 bool fdt_u32(const struct fdt *f, uint32_t off, const char *name, uint32_t i, uint32_t *v);
 
+/* fdt_strlist_has - does the string list (a property value of len bytes,
+ * NUL-separated) hold s? */
+bool fdt_strlist_has(const char *list, uint32_t len, const char *s);
+
 /* fdt_compatible - does the node's "compatible" string list hold s? */
 bool fdt_compatible(const struct fdt *f, uint32_t off, const char *s);
 

@@ -70,38 +70,42 @@ static void device(const struct fdt *f, const struct fdt_node *n, struct scan *s
 {
 	struct qa_machine *m = s->m;
 	uint64_t base, size, base2, size2;
-	uint32_t v;
+	uint32_t v, len;
+	/* One lookup of the list, then the comparisons. */
+	const char *compat = fdt_prop(f, n->off, "compatible", &len);
+#define is(s) fdt_strlist_has(compat, len, s)
 
-	if (fdt_compatible(f, n->off, "arm,pl011")) {
+	if (!compat)
+		return;
+	if (is("arm,pl011")) {
 		if (!m->uart && fdt_reg(f, n, 0, &base, &size))
 			m->uart = base;
-	} else if (fdt_compatible(f, n->off, "arm,cortex-a15-gic") ||
-		   fdt_compatible(f, n->off, "arm,gic-400")) {
+	} else if (is("arm,cortex-a15-gic") || is("arm,gic-400")) {
 		if (fdt_reg(f, n, 0, &base, &size) && fdt_reg(f, n, 1, &base2, &size2)) {
 			m->gicd = base;
 			m->gicc = base2;
 		}
-	} else if (fdt_compatible(f, n->off, "arm,gic-v3")) {
+	} else if (is("arm,gic-v3")) {
 		s->gic_v3 = true;
-	} else if (fdt_compatible(f, n->off, "arm,pl031")) {
+	} else if (is("arm,pl031")) {
 		if (fdt_reg(f, n, 0, &base, &size))
 			m->rtc = base;
-	} else if (fdt_compatible(f, n->off, "arm,pl061")) {
+	} else if (is("arm,pl061")) {
 		if (s->nr_gpio < MAX_GPIO && fdt_reg(f, n, 0, &base, &size) &&
 		    fdt_u32(f, n->off, "phandle", 0, &v)) {
 			s->gpio[s->nr_gpio].phandle = v;
 			s->gpio[s->nr_gpio].base = base;
 			s->gpio[s->nr_gpio++].irq = gic_irq(f, n->off, 0);
 		}
-	} else if (fdt_compatible(f, n->off, "arm,armv8-timer")) {
+	} else if (is("arm,armv8-timer")) {
 		m->timer_irq = gic_irq(f, n->off, 2); /* secure, non-secure, virtual, hyp */
-	} else if (fdt_compatible(f, n->off, "arm,psci-1.0") ||
-		   fdt_compatible(f, n->off, "arm,psci-0.2")) {
+	} else if (is("arm,psci-1.0") || is("arm,psci-0.2")) {
 		const char *method = fdt_string(f, n->off, "method");
 
 		m->psci = method && (!strcmp(method, "hvc") || !strcmp(method, "smc"));
 		m->psci_smc = method && !strcmp(method, "smc");
 	}
+#undef is
 }
 
 static int visit(const struct fdt *f, const struct fdt_node *n, void *ctx)
@@ -111,7 +115,14 @@ static int visit(const struct fdt *f, const struct fdt_node *n, void *ctx)
 	const char *type = fdt_string(f, n->off, "device_type");
 	uint64_t base, size;
 
-	if (n->depth == 1 && type && !strcmp(type, "memory")) {
+	if (n->depth == 1)
+		s->rsv_parent = !strcmp(n->name, "reserved-memory") ? n->off : 0;
+	if (n->depth == 2 && s->rsv_parent && n->parent_off == s->rsv_parent) {
+		/* /reserved-memory's children: regions the firmware keeps. */
+		for (uint32_t i = 0; fdt_reg(f, n, i, &base, &size); i++)
+			if (!add_range(m->rsv, &m->nr_rsv, QA_MAX_RSV, base, size))
+				s->error = "too many reserved-memory ranges";
+	} else if (n->depth == 1 && type && !strcmp(type, "memory")) {
 		for (uint32_t i = 0; fdt_reg(f, n, i, &base, &size); i++)
 			if (!add_range(m->ram, &m->nr_ram, QA_MAX_RAM, base, size))
 				s->error = "too many or wrapping memory ranges";
@@ -140,21 +151,6 @@ static int visit(const struct fdt *f, const struct fdt_node *n, void *ctx)
 		device(f, n, s);
 	}
 	return s->error ? 1 : 0;
-}
-
-/* /reserved-memory's children: regions the firmware keeps. */
-static int visit_reserved(const struct fdt *f, const struct fdt_node *n, void *ctx)
-{
-	struct scan *s = ctx;
-	uint64_t base, size;
-
-	if (n->depth == 1)
-		s->rsv_parent = !strcmp(n->name, "reserved-memory") ? n->off : 0;
-	else if (n->depth == 2 && s->rsv_parent && n->parent_off == s->rsv_parent)
-		for (uint32_t i = 0; fdt_reg(f, n, i, &base, &size); i++)
-			if (!add_range(s->m->rsv, &s->m->nr_rsv, QA_MAX_RSV, base, size))
-				return s->error = "too many reserved-memory ranges", 1;
-	return 0;
 }
 
 static const char *fdt_error(int e)
@@ -187,11 +183,6 @@ const char *qa_dt_parse(const void *blob, size_t avail, struct qa_machine *m,
 		if (!add_range(m->rsv, &m->nr_rsv, QA_MAX_RSV, base, size))
 			return "too many or wrapping memory reservations";
 	r = fdt_walk(&f, visit, &s);
-	if (r < 0)
-		return fdt_error(r);
-	if (s.error)
-		return s.error;
-	r = fdt_walk(&f, visit_reserved, &s);
 	if (r < 0)
 		return fdt_error(r);
 	if (s.error)
