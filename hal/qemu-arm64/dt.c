@@ -24,7 +24,6 @@ struct scan {
 		uint64_t base;
 	} gpio[MAX_GPIO];
 	unsigned nr_gpio;
-	bool gic_v3;
 	uint32_t rsv_parent; /* /reserved-memory's offset, while inside it */
 };
 
@@ -86,7 +85,13 @@ static void device(const struct fdt *f, const struct fdt_node *n, struct scan *s
 			m->gicc = base2;
 		}
 	} else if (is("arm,gic-v3")) {
-		s->gic_v3 = true;
+		/* reg: the distributor, then the redistributors (CPU 0's first). */
+		if (fdt_reg(f, n, 0, &base, &size) && fdt_reg(f, n, 1, &base2, &size2) &&
+		    size2 >= 0x20000) {
+			m->gicd = base;
+			m->gicr = base2;
+			m->gic_v3 = true;
+		}
 	} else if (is("arm,pl031")) {
 		if (fdt_reg(f, n, 0, &base, &size))
 			m->rtc = base;
@@ -194,9 +199,8 @@ const char *qa_dt_parse(const void *blob, size_t avail, struct qa_machine *m,
 		}
 	if (!m->nr_ram)
 		return "no memory node";
-	if (!m->gicd || !m->gicc)
-		return s.gic_v3 ? "GICv3 is not supported yet (use gic-version=2)"
-				: "no GICv2 interrupt controller";
+	if (!m->gicd || (!m->gicc && !m->gicr))
+		return "no GICv2 or GICv3 interrupt controller";
 	if (!m->timer_irq)
 		return "no architected timer interrupt";
 	if (!m->uart)

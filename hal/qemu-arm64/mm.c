@@ -236,7 +236,10 @@ size_t qa_mm_init(const struct qa_machine *m, uint64_t dtb, uint64_t dtb_size,
 		map_range(m->ram[i].base, m->ram[i].base + m->ram[i].size, RAM_RW, true);
 	map_range(m->uart, m->uart + PAGE, DEVICE, false);
 	map_range(m->gicd, m->gicd + 0x10000, DEVICE, false);
-	map_range(m->gicc, m->gicc + 0x2000, DEVICE, false);
+	if (m->gic_v3)
+		map_range(m->gicr, m->gicr + 0x20000, DEVICE, false); /* CPU 0's frames */
+	else
+		map_range(m->gicc, m->gicc + 0x2000, DEVICE, false);
 	if (m->rtc)
 		map_range(m->rtc, m->rtc + PAGE, DEVICE, false);
 	if (m->gpio)

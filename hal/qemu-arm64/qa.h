@@ -35,7 +35,9 @@ struct qa_machine {
 	uint64_t initrd_start, initrd_end; /* 0, 0: none */
 	const char *bootargs;		   /* in the tree, or NULL */
 	uint64_t uart;			   /* PL011 */
-	uint64_t gicd, gicc;		   /* GICv2 distributor, CPU interface */
+	uint64_t gicd, gicc;		   /* distributor; GICv2 CPU interface */
+	uint64_t gicr;			   /* GICv3: CPU 0's redistributor */
+	bool gic_v3;
 	uint64_t rtc;			   /* PL031, 0 if none */
 	uint64_t gpio;			   /* PL061 with the power key, 0 if none */
 	uint32_t gpio_irq;		   /* its interrupt (GIC INTID) */
@@ -48,7 +50,7 @@ struct qa_machine {
 /*
  * qa_dt_parse - fill m from the device tree blob (avail bytes readable).
  * Returns NULL, or why the tree is refused (malformed, or lacking what the
- * port needs: memory, a GICv2, the timer).  Touches nothing but m.
+ * port needs: memory, a GIC, the timer).  Touches nothing but m.
  */
 const char *qa_dt_parse(const void *blob, size_t avail, struct qa_machine *m,
 			uint64_t *dtb_size);

@@ -7,7 +7,7 @@
 # through semihosting and the PSCI fallback without it, exceptions with the
 # syndrome decoded, W^X (writing code, running data), the memory floor,
 # RAM above 4 GiB, entry at EL2, a refused device tree, wfi while idle and
-# the PL061 power button.  One line per case, then "N passed, N failed".
+# the PL061 power button, on GICv2 and GICv3.  One line per case, then "N passed, N failed".
 #   test/qemu-arm64/run-tests.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -169,11 +169,17 @@ HAKO_QEMU_ARGS="-dtb $tmp/badsize.dtb" run baddtb "$hello"
 expect "malformed device tree (structure block past its end): refused, status 2" 2 "$rc" \
 	"$tmp/baddtb" "hako: device tree at 0x[0-9a-f]+ refused: blocks outside the blob"
 HAKO_QEMU_ARGS="-dtb $tmp/nogic.dtb" run nogic "$hello"
-expect "device tree without a GICv2: refused, status 2" 2 "$rc" "$tmp/nogic" \
-	"refused: no GICv2 interrupt controller"
-HAKO_QEMU_MACHINE=virt,gic-version=3 run gicv3 "$hello"
-expect "GICv3 machine: refused with the reason (not supported yet)" 2 "$rc" "$tmp/gicv3" \
-	"refused: GICv3 is not supported yet"
+expect "device tree without a GIC: refused, status 2" 2 "$rc" "$tmp/nogic" \
+	"refused: no GICv2 or GICv3 interrupt controller"
+
+# A GICv3 machine: the timer's PPI through the redistributor, the power
+# button's SPI routed by affinity, the ICC system registers.
+HAKO_QEMU_MACHINE=virt,gic-version=3 run gicv3 out/qemu-arm64/ktest/ktest
+expect "GICv3 (gic-version=3): ktest passes (timers wake wfi)" 0 "$rc" "$tmp/gicv3" \
+	'^[0-9]+ passed, 0 failed'
+HAKO_QEMU_MACHINE=virt,gic-version=3 HAKO_SHUTDOWN_AFTER=2 run gicv3button "$crash" sleep
+expect "GICv3: power button, clean shutdown" 0 "$rc" "$tmp/gicv3button" \
+	"hako: shutdown requested" "crash: shutdown hook ran"
 
 # An idle image waits in wfi: 3 s of sleeping must cost QEMU well under 1 s of CPU.
 /usr/bin/time -f '%U %S' -o "$tmp/cpu" timeout 3 "$qemu" -M virt -cpu cortex-a57 -accel tcg \
