@@ -103,7 +103,7 @@ done
 
 echo "== only selected modules are linked"
 syms='^(thread_create|thread_join|mutex_lock|cond_wait|sem_down|timer_start|malloc|free|tls_init_block|waitq_wait)$'
-mods='/(sched|sync|timer|malloc|tls)\.o$'
+mods='/kernel/(sched|sync|timer|malloc|tls)\.o$'
 for p in "${platforms[@]}"; do
 	# hello selects none of them; ktest all: the same checks must see them
 	# there, or they could not see them anywhere.

@@ -4,7 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *memcpy(void *restrict d, const void *restrict s, size_t n)
+/*
+ * The compiler itself emits calls to memcpy, memmove, memset and memcmp
+ * (struct copies and zeroing; -ffreestanding still allows it).  With -flto
+ * those calls appear only after the link-time optimiser has decided which
+ * functions nothing references: "used" keeps these four (seen on AArch64,
+ * where GCC calls memset for a large zeroed struct).
+ */
+__attribute__((used)) void *memcpy(void *restrict d, const void *restrict s, size_t n)
 {
 	unsigned char *dp = d;
 	const unsigned char *sp = s;
@@ -18,7 +25,7 @@ void *memcpy(void *restrict d, const void *restrict s, size_t n)
 	return d;
 }
 
-void *memmove(void *d, const void *s, size_t n)
+__attribute__((used)) void *memmove(void *d, const void *s, size_t n)
 {
 	unsigned char *dp = d;
 	const unsigned char *sp = s;
@@ -32,7 +39,7 @@ void *memmove(void *d, const void *s, size_t n)
 	return d;
 }
 
-void *memset(void *d, int c, size_t n)
+__attribute__((used)) void *memset(void *d, int c, size_t n)
 {
 	unsigned char *dp = d;
 
@@ -47,7 +54,7 @@ void *memset(void *d, int c, size_t n)
 	return d;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+__attribute__((used)) int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 
