@@ -92,14 +92,31 @@ at_el1:
 	ldr x1, =qa_boot_stack_top
 	mov sp, x1
 
+	/* Move data, then rodata, from where the file has them (right after
+	 * text) up to their pages (image.ld); each from its end, since source
+	 * and destination may overlap.  16 bytes at a time: with the MMU off
+	 * every access is a device access and must be aligned. */
+	ldr x1, =__data_load
+	ldr x2, =__rodata_end		/* data runs from there */
+	ldr x3, =__data_move_size
+	bl move_up
+	ldr x1, =__rodata_load
+	ldr x2, =__text_end		/* rodata runs from there */
+	ldr x3, =__rodata_move_size
+	bl move_up
+	/* Clear what the moves left behind in the text page's tail. */
+	ldr x1, =__text_load_end
+	add x1, x1, #15
+	bic x1, x1, #15
+	ldr x2, =__text_end
+	bl zero_range
+	ldr x1, =__rodata_run_end
+	ldr x2, =__rodata_end
+	bl zero_range
 	/* Zero the bss (16-byte aligned by image.ld), page tables included. */
 	ldr x1, =__bss_start
 	ldr x2, =__bss_end
-2:	cmp x1, x2
-	b.hs 3f
-	stp xzr, xzr, [x1], #16
-	b 2b
-3:
+	bl zero_range
 	/* The early identity map: L0[0] -> L1; L1[0] device; L1[1..7] normal. */
 	ldr x1, =qa_early_l0
 	ldr x2, =qa_early_l1
@@ -142,6 +159,25 @@ at_el1:
 stuck:
 	wfi
 	b stuck
+
+/* move_up(x1 source, x2 destination >= source, x3 bytes, a multiple of 16) */
+move_up:
+	cbz x3, 2f
+	add x1, x1, x3
+	add x2, x2, x3
+1:	ldp x4, x5, [x1, #-16]!
+	stp x4, x5, [x2, #-16]!
+	subs x3, x3, #16
+	b.ne 1b
+2:	ret
+
+/* zero_range(x1 start, x2 end), both 16-byte aligned */
+zero_range:
+	cmp x1, x2
+	b.hs 1f
+	stp xzr, xzr, [x1], #16
+	b zero_range
+1:	ret
 
 	.ltorg
 

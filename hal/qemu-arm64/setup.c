@@ -17,6 +17,7 @@
 #define MAX_REGIONS 8	 /* the kernel's page allocator takes 8 */
 
 void qa_trap_init(const struct qa_machine *m);
+extern char __image_start[], __image_end[];
 
 static char cmdline[CMDLINE_MAX];
 static struct qa_machine machine;
@@ -47,6 +48,13 @@ _Noreturn void qa_boot(uint64_t dtb)
 	if (dtb < (1ULL << 30) || dtb >= QA_EARLY_MAPPED || dtb % 8) {
 		printk(LOG_EMERG, "hako: no device tree from the loader (x0 = %#lx)\n",
 		       (unsigned long)dtb);
+		qa_fatal_exit(2);
+	}
+	/* QEMU puts it at half the RAM: with a tiny -m that can be inside the
+	 * image's bss, which boot.S has zeroed. */
+	if (dtb >= (uintptr_t)__image_start && dtb < (uintptr_t)__image_end) {
+		printk(LOG_EMERG, "hako: the device tree at %#lx lies inside the image "
+		       "(raise -m)\n", (unsigned long)dtb);
 		qa_fatal_exit(2);
 	}
 	why = qa_dt_parse((const void *)(uintptr_t)dtb, QA_EARLY_MAPPED - dtb, &machine,
