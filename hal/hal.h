@@ -70,7 +70,7 @@ struct hal_mem_region {
 				      * (hal_wait's HAL_READY_SHUTDOWN) */
 
 struct hal_boot_info {
-	const char *platform; /* "usermode", "qemu-x86", "xen" */
+	const char *platform; /* "usermode", "qemu-x86", "qemu-arm64", "xen" */
 	const char *cmdline;  /* NUL-terminated, never NULL; may be "" */
 	const struct hal_mem_region *regions;
 	size_t nr_regions;
@@ -197,7 +197,8 @@ void hal_context_init(struct hal_context *ctx, void *stack_top, void (*entry)(vo
 void hal_context_switch(struct hal_context *from, struct hal_context *to);
 
 /*
- * hal_tls_set_base - make base the current thread pointer (%fs on x86_64):
+ * hal_tls_set_base - make base the current thread pointer (%fs on x86_64,
+ * TPIDR_EL0 on arm64):
  * the address that compiler-generated thread-local accesses are relative to.
  * Returns HAL_OK, or HAL_EIO when the platform refused.
  */
