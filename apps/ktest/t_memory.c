@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* The page allocator and the heap: stress with random sizes. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <hal.h>
 #include <hako/heap.h>
 #include <hako/page.h>
 
@@ -177,10 +179,30 @@ static void test_pages(void)
 	CHECK(b.failed == a.failed + 1);
 }
 
+/* The platform's entropy source: HAL_ENODEV where there is none; where
+ * there is, two draws differ and neither is all zeros. */
+static void test_entropy(void)
+{
+	static const uint8_t zero[32];
+	uint8_t a[32], b[32];
+	int r = hal_entropy(a, sizeof(a));
+
+	CHECK_MSG(r == HAL_OK || r == HAL_ENODEV, "hal_entropy returned %d", r);
+	if (r != HAL_OK) {
+		printf("ktest: hal_entropy: no source on this platform\n");
+		return;
+	}
+	REQUIRE(hal_entropy(b, sizeof(b)) == HAL_OK);
+	CHECK(memcmp(a, b, sizeof(a)) != 0);
+	CHECK(memcmp(a, zero, sizeof(a)) != 0 && memcmp(b, zero, sizeof(b)) != 0);
+	printf("ktest: hal_entropy: two draws of 32 bytes, different\n");
+}
+
 const struct ktest_case ktest_memory[] = {
 	{ "heap_stress", test_heap_stress },
 	{ "heap_aligned_realloc_calloc", test_aligned_and_realloc },
 	{ "heap_exhaustion", test_heap_exhaustion },
 	{ "page_allocator", test_pages },
+	{ "entropy", test_entropy },
 	{ NULL, NULL },
 };
