@@ -58,11 +58,21 @@ TABLE = {
     # The ports' runners and the tests.
     "qemu-system-x86_64": "qemu-system-x86", "/usr/bin/time": "time",
     "xz": "xz-utils", "cpio": "cpio", "strace": "strace",
+    "uname": "coreutils", "cmp": "diffutils", "dd": "coreutils",
+    # arm64: the cross toolchain, QEMU's virt machine, qemu-user, libFuzzer.
+    "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
+    "aarch64-linux-gnu-objcopy": "binutils-aarch64-linux-gnu",
+    "aarch64-linux-gnu-strip": "binutils-aarch64-linux-gnu",
+    "qemu-system-aarch64": "qemu-system-arm", "qemu-aarch64": "qemu-user",
+    "clang": "clang",
 }
 
 # Packages whose commands are found by hand only (named by a variable).
 DYNAMIC = {
     "qemu-system-x86_64": "test/qemu-x86/run-tests.sh, hal/qemu-x86/run.sh: \"$qemu\"",
+    "qemu-system-aarch64": "test/qemu-arm64/run-tests.sh, hal/qemu-arm64/run.sh: \"$qemu\"",
+    "qemu-aarch64": "hal/usermode/run.sh (an arm64 image on another host), "
+                    "test/bench/usermode-arm64.sh: SPAWN_RUNNER",
 }
 
 # Which deps task a file runs under (first match wins): make runs `deps.sh
@@ -75,6 +85,7 @@ TASKS = [
     ("hal/xen/mkxl.sh", "build"),
     ("hal/usermode/*", "usermode"),
     ("hal/qemu-x86/*", "qemu-x86"),
+    ("hal/qemu-arm64/*", "qemu-arm64"),
     ("hal/xen/*", "xen"),
     ("test/xen/*", "xen"),
     ("Makefile", "build"),
