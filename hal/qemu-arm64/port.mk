@@ -2,7 +2,7 @@
 objs-y += $(d)boot.o $(d)vectors.o $(d)setup.o $(d)dt.o $(d)mm.o $(d)uart.o $(d)gic.o \
 	$(d)timer.o $(d)cpu.o $(d)trap.o $(d)exit.o $(d)button.o hal/common/fdt.o \
 	hal/arm64/switch.o hal/arm64/cpu.o hal/arm64/entropy.o hal/arm64/fault.o \
-	hal/common/no_devices.o
+	hal/common/no_net.o hal/common/no_block.o
 PORT_LDSCRIPT := $(d)image.ld
 PORT_LDFLAGS :=
 PORT_CFLAGS :=

@@ -1,6 +1,6 @@
 # The qemu-x86 port.  $(d) is hal/qemu-x86/.
 objs-y += $(d)boot.o $(d)entry.o $(d)setup.o $(d)trap.o $(d)mm.o $(d)uart.o \
-	$(d)acpi.o $(d)acpi_parse.o $(d)clock.o $(d)lapic.o $(d)cpu.o $(d)exit.o hal/x86_64/switch.o hal/x86_64/entropy.o hal/x86_64/fault.o hal/common/no_devices.o
+	$(d)acpi.o $(d)acpi_parse.o $(d)clock.o $(d)lapic.o $(d)cpu.o $(d)exit.o hal/x86_64/switch.o hal/x86_64/entropy.o hal/x86_64/fault.o hal/common/no_net.o hal/common/no_block.o
 objs-$(CONFIG_QEMU_ACPI_BUTTON) += $(d)button.o
 PORT_LDSCRIPT := $(d)image.ld
 # Segments are packed in the file at 64-byte steps (image.ld: file offset =

@@ -10,7 +10,7 @@ XEN_INC := $(OUT)/xen-include
 
 xen-objs := $(addprefix $(d),boot.o entry.o hal.o mm.o evtchn.o time.o console.o traps.o \
 	$(if $(CONFIG_XEN_XENSTORE),xenstore.o xs_wire.o) $(if $(CONFIG_XEN_GNTTAB),gnttab.o))
-objs-y += $(xen-objs) hal/x86_64/switch.o hal/x86_64/entropy.o hal/x86_64/fault.o hal/common/no_devices.o
+objs-y += $(xen-objs) hal/x86_64/switch.o hal/x86_64/entropy.o hal/x86_64/fault.o hal/common/no_net.o hal/common/no_block.o
 PORT_LDSCRIPT := $(d)image.ld
 PORT_LDFLAGS :=
 PORT_CFLAGS := -isystem $(XEN_INC) -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION)
