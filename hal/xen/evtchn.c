@@ -123,6 +123,15 @@ int xen_evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtch
 	return (int)rc;
 }
 
+void xen_evtchn_close(evtchn_port_t port)
+{
+	struct evtchn_close op = { .port = port };
+
+	xen_evtchn_mask(port);
+	hyp_event_channel_op(EVTCHNOP_close, &op);
+	xen_evtchn_clear(port);
+}
+
 /* Ports that stand for a HAL handle: hal_wait reports the handle when its
  * port fired. */
 static struct {
@@ -136,6 +145,12 @@ void xen_evtchn_route(evtchn_port_t port, unsigned int handle)
 		routes[handle].port = port;
 		routes[handle].used = true;
 	}
+}
+
+void xen_evtchn_unroute(unsigned int handle)
+{
+	if (handle < HAL_MAX_HANDLES)
+		routes[handle].used = false;
 }
 
 uint64_t xen_evtchn_take_ready(void)

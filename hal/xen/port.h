@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include <xen/xen.h>
+#include <xen/event_channel.h>
+#include <xen/grant_table.h>
 
 #define XEN_PAGE_SIZE 4096UL
 #define XEN_PAGE_SHIFT 12
@@ -88,8 +90,12 @@ evtchn_port_t xen_evtchn_bind_virq(uint32_t virq);
  * Return 0 or a negative Xen errno. */
 int xen_evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
 int xen_evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port);
-/* Make hal_wait() report handle when port fires; and take those reports. */
+/* Close a port of ours (a split driver's, on disconnect). */
+void xen_evtchn_close(evtchn_port_t port);
+/* Make hal_wait() report handle when port fires (unroute: no longer);
+ * and take those reports. */
 void xen_evtchn_route(evtchn_port_t port, unsigned int handle);
+void xen_evtchn_unroute(unsigned int handle);
 uint64_t xen_evtchn_take_ready(void);
 void xen_evtchn_unmask(evtchn_port_t port);
 void xen_evtchn_mask(evtchn_port_t port);
@@ -138,20 +144,40 @@ void xen_console_push(bool drain, uint64_t timeout);
 #define XS_ERR_PROTO (-71)   /* malformed or oversized reply */
 #define XS_ERR_TOOBIG (-7)   /* the reply does not fit the caller's buffer */
 #define XS_ERR_NODEV (-19)   /* no xenstore (dom0) */
+#define XS_ERR_NOSPC (-28)   /* no free watch slot */
+#define XS_ERR_AGAIN (-11)   /* a transaction lost a race: start it again */
+#define XS_TOKEN_MAX 15	     /* longest watch token */
 
 #ifdef CONFIG_XEN_XENSTORE
 void xen_xs_init(void);
 bool xen_xs_available(void);
 /* Values are NUL-terminated in buf; return the length, or a negative error
- * (XS_ERR_* or a negated errno from an XS_ERROR reply such as -ENOENT). */
+ * (XS_ERR_* or a negated errno from an XS_ERROR reply such as -ENOENT).
+ * Each call is one synchronous round trip (events masked, at most 10 s). */
 int xen_xs_read(const char *path, char *buf, size_t size);
 int xen_xs_write(const char *path, const char *value);
 /* buf receives the entries as consecutive NUL-terminated names; returns
  * how many, or a negative error. */
 int xen_xs_directory(const char *path, char *buf, size_t size);
-/* Registers a watch; only the shutdown watch's events are acted on so far
- * (the split drivers will add theirs). */
+
+/* Transactions: writes with tx take effect together at a committing end,
+ * which fails with XS_ERR_AGAIN when another writer came between (start
+ * over).  An end without commit drops them. */
+int xen_xs_transaction_start(uint32_t *tx);
+int xen_xs_write_tx(uint32_t tx, const char *path, const char *value);
+int xen_xs_transaction_end(uint32_t tx, bool commit);
+
+/* Watches other than control/shutdown (at most 8, tokens unique, at most
+ * XS_TOKEN_MAX characters): xenstored fires each once at registration and
+ * then whenever path or a node below it changes.  take: whether the token
+ * fired since the last take (handled by xen_xs_poll_shutdown(), which
+ * hal_wait runs, or by xen_xs_wait_watch()).  wait: block with events
+ * masked until it fires or Xen system time reaches deadline; true if it
+ * fired. */
 int xen_xs_watch(const char *path, const char *token);
+int xen_xs_unwatch(const char *path, const char *token);
+bool xen_xs_watch_take(const char *token);
+bool xen_xs_wait_watch(const char *token, uint64_t deadline);
 
 /* Called by hal_wait: start the control/shutdown watch on first use, handle
  * store events.  Returns SHUTDOWN_poweroff or SHUTDOWN_reboot (+1, so that 0
@@ -173,10 +199,13 @@ static inline int xen_xs_poll_shutdown(void)
 
 /* -------------------------------------------------------- gnttab.c --- */
 
-/* Grant domid access to machine frame mfn; returns a ref or -1. */
+/* Grant domid access to machine frame mfn; returns a ref, or -1 when the
+ * table is full and cannot grow (said on the console). */
 int xen_gnttab_grant(domid_t domid, unsigned long mfn, bool readonly);
-/* End a grant; false while the other side still has it mapped. */
+/* End a grant; false while the other side still has it mapped (the entry
+ * then stays taken), or for a ref that is not granted. */
 bool xen_gnttab_end(int ref);
+unsigned int xen_gnttab_frames(void); /* the table's size now, in frames */
 
 /* --------------------------------------------------------- traps.c --- */
 

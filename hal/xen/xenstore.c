@@ -8,6 +8,12 @@
  * whatever else arrives first (watch events, replies to our asynchronous
  * requests).  Nothing here runs from the upcall.
  *
+ * Watches: the split drivers' (xenbus.c) are registered synchronously and
+ * a table here remembers which tokens fired, for them to take; xenstored
+ * fires every new watch once at registration, so a state written before
+ * the watch existed is seen.  Transactions: a request carries its
+ * transaction's id in the header (0: none).
+ *
  * The control/shutdown watch costs no round trip to dom0 at boot: hal_wait()
  * sends the XS_WATCH the first time it runs, without waiting for the reply
  * (an image that never waits never talks to xenstore).  When the watch
@@ -31,6 +37,7 @@
 #define TIMEOUT_NS 10000000000ULL /* a request xenstored does not answer */
 #define SHUTDOWN_TOKEN "hako-shutdown"
 #define SHUTDOWN_PATH "control/shutdown"
+#define MAX_WATCHES 8
 
 static volatile struct xenstore_domain_interface *xs;
 static evtchn_port_t port;
@@ -52,6 +59,12 @@ static bool watch_started, check_shutdown;
 static uint32_t watch_id;
 static int shutdown_pending; /* a request not yet taken: SHUTDOWN_* + 1 */
 static int broken_code = XS_ERR_IO; /* what a request gets once broken */
+
+/* The other watches, by token. */
+static struct {
+	char token[XS_TOKEN_MAX + 1];
+	bool used, fired;
+} watches[MAX_WATCHES];
 
 static uint32_t new_id(void)
 {
@@ -104,10 +117,11 @@ static bool put(const void *data, size_t len)
 
 /* Send one request whose payload is the string a with its NUL, then lb
  * bytes of b.  Events must be masked. */
-static int send(uint32_t type, uint32_t id, const char *a, const char *b, size_t lb)
+static int send(uint32_t type, uint32_t id, uint32_t tx, const char *a, const char *b,
+		size_t lb)
 {
 	size_t la = strlen(a) + 1;
-	struct xsd_sockmsg hdr = { .type = type, .req_id = id, .tx_id = 0 };
+	struct xsd_sockmsg hdr = { .type = type, .req_id = id, .tx_id = tx };
 
 	if (!xs)
 		return XS_ERR_NODEV;
@@ -128,9 +142,13 @@ static void deliver(void)
 	const char *path, *token;
 
 	if (h->type == XS_WATCH_EVENT) {
-		if (xs_parse_watch_event(reader.body, h->len, &path, &token) == 0 &&
-		    !strcmp(token, SHUTDOWN_TOKEN))
+		if (xs_parse_watch_event(reader.body, h->len, &path, &token) < 0)
+			return;
+		if (!strcmp(token, SHUTDOWN_TOKEN))
 			check_shutdown = true;
+		for (int i = 0; i < MAX_WATCHES; i++)
+			if (watches[i].used && !strcmp(token, watches[i].token))
+				watches[i].fired = true;
 		return;
 	}
 	if (wait.id && h->req_id == wait.id) {
@@ -182,8 +200,8 @@ static void drain(void)
 	}
 }
 
-static int request(uint32_t type, const char *a, const char *b, size_t lb, char *buf,
-		   size_t size)
+static int request(uint32_t type, uint32_t tx, const char *a, const char *b, size_t lb,
+		   char *buf, size_t size)
 {
 	unsigned long flags = xen_events_mask();
 	uint64_t deadline = xen_time_now() + TIMEOUT_NS;
@@ -194,7 +212,7 @@ static int request(uint32_t type, const char *a, const char *b, size_t lb, char 
 	wait.done = false;
 	wait.buf = buf;
 	wait.size = size;
-	rc = send(type, wait.id, a, b, lb);
+	rc = send(type, wait.id, tx, a, b, lb);
 	while (rc == 0 && !wait.done) {
 		xen_evtchn_clear(port);
 		drain();
@@ -220,20 +238,25 @@ static int request(uint32_t type, const char *a, const char *b, size_t lb, char 
 
 int xen_xs_read(const char *path, char *buf, size_t size)
 {
-	return request(XS_READ, path, NULL, 0, buf, size);
+	return request(XS_READ, 0, path, NULL, 0, buf, size);
 }
 
-int xen_xs_write(const char *path, const char *value)
+int xen_xs_write_tx(uint32_t tx, const char *path, const char *value)
 {
 	char ok[4];
-	int rc = request(XS_WRITE, path, value, strlen(value), ok, sizeof(ok));
+	int rc = request(XS_WRITE, tx, path, value, strlen(value), ok, sizeof(ok));
 
 	return rc < 0 ? rc : 0;
 }
 
+int xen_xs_write(const char *path, const char *value)
+{
+	return xen_xs_write_tx(0, path, value);
+}
+
 int xen_xs_directory(const char *path, char *buf, size_t size)
 {
-	int rc = request(XS_DIRECTORY, path, NULL, 0, buf, size);
+	int rc = request(XS_DIRECTORY, 0, path, NULL, 0, buf, size);
 
 	if (rc < 0)
 		return rc;
@@ -241,13 +264,108 @@ int xen_xs_directory(const char *path, char *buf, size_t size)
 	return rc < 0 ? XS_ERR_PROTO : rc;
 }
 
+int xen_xs_transaction_start(uint32_t *tx)
+{
+	char id[16];
+	uint64_t v;
+	int rc = request(XS_TRANSACTION_START, 0, "", NULL, 0, id, sizeof(id));
+
+	if (rc < 0)
+		return rc;
+	if (xs_parse_uint(id, (uint32_t)rc, UINT32_MAX, &v) < 0 || v == 0)
+		return XS_ERR_PROTO;
+	*tx = (uint32_t)v;
+	return 0;
+}
+
+int xen_xs_transaction_end(uint32_t tx, bool commit)
+{
+	char ok[4];
+	int rc = request(XS_TRANSACTION_END, tx, commit ? "T" : "F", NULL, 0, ok, sizeof(ok));
+
+	return rc < 0 ? rc : 0;
+}
+
+/* The table entry for token, or a free one (add), or -1. */
+static int watch_slot(const char *token, bool add)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < MAX_WATCHES; i++) {
+		if (watches[i].used && !strcmp(watches[i].token, token))
+			return i;
+		if (!watches[i].used && free_slot < 0)
+			free_slot = i;
+	}
+	return add ? free_slot : -1;
+}
+
 int xen_xs_watch(const char *path, const char *token)
 {
 	char ok[4];
-	/* The payload is "path\0token\0": the token keeps its NUL. */
-	int rc = request(XS_WATCH, path, token, strlen(token) + 1, ok, sizeof(ok));
+	int slot, rc;
 
+	if (strlen(token) > XS_TOKEN_MAX || !strcmp(token, SHUTDOWN_TOKEN))
+		return XS_ERR_TOOBIG;
+	slot = watch_slot(token, true);
+	if (slot < 0)
+		return XS_ERR_NOSPC;
+	/* In the table before the request: the event xenstored fires at
+	 * registration may come before the reply. */
+	strcpy(watches[slot].token, token);
+	watches[slot].used = true;
+	watches[slot].fired = false;
+	/* The payload is "path\0token\0": the token keeps its NUL. */
+	rc = request(XS_WATCH, 0, path, token, strlen(token) + 1, ok, sizeof(ok));
+	if (rc < 0)
+		watches[slot].used = false;
 	return rc < 0 ? rc : 0;
+}
+
+int xen_xs_unwatch(const char *path, const char *token)
+{
+	char ok[4];
+	int slot = watch_slot(token, false), rc;
+
+	if (slot < 0)
+		return XS_ERR_PROTO;
+	watches[slot].used = false;
+	rc = request(XS_UNWATCH, 0, path, token, strlen(token) + 1, ok, sizeof(ok));
+	return rc < 0 ? rc : 0;
+}
+
+bool xen_xs_watch_take(const char *token)
+{
+	int slot = watch_slot(token, false);
+	bool fired;
+
+	if (slot < 0)
+		return false;
+	fired = watches[slot].fired;
+	watches[slot].fired = false;
+	return fired;
+}
+
+bool xen_xs_wait_watch(const char *token, uint64_t deadline)
+{
+	unsigned long flags;
+	int slot = watch_slot(token, false);
+	bool fired = false;
+
+	if (!xs || slot < 0)
+		return false;
+	flags = xen_events_mask();
+	for (;;) {
+		xen_evtchn_clear(port);
+		drain();
+		if (watches[slot].fired || broken || xen_time_now() >= deadline)
+			break;
+		xen_evtchn_poll(port, deadline);
+	}
+	fired = watches[slot].fired;
+	watches[slot].fired = false;
+	xen_events_restore(flags);
+	return fired;
 }
 
 bool xen_xs_available(void)
@@ -284,7 +402,8 @@ int xen_xs_poll_shutdown(void)
 		watch_started = true;
 		xen_evtchn_unmask(port);
 		watch_id = new_id();
-		send(XS_WATCH, watch_id, SHUTDOWN_PATH, SHUTDOWN_TOKEN, sizeof(SHUTDOWN_TOKEN));
+		send(XS_WATCH, watch_id, 0, SHUTDOWN_PATH, SHUTDOWN_TOKEN,
+		     sizeof(SHUTDOWN_TOKEN));
 	}
 	drain();
 	/* Bounded: a backend that keeps firing the watch cannot hold us. */

@@ -2,6 +2,8 @@
 /* The xenstore wire protocol without I/O (see xs_wire.h). */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <xen/errno.h>
 
@@ -122,4 +124,67 @@ int xs_parse_directory(const char *body, uint32_t len)
 		i += (uint32_t)n + 1;
 	}
 	return count;
+}
+
+int xs_parse_uint(const char *s, uint32_t len, uint64_t max, uint64_t *val)
+{
+	uint64_t v = 0;
+	uint32_t i = 0;
+
+	for (; i < len && s[i]; i++) {
+		unsigned int d = (unsigned int)(s[i] - '0');
+
+		if (d > 9 || d > max || (i == 1 && s[0] == '0') || v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (i == 0)
+		return -1;
+	*val = v;
+	return 0;
+}
+
+/* Component [s, s + n) is a decimal number without leading zeros. */
+static int is_number(const char *s, size_t n)
+{
+	if (n == 0 || n > 10 || (n > 1 && s[0] == '0'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int xs_backend_path_ok(const char *path, size_t size, unsigned int backend_id, const char *type,
+		       uint32_t devid)
+{
+	char prefix[64], suffix[16];
+	size_t len = strnlen(path, size), lp, ls;
+	const char *mid, *end;
+
+	if (len == size || len == 0 || path[0] != '/')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = path[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.' || c == '/'))
+			return 0;
+		/* no empty component, none that is "." or "..", no trailing '/' */
+		if (c == '/' && (i + 1 == len || path[i + 1] == '/' ||
+				 (path[i + 1] == '.' && (i + 2 == len || path[i + 2] == '/' ||
+							 (path[i + 2] == '.' &&
+							  (i + 3 == len || path[i + 3] == '/'))))))
+			return 0;
+	}
+	lp = (size_t)snprintf(prefix, sizeof(prefix), "/local/domain/%u/backend/%s/", backend_id,
+			      type);
+	ls = (size_t)snprintf(suffix, sizeof(suffix), "/%u", (unsigned int)devid);
+	if (lp >= sizeof(prefix) || len < lp + ls + 1 || strncmp(path, prefix, lp) ||
+	    strcmp(path + len - ls, suffix))
+		return 0;
+	/* between them: the frontend's domain id */
+	mid = path + lp;
+	end = path + len - ls;
+	return is_number(mid, (size_t)(end - mid));
 }

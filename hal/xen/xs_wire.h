@@ -50,4 +50,22 @@ int xs_parse_watch_event(const char *body, uint32_t len, const char **path,
 /* Count the NUL-terminated names of a directory reply; -1 if malformed. */
 int xs_parse_directory(const char *body, uint32_t len);
 
+/*
+ * Parse a decimal number: the whole of s up to its NUL (at most len bytes),
+ * digits only, no sign, no leading zeros except "0" itself, at most max.
+ * Returns 0 with *val set, or -1.  For values read from xenstore (ids,
+ * states, sizes), which are untrusted text.
+ */
+int xs_parse_uint(const char *s, uint32_t len, uint64_t max, uint64_t *val);
+
+/*
+ * Whether path is the backend path a frontend of type (e.g. "vif") with
+ * device id devid expects from backend domain backend_id:
+ * "/local/domain/<backend_id>/backend/<type>/<number>/<devid>", made of
+ * [A-Za-z0-9_.-/] only, with no empty, "." or ".." component, shorter than
+ * size bytes.
+ */
+int xs_backend_path_ok(const char *path, size_t size, unsigned int backend_id, const char *type,
+		       uint32_t devid);
+
 #endif /* HAL_XEN_XS_WIRE_H */
