@@ -250,7 +250,9 @@ int hal_entropy(void *buf, size_t len);
  * Reports may be spurious (the handle is ready for neither); the kernel just
  * tries.  Writes are batched: hal_net_write() queues a frame and may delay
  * telling the backend until hal_net_flush() (or hal_wait()), so a burst of
- * frames costs one notification.  No call blocks.
+ * frames costs one notification.  No call blocks, except acquire, which may
+ * wait a bounded time for a backend to connect (Xen: the xenbus handshake,
+ * at most 10 s per step, saying on the console what it waited for).
  */
 struct hal_net_info {
 	uint8_t mac[6];

@@ -26,6 +26,7 @@
 
 #include <xen/errno.h>
 
+#include "devices.h"
 #include "hypercall.h"
 #include "port.h"
 
@@ -125,8 +126,9 @@ hal_ready_set hal_wait(uint64_t deadline)
 
 		xen_evtchn_scan();
 		xen_timer_port_fired(); /* only ends the block; the clock decides */
+		req = xen_xs_poll_shutdown(); /* (takes store events first) */
+		ready |= xen_devices_poll();  /* (publishes batched requests) */
 		ready |= xen_evtchn_take_ready();
-		req = xen_xs_poll_shutdown();
 		if (req) {
 			/* The latest request decides how hal_exit ends us. */
 			shutdown_request = req;
@@ -203,6 +205,7 @@ void hal_exit(int status)
 	char line[40];
 	int n = snprintf(line, sizeof(line), "hako: exit status %d\n", status & 0xff);
 
+	xen_devices_close();
 	xen_time_report();
 	hal_console_write(line, (size_t)n);
 	shut_down(shutdown_request == SHUTDOWN_reboot + 1 ? SHUTDOWN_reboot : SHUTDOWN_poweroff,

@@ -1,7 +1,10 @@
 #!/bin/sh
 # mkxl.sh: print an xl config that boots a Hako Xen image as a PV domU.
 #
-# Usage: hal/xen/mkxl.sh [--name NAME] [--memory MIB] IMAGE [ARGS...]
+# Usage: hal/xen/mkxl.sh [--name NAME] [--memory MIB] [--vif SPEC]... IMAGE [ARGS...]
+#
+# --vif SPEC adds a network device: vif = [ 'SPEC', ... ] (xl's vif syntax,
+# e.g. bridge=xenbr0,mac=00:16:3e:00:00:01); empty SPECs are skipped.
 #
 # ARGS become the app's arguments: each is put on the kernel command line
 # in double quotes, with a backslash before '"' and '\' (what Hako's command
@@ -12,16 +15,28 @@ set -eu
 
 name=hako
 memory=16
+vifs=
+# A device spec goes between single quotes in xl's syntax: keep it to the
+# characters device specs use.
+spec_ok() {
+	case $1 in
+	*[!A-Za-z0-9=,:._/-]*) echo "mkxl.sh: bad character in $2 spec '$1'" >&2; exit 2 ;;
+	esac
+}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift 2 ;;
 	--memory) memory=$2; shift 2 ;;
+	--vif)
+		spec_ok "$2" vif
+		[ -z "$2" ] || vifs="$vifs${vifs:+, }'$2'"
+		shift 2 ;;
 	--) shift; break ;;
 	-*) echo "mkxl.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 1 ] || { echo "usage: mkxl.sh [--name N] [--memory MIB] IMAGE [ARGS...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: mkxl.sh [--name N] [--memory MIB] [--vif SPEC]... IMAGE [ARGS...]" >&2; exit 2; }
 image=$1
 shift
 case $image in
@@ -55,3 +70,4 @@ on_reboot = "restart"
 on_crash = "destroy"
 uuid = "$uuid"
 CFG
+[ -z "$vifs" ] || echo "vif = [ $vifs ]"

@@ -9,8 +9,13 @@ XEN_INTERFACE_VERSION ?= 0x00040e00
 XEN_INC := $(OUT)/xen-include
 
 xen-objs := $(addprefix $(d),boot.o entry.o hal.o mm.o evtchn.o time.o console.o traps.o \
-	$(if $(CONFIG_XEN_XENSTORE),xenstore.o xs_wire.o) $(if $(CONFIG_XEN_GNTTAB),gnttab.o))
-objs-y += $(xen-objs) hal/x86_64/switch.o hal/x86_64/entropy.o hal/x86_64/fault.o hal/common/no_net.o hal/common/no_block.o
+	$(if $(CONFIG_XEN_XENSTORE),xenstore.o xs_wire.o) $(if $(CONFIG_XEN_GNTTAB),gnttab.o) \
+	$(if $(CONFIG_XEN_NETFRONT)$(CONFIG_XEN_BLKFRONT),xenbus.o devices.o) \
+	$(if $(CONFIG_XEN_NETFRONT),netfront.o netring.o) \
+	$(if $(CONFIG_XEN_BLKFRONT),blkfront.o blkring.o))
+objs-y += $(xen-objs) hal/x86_64/switch.o hal/x86_64/entropy.o hal/x86_64/fault.o \
+	$(if $(CONFIG_XEN_NETFRONT),,hal/common/no_net.o) \
+	$(if $(CONFIG_XEN_BLKFRONT),,hal/common/no_block.o)
 PORT_LDSCRIPT := $(d)image.ld
 PORT_LDFLAGS :=
 PORT_CFLAGS := -isystem $(XEN_INC) -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION)
@@ -43,6 +48,7 @@ endif
 $(OUT)/$(APP).xl: $(IMAGE) $(d)mkxl.sh $(OUT)/auto.conf
 	$(quiet) XL $@
 	$(Q)hal/xen/mkxl.sh --name hako-$(APP) --memory $(CONFIG_XEN_MEM_MIB) \
+		$(if $(CONFIG_XEN_VIF),--vif $(CONFIG_XEN_VIF)) \
 		$(abspath $(IMAGE)) > $@.tmp && mv $@.tmp $@
 
 $(OUT)/$(APP).loadercheck: $(IMAGE)
