@@ -10,7 +10,8 @@
 #                   (0 = never ask it to shut down)
 #   /rig/NAME.cfg   its xl config (name = "NAME", on_* = "destroy")
 #   /rig/img/*      the images the configs point at
-#   /rig/net        present: set up bridge xenbr0 (10.0.0.1/24) for vifs
+#   /rig/net        present: set up bridge xenbr0 (10.0.0.1/24) for vifs, with
+#                   a DHCP server (MAC 00:16:3e:00:00:K gets 10.0.0.K+1)
 #   /rig/NAME.sh    optional dom0-side script (e.g. a network client): started
 #                   with `sh /rig/NAME.sh NAME DOMID` right after the domain
 #                   is created, killed when the domain is gone
@@ -104,7 +105,31 @@ start_network() {
     ip link set xenbr0 address 02:00:0a:00:00:01
     ip addr add 10.0.0.1/24 dev xenbr0
     ip link set xenbr0 up || fail "xenbr0"
-    say "bridge xenbr0 10.0.0.1/24 up"
+    start_dhcp
+    say "bridge xenbr0 10.0.0.1/24 up, DHCP server on it"
+}
+
+# busybox udhcpd on the bridge.  MAC 00:16:3e:00:00:K (what run.sh gives
+# case K, and make's xl configs use K=1) always gets 10.0.0.(K+1); anything
+# else gets an address from 10.0.0.100-150.
+start_dhcp() {
+    conf=/run/udhcpd.conf
+    {
+        echo "interface xenbr0"
+        echo "start 10.0.0.100"
+        echo "end 10.0.0.150"
+        echo "lease_file /run/udhcpd.leases"
+        echo "option subnet 255.255.255.0"
+        echo "option router 10.0.0.1"
+        echo "option lease 3600"
+        k=1
+        while [ $k -le 64 ]; do
+            printf 'static_lease 00:16:3e:00:00:%02x 10.0.0.%d\n' $k $((k + 1))
+            k=$((k + 1))
+        done
+    } >$conf
+    : >/run/udhcpd.leases
+    udhcpd -f $conf >/run/udhcpd.log 2>&1 &
 }
 
 prefix() { awk -v p="$1" '{ print p $0 }' "$2"; }

@@ -12,7 +12,8 @@
 #   busybox        static busybox for the host side (run.sh builds its cpio with it)
 #   versions.txt   the packages the image was built from
 #   initramfs.key  cache key: checksum of the rig files baked into the image
-#                  (this script, common.sh, dom0-init.sh) + the Xen version
+#                  (this script, common.sh, dom0-init.sh, vif-rig.sh) + the Xen
+#                  version
 # A run with a valid key is a no-op. --force rebuilds anyway.
 #
 # The initramfs holds busybox, bash, the Xen toolstack (xl, xenstored,
@@ -51,7 +52,8 @@ WORK=""
 cache_key() {
     local hv
     hv=$(dpkg-query -W -f='${Version}' "$XEN_HV_PKG" 2>/dev/null || echo none)
-    echo "$(sha256_of "$RIG_DIR/mkinitramfs.sh" "$RIG_DIR/common.sh" "$RIG_DIR/dom0-init.sh") xen=$hv"
+    echo "$(sha256_of "$RIG_DIR/mkinitramfs.sh" "$RIG_DIR/common.sh" "$RIG_DIR/dom0-init.sh" \
+        "$RIG_DIR/vif-rig.sh") xen=$hv"
 }
 
 cache_valid() {
@@ -176,8 +178,11 @@ build_tree() {
     install_libs bin/bash usr/bin/flock usr/bin/xenstore \
         "${XEN_BINS[@]/#/usr/lib/xen-4.17/bin/}"
 
-    # /etc/xen: xl.conf and the hotplug scripts.
+    # /etc/xen: xl.conf and the hotplug scripts, plus the rig's own fast
+    # vif script (vif-rig.sh), made xl's default.
     cp -a "$root/etc/xen" "$t/etc/xen"
+    install -m 0755 "$RIG_DIR/vif-rig.sh" "$t/etc/xen/scripts/vif-rig"
+    echo 'vif.default.script="vif-rig"' >>"$t/etc/xen/xl.conf"
 
     # Kernel modules, flat in /lib/modules/rig so /init can insmod them by name.
     kver=$(basename "$(ls -d "$root"/lib/modules/*/)")

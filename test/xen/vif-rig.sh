@@ -1,0 +1,43 @@
+#!/bin/sh
+# vif-rig: the rig dom0's network hotplug script (busybox sh), what xl runs
+# for every vif (xl.conf: vif.default.script="vif-rig") instead of Debian's
+# vif-bridge, which needs bash and takes seconds per call under TCG.  It does
+# the part of vif-bridge that a bridged vif needs:
+#   online:  the bridge's MTU on the vif and in the frontend's mtu key, the
+#            vif into the bridge and up, hotplug-status "connected" (what
+#            libxl and netback wait for);
+#   offline: the vif out of the bridge.
+# Environment from libxl: XENBUS_PATH (the backend's xenstore path), vif (the
+# device, vifD.N); the bridge from the backend's bridge key (xenbr0 if none).
+# A config may still name script=vif-bridge: Debian's scripts are installed.
+set -u
+cmd=${1:-}
+dev=${vif:?vif-rig: no vif in the environment}
+be=${XENBUS_PATH:?vif-rig: no XENBUS_PATH}
+
+fail() {
+    xenstore-write "$be/hotplug-error" "vif-rig: $*" "$be/hotplug-status" error
+    echo "vif-rig: $*" >&2
+    exit 1
+}
+
+br=$(xenstore-read "$be/bridge" 2>/dev/null) || br=xenbr0
+case $cmd in
+online | add)
+    [ -e "/sys/class/net/$br/bridge" ] || fail "no bridge $br"
+    mtu=$(cat "/sys/class/net/$br/mtu")
+    ip link set dev "$dev" mtu "$mtu" || fail "mtu $mtu on $dev"
+    # vifD.N -> /local/domain/D/device/vif/N
+    id=${dev#vif}
+    xenstore-write "/local/domain/${id%.*}/device/vif/${id#*.}/mtu" "$mtu"
+    brctl addif "$br" "$dev" || fail "brctl addif $br $dev"
+    ip link set dev "$dev" up || fail "$dev up"
+    xenstore-write "$be/hotplug-status" connected
+    ;;
+offline | remove)
+    brctl delif "$br" "$dev" 2>/dev/null
+    ip link set dev "$dev" down 2>/dev/null
+    exit 0
+    ;;
+*) fail "unknown command '$cmd'" ;;
+esac
