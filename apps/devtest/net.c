@@ -3,7 +3,7 @@
  * devtest net: Ethernet frames through hal_net_* against a real peer.
  *
  *   devtest net [ip=A.B.C.D] [peer=A.B.C.D] [pings=N] [burst=N] [dhcp=0|1]
- *               [serve=0|1]
+ *               [serve=0|1] [gone=0|1]
  *
  * With our address ip (default 10.0.0.2) and a peer (default 10.0.0.1, the
  * Xen rig's dom0 bridge): ARP for the peer; N ICMP echo round trips, one
@@ -12,7 +12,8 @@
  * a DHCP exchange (discover, offer, request, ack) when dhcp=1; a burst of
  * UDP frames to the peer's discard port (the transmit ring reclaimed under
  * load); then, with serve=1, answers ARP and ping for our address until the
- * platform asks the image to shut down.  Frames not awaited are answered
+ * platform asks the image to shut down (gone=1: expecting the device to be
+ * removed meanwhile, reads and writes then failing with HAL_EIO).  Frames not awaited are answered
  * when they are ARP requests or pings for us, and otherwise ignored.
  */
 #include <stdio.h>
@@ -37,6 +38,7 @@ struct net {
 	size_t rxlen;
 	unsigned long arp_answered, pings_answered, waits;
 	bool broken;
+	int error; /* the HAL's, when broken */
 };
 
 static volatile bool shutdown_asked;
@@ -65,6 +67,7 @@ static bool send_frame(struct net *n, const uint8_t *f, size_t len)
 			printf("devtest: hal_net_write: %d%s\n", rc,
 			       rc == HAL_AGAIN ? " for 5 s" : "");
 			n->broken = true;
+			n->error = rc;
 			return false;
 		}
 		hal_net_flush(n->h);
@@ -133,6 +136,7 @@ static bool recv_until(struct net *n, uint64_t deadline, match_fn match, void *c
 		if (rc != HAL_AGAIN) {
 			printf("devtest: hal_net_read: %d\n", rc);
 			n->broken = true;
+			n->error = rc;
 			return false;
 		}
 		hal_net_flush(n->h); /* our answers */
@@ -422,15 +426,28 @@ static void test_tx_burst(struct net *n, unsigned int count)
 
 /* --------------------------------------------------------------- main --- */
 
-static void serve(struct net *n)
+/*
+ * Answer ARP and ping until the platform asks us to shut down.  gone: the
+ * peer side will remove the device meanwhile (xl network-detach): reads and
+ * writes must then fail with HAL_EIO, and the image still shut down cleanly.
+ */
+static void serve(struct net *n, bool gone)
 {
 	printf("devtest: serving ARP and ping on %u.%u.%u.%u until shut down\n", n->ip[0],
 	       n->ip[1], n->ip[2], n->ip[3]);
 	while (!shutdown_asked && !n->broken)
 		recv_until(n, now() + 200 * MS, NULL, NULL);
+	if (gone) {
+		dt_check(n->broken && n->error == HAL_EIO &&
+				 hal_net_write(n->h, n->tx, 60) == HAL_EIO,
+			 "the device went away: reads and writes fail with HAL_EIO");
+		while (!shutdown_asked)
+			kern_wait_shutdown(now() + 200 * MS);
+	}
 	printf("devtest: shutdown requested; answered %lu pings and %lu ARP requests\n",
 	       n->pings_answered, n->arp_answered);
-	dt_check(!n->broken, "served until the shutdown request");
+	if (!gone)
+		dt_check(!n->broken, "served until the shutdown request");
 }
 
 int devtest_net(int argc, char **argv)
@@ -474,6 +491,6 @@ int devtest_net(int argc, char **argv)
 		test_tx_burst(&n, (unsigned int)dt_arg_num(argc, argv, "burst", 2000));
 	}
 	if (dt_arg_num(argc, argv, "serve", 0))
-		serve(&n);
+		serve(&n, dt_arg_num(argc, argv, "gone", 0));
 	return 0;
 }

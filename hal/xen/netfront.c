@@ -63,6 +63,7 @@ struct nf {
 	hal_handle_t handle;
 	evtchn_port_t port;
 	bool acquired, connected, dead;
+	bool closed; /* the handshake is over: the backend let go */
 	unsigned int rx_unpushed;
 	uint64_t notifies;
 	grant_ref_t tx_ring_ref, rx_ring_ref;
@@ -414,8 +415,14 @@ static bool nf_poll(void *dev)
 		return false;
 	flush(d);
 	if (xenbus_backend_gone(&d->xb)) {
+		/* (xl network-detach, or the backend died.)  Answer its
+		 * Closing, so that the toolstack's removal completes, and free
+		 * what it no longer maps. */
 		pr_err("xen: %s: the backend went away: device disabled\n", d->xb.name);
 		d->dead = true;
+		xenbus_close(&d->xb, CLOSE_NS);
+		teardown(d);
+		d->closed = true;
 		return true; /* so that a waiting reader sees HAL_EIO */
 	}
 	return false;
@@ -441,8 +448,11 @@ static void nf_close(void *dev)
 		}
 		xen_events_restore(flags);
 	}
-	xenbus_close(&d->xb, CLOSE_NS);
-	teardown(d);
+	if (!d->closed) {
+		xenbus_close(&d->xb, CLOSE_NS);
+		teardown(d);
+		d->closed = true;
+	}
 	d->acquired = d->connected = false;
 	pr_info("xen: %s: rx %llu frames %llu bytes (dropped: %llu bad, %llu errors, %llu "
 		"multi-slot), tx %llu frames %llu bytes (%llu errors, %llu bad), %llu "

@@ -8,13 +8,20 @@
 # 1. build hello, ktest and crash for PLATFORM=xen (the build itself runs
 #    libxenguest's offline loader check on each image);
 # 2. host unit tests: ring index checks and the xenstore wire parser
-#    (hal/xen/ring.h, hal/xen/xs_wire.c), and the xl config quoting of
-#    hal/xen/mkxl.sh as libxlutil (xl's own parser) reads it back;
+#    (hal/xen/ring.h, hal/xen/xs_wire.c), netfront's rings against a hostile
+#    backend (hal/xen/netring.c: unit tests and a libFuzzer run), and the xl
+#    config quoting of hal/xen/mkxl.sh as libxlutil (xl's own parser) reads
+#    it back;
 # 3. dom0 runs: Xen boots each image itself (about 1.2 s each);
 # 4. one dom0 Linux boot running every domU case under the real `xl create`
 #    (test/xen/run.sh --batch): argv with spaces and quotes, ktest, exits,
 #    panics, faults, `xl shutdown`, `xl reboot` and `xl destroy` of a running
-#    app, memory from 4 MiB to 1 GiB, and the xl config that make writes.
+#    app, memory from 4 MiB to 1 GiB, and the xl config that make writes;
+# 5. a second dom0 boot with the network (test/xen/run.sh --net: bridge,
+#    DHCP server, the real netback): netfront at the frame level (apps/devtest:
+#    ARP, ping both ways, bursts, DHCP), make's xl config with its vif line,
+#    a vif removed under a running image (xl network-detach), xl shutdown
+#    with the device open.
 # --quick skips the 1 GiB cases.
 #
 # Work files go to out/xen-port/ (kept for a look after a failure).
@@ -30,7 +37,7 @@ mkdir -p "$out/batch"
 
 # --------------------------------------------------------------- 1. build
 echo "== build"
-for app in hello ktest crash; do
+for app in hello ktest crash devtest; do
 	make -s PLATFORM=xen APP="$app" >"$out/build-$app.log" 2>&1
 	rc=$?
 	case_result "build xen/$app (and its offline loader check)" "$rc" "see $out/build-$app.log"
@@ -64,6 +71,30 @@ else
 	cat "$out/oneshot-build.log" "$out/oneshot.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
 fi
 
+# netfront's rings: hostile-backend unit tests, then the fuzzer for a fixed
+# number of runs (fixed seed: the same inputs every time).
+xen_unit_flags=(-std=gnu11 -O1 -g -Wall -Wextra -Werror -D__XEN_INTERFACE_VERSION__=0x00040e00
+	-Ihal/xen)
+if gcc "${xen_unit_flags[@]}" -fsanitize=address,undefined -o "$out/test_netring" \
+	test/xen-port/unit/test_netring.c hal/xen/netring.c 2>"$out/netring-build.log" &&
+	"$out/test_netring" >"$out/netring.log" 2>&1; then
+	case_result "unit: netfront rings vs a hostile backend ($(grep -c '^ok' "$out/netring.log") checks)" 0
+else
+	case_result "unit: netfront rings vs a hostile backend" 1 "see $out/netring.log"
+	cat "$out/netring-build.log" "$out/netring.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
+fi
+fuzz_runs=${HAKO_FUZZ_RUNS:-30000}
+if clang "${xen_unit_flags[@]}" -fsanitize=fuzzer,address,undefined -o "$out/fuzz_netring" \
+	test/xen-port/unit/fuzz_netring.c hal/xen/netring.c 2>"$out/fuzz-build.log"; then
+	mkdir -p "$out/fuzz"
+	(cd "$out/fuzz" && ../fuzz_netring -runs="$fuzz_runs" -seed=1 -max_len=4096 \
+		>../fuzz.log 2>&1)
+	case_result "fuzz: netfront rings, $fuzz_runs inputs (libFuzzer, ASan, UBSan)" $? \
+		"see $out/fuzz.log and $out/fuzz/crash-*"
+else
+	case_result "fuzz: build fuzz_netring (clang, libclang-rt)" 1 "$(head -c 300 "$out/fuzz-build.log")"
+fi
+
 # mkxl.sh: what xl will read back, and what Hako's command line parser wants.
 if gcc -Wall -Wextra -Werror -o "$out/xlparse" test/xen-port/unit/xlparse.c -lxlutil \
 	2>"$out/xlparse-build.log"; then
@@ -80,6 +111,11 @@ if gcc -Wall -Wextra -Werror -o "$out/xlparse" test/xen-port/unit/xlparse.c -lxl
 	grep -q '^memory = [0-9]' out/xen/hello/hello.xl && grep -q '^uuid = "' out/xen/hello/hello.xl &&
 		[ "$mem" = hako-hello ]
 	case_result "make's hello.xl: name, memory, fixed uuid" $?
+	got=$("$out/xlparse" out/xen/devtest/devtest.xl vif 2>&1)
+	[ "$got" = "bridge=xenbr0,mac=00:16:3e:00:00:01" ] &&
+		! "$out/xlparse" out/xen/hello/hello.xl vif >/dev/null 2>&1
+	case_result "make's xl config: a vif for an app with networking, none for hello" $? \
+		"devtest vif [$got]"
 else
 	case_result "build xlparse (libxlutil)" 1 "$(head -c 300 "$out/xlparse-build.log")"
 fi
@@ -223,5 +259,91 @@ if [ "$quick" = 0 ]; then
 	[ "${n:-0}" -ge 15300 ]
 	case_result "domU: 1 GiB: at least 15300 blocks of 64 KiB ($n)" $?
 fi
+
+# ------------------------------------------------------------ 5. network
+echo "== domU with the network (bridge xenbr0, DHCP, netback in dom0; one boot)"
+nb=$out/net
+mkdir -p "$nb"
+{
+	case_line net devtest 16 0 net serve=1
+	case_line usercfg crash 16 0 sleep
+	case_line detach devtest 16 0 net pings=2 dhcp=0 burst=10 serve=1 gone=1
+} >"$nb/cases"
+# The dom0 side: ping the image and check what reached the bridge; remove
+# its vif; start make's own xl config; then xl shutdown.  It waits for the
+# image's "serving" line in xenconsoled's log first.
+{
+	cat <<'EOF'
+log=/var/log/xen/console/guest-$1.log
+serving() {
+	i=0
+	until grep -q 'devtest: serving' "$log" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 300 ] || { echo "dom0: no serving line"; return 1; }
+		sleep 0.1
+	done
+}
+case $1 in
+net)
+	serving || exit 1
+	ping -c 20 -A -W 2 10.0.0.2 | tail -2
+	ping -c 3 -s 1472 -W 2 10.0.0.2 | tail -2
+	echo "dom0: vif rx_packets $(cat /sys/class/net/vif$2.0/statistics/rx_packets)"
+	xl shutdown "$1" ;;
+detach)
+	serving || exit 1
+	timeout 20 xl network-detach "$1" 0; echo "dom0: network-detach: $?"
+	sleep 1
+	xl shutdown "$1" ;;
+usercfg)
+	img=$(sed -n 's/^kernel = "\(.*\)"$/\1/p' /rig/net.cfg)
+	cat >/tmp/user.xl <<'XLEOF'
+EOF
+	hal/xen/mkxl.sh --name hako-usernet --memory 16 --vif "bridge=xenbr0,mac=00:16:3e:00:00:01" \
+		/IMAGE net pings=2 burst=10
+	cat <<'EOF'
+XLEOF
+	sed -i "s|/IMAGE|$img|" /tmp/user.xl
+	timeout 30 xl create -F /tmp/user.xl >/tmp/user.log 2>&1; echo "xl: $?"
+	cat /tmp/user.log /var/log/xen/console/guest-hako-usernet.log
+	xl shutdown "$1" ;;
+esac
+EOF
+} >"$nb/dom0.sh"
+test/xen/run.sh --batch "$nb/cases" --outdir "$nb" --timeout 60 --net --dom0-script "$nb/dom0.sh" \
+	--log "$nb/serial.log" >"$nb/results" 2>"$nb/rig.log"
+if [ $? = 124 ]; then
+	case_result "net batch: the rig ran every case" 1 "see $nb/rig.log"
+	tail -n 20 "$nb/rig.log" | sed 's/^/      | /'
+fi
+nst() { cat "$nb/$1.status" 2>/dev/null || echo missing; }
+expect "net: frames through netfront and netback (ARP, ping, bursts, DHCP, tx burst)" 0 \
+	"$(nst net)" "$nb/net.out" '^ok   ARP: peer 10.0.0.1' '^ok   ping: 10 of 10' \
+	'^ok   ping bursts: 500 of 500' '^ok   DHCP: offer of 10.0.0.2 from server 10.0.0.1' \
+	'^ok   DHCP: ack' '^ok   tx burst: 2000 of 2000' '^[0-9]+ passed, 0 failed' \
+	'^hako: exit status 0$'
+grep -E '^ok|^FAIL|^xen: vif' "$nb/net.out" | sed 's/^/      /'
+expect "net: dom0 pings the image (20 small, 3 full-size), xl shutdown with it open" 0 \
+	"$(nst net)" "$nb/net.dom0" '^20 packets transmitted, 20 packets received' \
+	'^3 packets transmitted, 3 packets received'
+grep -q 'devtest: shutdown requested; answered [0-9]* pings' "$nb/net.out" &&
+	grep -q '^ok   served until the shutdown request' "$nb/net.out"
+case_result "net: the image answered dom0's pings until xl shutdown" $?
+n=$(sed -n 's/^dom0: vif rx_packets \([0-9]*\)$/\1/p' "$nb/net.dom0")
+[ "${n:-0}" -ge 2000 ]
+case_result "net: dom0's vif received the image's tx burst (${n:-?} frames >= 2000)" $?
+# One notification per batch: the tx burst flushes every 64 frames.
+notes=$(sed -n 's/.* \([0-9]*\) notifications$/\1/p' "$nb/net.out")
+[ -n "$notes" ] && [ "$notes" -lt 200 ]
+case_result "net: notifications batched (${notes:-?} for some 2500 frames sent)" $?
+grep -q '^xl: 0$' "$nb/usercfg.dom0" && grep -q '^ok   DHCP: offer of 10.0.0.2' "$nb/usercfg.dom0" &&
+	grep -q '^hako: exit status 0' "$nb/usercfg.dom0"
+case_result "net: make's xl config (vif line) boots with xl create, DHCP gives 10.0.0.2" $? \
+	"see $nb/usercfg.dom0"
+expect "net: xl network-detach under a running image: HAL_EIO, then a clean shutdown" 0 \
+	"$(nst detach)" "$nb/detach.out" 'the backend went away' \
+	'^ok   the device went away: reads and writes fail with HAL_EIO' '^hako: exit status 0$'
+grep -q '^dom0: network-detach: 0$' "$nb/detach.dom0"
+case_result "net: xl network-detach completes (the frontend answered the backend's Closing)" $? \
+	"see $nb/detach.dom0"
 
 summary

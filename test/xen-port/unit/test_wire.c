@@ -178,6 +178,60 @@ static void test_payloads(void)
 	CHECK("directory: unterminated", xs_parse_directory("a\0bb", 4) == -1);
 }
 
+static void test_numbers(void)
+{
+	uint64_t v = 77;
+
+	CHECK("uint: 0", xs_parse_uint("0", 2, 10, &v) == 0 && v == 0);
+	CHECK("uint: 51712 without NUL", xs_parse_uint("51712", 5, UINT32_MAX, &v) == 0 &&
+						 v == 51712);
+	CHECK("uint: max itself", xs_parse_uint("4294967295", 11, UINT32_MAX, &v) == 0 &&
+					  v == UINT32_MAX);
+	v = 77;
+	CHECK("uint: above max", xs_parse_uint("4294967296", 11, UINT32_MAX, &v) == -1 && v == 77);
+	CHECK("uint: digit above a small max", xs_parse_uint("7", 2, 5, &v) == -1);
+	CHECK("uint: state 8 of 8", xs_parse_uint("8", 2, 8, &v) == 0 && v == 8);
+	CHECK("uint: 2^64 wraps no more", xs_parse_uint("18446744073709551616", 21, UINT64_MAX,
+							 &v) == -1);
+	CHECK("uint: empty", xs_parse_uint("", 1, 10, &v) == -1);
+	CHECK("uint: zero length", xs_parse_uint("5", 0, 10, &v) == -1);
+	CHECK("uint: sign", xs_parse_uint("-1", 3, 10, &v) == -1 &&
+				    xs_parse_uint("+1", 3, 10, &v) == -1);
+	CHECK("uint: leading zero", xs_parse_uint("04", 3, 10, &v) == -1);
+	CHECK("uint: trailing junk", xs_parse_uint("4x", 3, 10, &v) == -1 &&
+					     xs_parse_uint("4 ", 3, 10, &v) == -1);
+	CHECK("uint: stops at NUL", xs_parse_uint("4\0x", 3, 10, &v) == 0 && v == 4);
+}
+
+static void test_backend_paths(void)
+{
+	const char *good = "/local/domain/0/backend/vif/5/0";
+
+	CHECK("path: netback's", xs_backend_path_ok(good, 96, 0, "vif", 0));
+	CHECK("path: blkback's", xs_backend_path_ok("/local/domain/3/backend/vbd/12/51712", 96,
+						     3, "vbd", 51712));
+	CHECK("path: other backend domain", !xs_backend_path_ok(good, 96, 1, "vif", 0));
+	CHECK("path: other type", !xs_backend_path_ok(good, 96, 0, "vbd", 0));
+	CHECK("path: other device", !xs_backend_path_ok(good, 96, 0, "vif", 1));
+	CHECK("path: device id is a suffix only",
+	      !xs_backend_path_ok("/local/domain/0/backend/vif/5/10", 96, 0, "vif", 0));
+	CHECK("path: frontend id must be a number",
+	      !xs_backend_path_ok("/local/domain/0/backend/vif/x/0", 96, 0, "vif", 0) &&
+		      !xs_backend_path_ok("/local/domain/0/backend/vif//0", 96, 0, "vif", 0) &&
+		      !xs_backend_path_ok("/local/domain/0/backend/vif/0", 96, 0, "vif", 0));
+	CHECK("path: no dot-dot",
+	      !xs_backend_path_ok("/local/domain/0/backend/vif/../0", 96, 0, "vif", 0) &&
+		      !xs_backend_path_ok("/local/domain/0/backend/vif/5/../../5/0", 96, 0,
+					  "vif", 0));
+	CHECK("path: no strange characters",
+	      !xs_backend_path_ok("/local/domain/0/backend/vif/5\n/0", 96, 0, "vif", 0) &&
+		      !xs_backend_path_ok("/local/domain/0/backend/vif/5 /0", 96, 0, "vif", 0));
+	CHECK("path: relative", !xs_backend_path_ok("local/domain/0/backend/vif/5/0", 96, 0,
+						    "vif", 0));
+	CHECK("path: must end in the buffer", !xs_backend_path_ok(good, 10, 0, "vif", 0));
+	CHECK("path: empty", !xs_backend_path_ok("", 96, 0, "vif", 0));
+}
+
 int main(void)
 {
 	test_ring_used();
@@ -187,6 +241,8 @@ int main(void)
 	test_reader_big();
 	test_reader_bad();
 	test_payloads();
+	test_numbers();
+	test_backend_paths();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
