@@ -300,7 +300,12 @@ int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len);
  * touches neither.  Completions are edge-triggered like network receive:
  * after hal_block_complete() has returned NULL, hal_wait() reports the
  * handle once a request has completed since (and after a submit returned
- * HAL_AGAIN, once there is room again).  No call blocks.
+ * HAL_AGAIN, once there is room again).  Requests are batched: a submit may
+ * be told to the device only when hal_block_complete() next finds nothing
+ * or hal_wait() runs (the kernel reaches one of them before it can wait for
+ * a completion), so a burst of requests costs one notification.  No call
+ * blocks, except acquire, which may wait a bounded time for a backend to
+ * connect (as hal_net_acquire).
  *
  * Durability: a completed write is in the device (possibly in a volatile
  * cache of the host's).  When a HAL_BLOCK_FLUSH request completes with

@@ -1,10 +1,13 @@
 #!/bin/sh
 # mkxl.sh: print an xl config that boots a Hako Xen image as a PV domU.
 #
-# Usage: hal/xen/mkxl.sh [--name NAME] [--memory MIB] [--vif SPEC]... IMAGE [ARGS...]
+# Usage: hal/xen/mkxl.sh [--name NAME] [--memory MIB] [--vif SPEC]... [--disk SPEC]...
+#                        IMAGE [ARGS...]
 #
 # --vif SPEC adds a network device: vif = [ 'SPEC', ... ] (xl's vif syntax,
-# e.g. bridge=xenbr0,mac=00:16:3e:00:00:01); empty SPECs are skipped.
+# e.g. bridge=xenbr0,mac=00:16:3e:00:00:01); --disk SPEC a block device:
+# disk = [ 'SPEC', ... ] (e.g. format=raw,vdev=xvda,access=rw,target=/x.img).
+# Empty SPECs are skipped.
 #
 # ARGS become the app's arguments: each is put on the kernel command line
 # in double quotes, with a backslash before '"' and '\' (what Hako's command
@@ -16,6 +19,7 @@ set -eu
 name=hako
 memory=16
 vifs=
+disks=
 # A device spec goes between single quotes in xl's syntax: keep it to the
 # characters device specs use.
 spec_ok() {
@@ -31,12 +35,16 @@ while [ $# -gt 0 ]; do
 		spec_ok "$2" vif
 		[ -z "$2" ] || vifs="$vifs${vifs:+, }'$2'"
 		shift 2 ;;
+	--disk)
+		spec_ok "$2" disk
+		[ -z "$2" ] || disks="$disks${disks:+, }'$2'"
+		shift 2 ;;
 	--) shift; break ;;
 	-*) echo "mkxl.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 1 ] || { echo "usage: mkxl.sh [--name N] [--memory MIB] [--vif SPEC]... IMAGE [ARGS...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: mkxl.sh [--name N] [--memory MIB] [--vif SPEC]... [--disk SPEC]... IMAGE [ARGS...]" >&2; exit 2; }
 image=$1
 shift
 case $image in
@@ -71,3 +79,4 @@ on_crash = "destroy"
 uuid = "$uuid"
 CFG
 [ -z "$vifs" ] || echo "vif = [ $vifs ]"
+[ -z "$disks" ] || echo "disk = [ $disks ]"

@@ -138,6 +138,14 @@ unsigned long xen_virt_to_mfn(const void *va)
 	return p2m[virt_to_pfn(va)];
 }
 
+bool xen_virt_is_ram(const void *va, size_t len)
+{
+	uintptr_t a = (uintptr_t)va;
+
+	return a >= XEN_VIRT_BASE && len <= nr_pages * XEN_PAGE_SIZE &&
+	       a - XEN_VIRT_BASE <= nr_pages * XEN_PAGE_SIZE - len;
+}
+
 static uint64_t maddr_of_pfn(unsigned long pfn)
 {
 	return (uint64_t)p2m[pfn] << XEN_PAGE_SHIFT;

@@ -62,6 +62,8 @@ unsigned long xen_mfn_to_pfn(unsigned long mfn); /* ~0UL when not ours */
 void *xen_pfn_to_virt(unsigned long pfn);
 unsigned long xen_virt_to_mfn(const void *va);
 unsigned long xen_nr_pages(void);
+/* [va, va + len) lies in the physmap: frames of ours that can be granted. */
+bool xen_virt_is_ram(const void *va, size_t len);
 
 /*
  * xen_iomap - map machine frame mfn (not one of the domain's own frames:

@@ -5,6 +5,7 @@
 # on the search path (host libc headers would shadow ours): $(OUT)/xen-include
 # holds only a symlink named xen to $(XEN_PUBLIC).
 XEN_PUBLIC ?= /usr/include/xen
+comma := ,
 XEN_INTERFACE_VERSION ?= 0x00040e00
 XEN_INC := $(OUT)/xen-include
 
@@ -39,6 +40,8 @@ $(XEN_INC)/xen:
 # XEN_LOADERCHECK=0 to skip the check on a machine without libxen-dev.
 XEN_LOADERCHECK ?= 1
 PORT_OUTPUTS := $(OUT)/$(APP).xl
+XEN_DISK := $(if $(filter-out 0,$(CONFIG_XEN_DISK_MIB)),$(OUT)/$(APP).disk)
+PORT_OUTPUTS += $(XEN_DISK)
 ifneq ($(XEN_LOADERCHECK),0)
 ifneq ($(wildcard test/xen/loadercheck.sh),)
 PORT_OUTPUTS += $(OUT)/$(APP).loadercheck
@@ -49,7 +52,16 @@ $(OUT)/$(APP).xl: $(IMAGE) $(d)mkxl.sh $(OUT)/auto.conf
 	$(quiet) XL $@
 	$(Q)hal/xen/mkxl.sh --name hako-$(APP) --memory $(CONFIG_XEN_MEM_MIB) \
 		$(if $(CONFIG_XEN_VIF),--vif $(CONFIG_XEN_VIF)) \
+		$(if $(XEN_DISK),--disk format=raw$(comma)vdev=xvda$(comma)access=rw$(comma)target=$(abspath $(XEN_DISK))) \
 		$(abspath $(IMAGE)) > $@.tmp && mv $@.tmp $@
+
+# The app's disk: made once, sparse; an existing one (data!) is never
+# replaced, whatever its size.
+ifneq ($(XEN_DISK),)
+$(XEN_DISK):
+	$(quiet) DISK $@
+	$(Q)truncate -s $(CONFIG_XEN_DISK_MIB)M $@
+endif
 
 $(OUT)/$(APP).loadercheck: $(IMAGE)
 	$(quiet) CHECK $(IMAGE)
