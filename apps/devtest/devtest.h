@@ -19,5 +19,6 @@ unsigned long dt_arg_num(int argc, char **argv, const char *key, unsigned long d
 bool dt_parse_ip(const char *s, uint8_t ip[4]);
 
 int devtest_net(int argc, char **argv);
+int devtest_block(int argc, char **argv);
 
 #endif

@@ -4,6 +4,8 @@
  * stack or file system in between, so that a driver can be tested on its
  * own against a real backend.
  *   devtest net [key=value...]     Ethernet frames (net.c)
+ *   devtest block [key=value...]   block requests (block.c)
+ *   devtest net ... + block ...    one after the other
  * Prints one line per check and "N passed, N failed"; the exit status is 1
  * if a check failed, 2 for a bad command line.
  */
@@ -36,7 +38,7 @@ const char *dt_arg(int argc, char **argv, const char *key)
 {
 	size_t n = strlen(key);
 
-	for (int i = 2; i < argc; i++)
+	for (int i = 1; i < argc; i++)
 		if (!strncmp(argv[i], key, n) && argv[i][n] == '=')
 			return argv[i] + n + 1;
 	return NULL;
@@ -74,11 +76,28 @@ bool dt_parse_ip(const char *s, uint8_t ip[4])
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "net"))
-		devtest_net(argc, argv);
-	else {
-		printf("usage: devtest net [key=value...]\n");
+	int start = 1;
+
+	if (argc < 2) {
+		printf("usage: devtest net|block [key=value...] [+ net|block ...]\n");
 		return 2;
+	}
+	while (start < argc) {
+		int end = start, n;
+		char **sub = argv + start;
+
+		while (end < argc && strcmp(argv[end], "+"))
+			end++;
+		n = end - start;
+		if (n >= 1 && !strcmp(sub[0], "net"))
+			devtest_net(n, sub);
+		else if (n >= 1 && !strcmp(sub[0], "block"))
+			devtest_block(n, sub);
+		else {
+			printf("devtest: unknown command '%s' (net, block)\n", n ? sub[0] : "");
+			return 2;
+		}
+		start = end + 1;
 	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
