@@ -12,6 +12,9 @@
 #   /rig/img/*      the images the configs point at
 #   /rig/net        present: set up bridge xenbr0 (10.0.0.1/24) for vifs, with
 #                   a DHCP server (MAC 00:16:3e:00:00:K gets 10.0.0.K+1)
+#   /rig/blk        present: load blkback and loop; holds a size in MiB: every
+#                   case gets a zeroed sparse /run/NAME.disk of that size
+#                   (its config attaches it as xvda)
 #   /rig/NAME.sh    optional dom0-side script (e.g. a network client): started
 #                   with `sh /rig/NAME.sh NAME DOMID` right after the domain
 #                   is created, killed when the domain is gone
@@ -132,6 +135,15 @@ start_dhcp() {
     udhcpd -f $conf >/run/udhcpd.log 2>&1 &
 }
 
+# blkback and loop devices, for disks; only when the run asks for them.
+start_block() {
+    read -r mods </lib/modules/rig/blk.list
+    for m in $mods; do
+        insmod "/lib/modules/rig/$m.ko" || fail "insmod $m"
+    done
+    say "blkback and loop loaded"
+}
+
 prefix() { awk -v p="$1" '{ print p $0 }' "$2"; }
 
 # Map xl's "reason code N" (SHUTDOWN_* in xen/sched.h) to a word.
@@ -148,6 +160,11 @@ run_case() {
     conlog=/var/log/xen/console/guest-$name.log
     xllog=/run/xl-$name.log
     rm -f "$conlog"
+    if [ -e /rig/blk ]; then
+        read -r mib </rig/blk
+        rm -f "/run/$name.disk"
+        truncate -s "${mib}M" "/run/$name.disk" || fail "cannot make /run/$name.disk"
+    fi
     what="timeout ${limit}s"
     [ "$after" -gt 0 ] && what="$what, xl shutdown after ${after}s"
     say "case $name: xl create ($what)"
@@ -209,6 +226,7 @@ run_case() {
 main() {
     start_toolstack
     [ -e /rig/net ] && start_network
+    [ -e /rig/blk ] && start_block
     [ -s /rig/cases ] || fail "no /rig/cases (run this initramfs through run.sh)"
     say "dom0 ready at $(uptime_ms) ms"
     tab=$(printf '\t')

@@ -12,8 +12,8 @@
 #   busybox        static busybox for the host side (run.sh builds its cpio with it)
 #   versions.txt   the packages the image was built from
 #   initramfs.key  cache key: checksum of the rig files baked into the image
-#                  (this script, common.sh, dom0-init.sh, vif-rig.sh) + the Xen
-#                  version
+#                  (this script, common.sh, dom0-init.sh, vif-rig.sh,
+#                  block-rig.sh) + the Xen version
 # A run with a valid key is a no-op. --force rebuilds anyway.
 #
 # The initramfs holds busybox, bash, the Xen toolstack (xl, xenstored,
@@ -38,10 +38,11 @@ OTHER_PKGS=(busybox-static libyajl2 libuuid1 zlib1g liblzma5 libzstd1 libgcc-s1 
     libtinfo6 bash util-linux xz-utils)
 
 # Kernel modules, in load order (Debian ships no modules.dep in the package,
-# so /init insmods them by path). The first group is always loaded, the second
-# only when a run asks for networking.
+# so /init insmods them by path). The first group is always loaded, the
+# others only when a run asks for networking or disks.
 XEN_MODULES=(xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc)
 NET_MODULES=(llc stp bridge xen-netback)
+BLK_MODULES=(loop xen-blkback)
 
 # Toolstack binaries from /usr/lib/xen-4.17/bin that dom0 needs.
 XEN_BINS=(xl xenstored xenconsoled xenconsole xen-init-dom0 libxl-save-helper)
@@ -53,7 +54,7 @@ cache_key() {
     local hv
     hv=$(dpkg-query -W -f='${Version}' "$XEN_HV_PKG" 2>/dev/null || echo none)
     echo "$(sha256_of "$RIG_DIR/mkinitramfs.sh" "$RIG_DIR/common.sh" "$RIG_DIR/dom0-init.sh" \
-        "$RIG_DIR/vif-rig.sh") xen=$hv"
+        "$RIG_DIR/vif-rig.sh" "$RIG_DIR/block-rig.sh") xen=$hv"
 }
 
 cache_valid() {
@@ -179,24 +180,28 @@ build_tree() {
         "${XEN_BINS[@]/#/usr/lib/xen-4.17/bin/}"
 
     # /etc/xen: xl.conf and the hotplug scripts, plus the rig's own fast
-    # vif script (vif-rig.sh), made xl's default.
+    # ones: vif-rig.sh made xl's default vif script, block-rig.sh in place
+    # of Debian's block (kept as block.debian): xl has no default for that.
     cp -a "$root/etc/xen" "$t/etc/xen"
     install -m 0755 "$RIG_DIR/vif-rig.sh" "$t/etc/xen/scripts/vif-rig"
     echo 'vif.default.script="vif-rig"' >>"$t/etc/xen/xl.conf"
+    mv "$t/etc/xen/scripts/block" "$t/etc/xen/scripts/block.debian"
+    install -m 0755 "$RIG_DIR/block-rig.sh" "$t/etc/xen/scripts/block"
 
     # Kernel modules, flat in /lib/modules/rig so /init can insmod them by name.
     kver=$(basename "$(ls -d "$root"/lib/modules/*/)")
-    for m in "${XEN_MODULES[@]}" "${NET_MODULES[@]}"; do
+    for m in "${XEN_MODULES[@]}" "${NET_MODULES[@]}" "${BLK_MODULES[@]}"; do
         f=$(find "$root/lib/modules/$kver" -name "$m.ko" | head -1)
         [[ -n "$f" ]] || die "module $m.ko not in linux-image ($kver)"
         for dep in $(LC_ALL=C grep -ao 'depends=[a-z0-9_,-]*' "$f" | cut -d= -f2 | tr ',' ' '); do
-            [[ " ${XEN_MODULES[*]} ${NET_MODULES[*]} " == *" $dep "* ]] ||
+            [[ " ${XEN_MODULES[*]} ${NET_MODULES[*]} ${BLK_MODULES[*]} " == *" $dep "* ]] ||
                 die "module $m needs $dep, which the rig does not load"
         done
         cp "$f" "$t/lib/modules/rig/$m.ko"
     done
     echo "${XEN_MODULES[*]}" >"$t/lib/modules/rig/xen.list"
     echo "${NET_MODULES[*]}" >"$t/lib/modules/rig/net.list"
+    echo "${BLK_MODULES[*]}" >"$t/lib/modules/rig/blk.list"
 
     install -m 0755 "$RIG_DIR/dom0-init.sh" "$t/init"
     echo "$kver" >"$t/etc/rig-kernel"

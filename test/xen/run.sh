@@ -4,9 +4,9 @@
 #
 # Usage:
 #   test/xen/run.sh [--dom0|--domu] [--memory MiB] [--timeout S]
-#                   [--shutdown-after S] [--net] [--dom0-script SH] [--log FILE]
-#                   IMAGE [ARGS...]
-#   test/xen/run.sh --batch FILE [--outdir DIR] [--timeout S] [--net]
+#                   [--shutdown-after S] [--net] [--disk MIB] [--dom0-script SH]
+#                   [--log FILE] IMAGE [ARGS...]
+#   test/xen/run.sh --batch FILE [--outdir DIR] [--timeout S] [--net] [--disk MIB]
 #                   [--dom0-script SH] [--log FILE]
 #
 # Modes:
@@ -18,7 +18,13 @@
 #       --shutdown-after S: dom0 runs `xl shutdown` S seconds after the create
 #       (the guest sees control/shutdown = "poweroff" in xenstore).
 #       --net: dom0 sets up bridge xenbr0 (10.0.0.1/24) and the guest gets
-#       vif = ['bridge=xenbr0,mac=00:16:3e:00:00:01'] (give it 10.0.0.2/24).
+#       vif = ['bridge=xenbr0,mac=00:16:3e:00:00:01'], and a DHCP server on
+#       the bridge gives that MAC 10.0.0.2 (batch: case K gets MAC
+#       00:16:3e:00:00:K and 10.0.0.K+1).
+#       --disk MIB: dom0 loads blkback and loop, makes a zeroed sparse file
+#       /run/NAME.disk of MIB MiB before each case, and the case gets it as
+#       disk = ['format=raw,vdev=xvda,access=rw,target=/run/NAME.disk'] (its
+#       dom0 script can look at the file while the guest runs).
 #       --dom0-script SH: dom0 runs `sh SH NAME DOMID` (busybox sh: wget, ip,
 #       xl, xenstore-* are there; busybox brctl has no `show`, read
 #       /sys/class/net/xenbr0/brif/) as soon as the domain exists, and kills it
@@ -79,6 +85,7 @@ MEMORY=""
 TIMEOUT=30
 SHUTDOWN_AFTER=0
 NET=0
+DISK=0
 LOG=""
 BATCH=""
 OUTDIR=""
@@ -100,6 +107,7 @@ parse_args() {
             --timeout) TIMEOUT=${2:?--timeout needs seconds}; shift ;;
             --shutdown-after) SHUTDOWN_AFTER=${2:?--shutdown-after needs seconds}; shift ;;
             --net) NET=1 ;;
+            --disk) DISK=${2:?--disk needs MiB}; shift ;;
             --dom0-script) DOM0_SCRIPT=${2:?--dom0-script needs a file}; shift ;;
             --log) LOG=${2:?--log needs a file}; shift ;;
             --batch) BATCH=${2:?--batch needs a file}; shift ;;
@@ -114,6 +122,7 @@ parse_args() {
     [[ "$TIMEOUT" =~ ^[0-9]+$ && "$TIMEOUT" -gt 0 ]] || die "--timeout: whole seconds > 0"
     [[ "$SHUTDOWN_AFTER" =~ ^[0-9]+$ ]] || die "--shutdown-after: whole seconds"
     [[ -z "$MEMORY" || "$MEMORY" =~ ^[0-9]+$ ]] || die "--memory: MiB"
+    [[ "$DISK" =~ ^[0-9]+$ && "$DISK" -le 1024 ]] || die "--disk: MiB, at most 1024"
     [[ -z "$DOM0_SCRIPT" || -f "$DOM0_SCRIPT" ]] || die "no such script: $DOM0_SCRIPT"
     [[ -z "$DOM0_SCRIPT" || "$MODE" == domu ]] || die "--dom0-script needs --domu"
     if [[ -n "$BATCH" ]]; then
@@ -385,6 +394,7 @@ build_rig_cpio() {
     mkdir -p "$stage/rig/img"
     : >"$stage/rig/cases"
     ((NET)) && : >"$stage/rig/net"
+    ((DISK)) && echo "$DISK" >"$stage/rig/blk"
     for name in "${CASE_NAMES[@]}"; do
         i=$((i + 1))
         sum=$(sha256sum "${CASE_IMAGE[$name]}" | cut -c1-16)
@@ -407,6 +417,7 @@ build_rig_cpio() {
             echo 'on_crash = "destroy"'
             # A fixed MAC, for the same entropy reason.
             ((NET)) && printf "vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:%02x' ]\n" "$i"
+            ((DISK)) && echo "disk = [ 'format=raw,vdev=xvda,access=rw,target=/run/$name.disk' ]"
         } >"$cfg"
         printf '%s\t%s\t%s\n' "$name" "$TIMEOUT" "${CASE_AFTER[$name]}" >>"$stage/rig/cases"
         [[ -z "$DOM0_SCRIPT" ]] || cp "$DOM0_SCRIPT" "$stage/rig/$name.sh"
