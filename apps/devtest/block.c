@@ -297,8 +297,13 @@ int devtest_block(int argc, char **argv)
 
 	snprintf(name, sizeof(name), "disk%lu", n);
 	t0 = now();
-	while ((rc = hal_block_acquire(name, &d.h, &d.info)) == HAL_ENODEV && now() < deadline)
-		thread_sleep(100 * MS);
+	rc = hal_block_acquire(name, &d.h, &d.info);
+	if (rc == HAL_ENODEV && now() < deadline) {
+		printf("devtest: waiting for %s\n", name);
+		while ((rc = hal_block_acquire(name, &d.h, &d.info)) == HAL_ENODEV &&
+		       now() < deadline)
+			thread_sleep(100 * MS);
+	}
 	if (!dt_check(rc == HAL_OK, "acquire %s (%d) in %lu ms", name, rc,
 		      (unsigned long)((now() - t0) / MS)))
 		return 1;

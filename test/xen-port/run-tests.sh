@@ -17,11 +17,14 @@
 #    (test/xen/run.sh --batch): argv with spaces and quotes, ktest, exits,
 #    panics, faults, `xl shutdown`, `xl reboot` and `xl destroy` of a running
 #    app, memory from 4 MiB to 1 GiB, and the xl config that make writes;
-# 5. a second dom0 boot with the network (test/xen/run.sh --net: bridge,
-#    DHCP server, the real netback): netfront at the frame level (apps/devtest:
-#    ARP, ping both ways, bursts, DHCP), make's xl config with its vif line,
-#    a vif removed under a running image (xl network-detach), xl shutdown
-#    with the device open.
+# 5. a second dom0 boot with devices (test/xen/run.sh --net --disk: bridge,
+#    DHCP server, the real netback and blkback): netfront at the frame level
+#    (apps/devtest: ARP, ping both ways, bursts, DHCP), blkfront at the
+#    request level (patterns with many requests in flight, flush, read back,
+#    the backing file checked from dom0, a read-only disk attached while
+#    running), make's xl config with its vif and disk lines, a vif and a
+#    disk removed under a running image (xl network-detach, block-detach),
+#    xl shutdown with the devices open.
 # --quick skips the 1 GiB cases.
 #
 # Work files go to out/xen-port/ (kept for a look after a failure).
@@ -71,7 +74,7 @@ else
 	cat "$out/oneshot-build.log" "$out/oneshot.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
 fi
 
-# netfront's rings: hostile-backend unit tests, then the fuzzer for a fixed
+# The split drivers' rings: hostile-backend unit tests, then the fuzzer for a fixed
 # number of runs (fixed seed: the same inputs every time).
 xen_unit_flags=(-std=gnu11 -O1 -g -Wall -Wextra -Werror -D__XEN_INTERFACE_VERSION__=0x00040e00
 	-Ihal/xen)
@@ -84,15 +87,24 @@ else
 	cat "$out/netring-build.log" "$out/netring.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
 fi
 fuzz_runs=${HAKO_FUZZ_RUNS:-30000}
-if clang "${xen_unit_flags[@]}" -fsanitize=fuzzer,address,undefined -o "$out/fuzz_netring" \
-	test/xen-port/unit/fuzz_netring.c hal/xen/netring.c 2>"$out/fuzz-build.log"; then
-	mkdir -p "$out/fuzz"
-	(cd "$out/fuzz" && ../fuzz_netring -runs="$fuzz_runs" -seed=1 -max_len=4096 \
-		>../fuzz.log 2>&1)
-	case_result "fuzz: netfront rings, $fuzz_runs inputs (libFuzzer, ASan, UBSan)" $? \
-		"see $out/fuzz.log and $out/fuzz/crash-*"
+if gcc "${xen_unit_flags[@]}" -fsanitize=address,undefined -o "$out/test_blkring" \
+	test/xen-port/unit/test_blkring.c hal/xen/blkring.c 2>"$out/blkring-build.log" &&
+	"$out/test_blkring" >"$out/blkring.log" 2>&1; then
+	case_result "unit: blkfront ring vs a hostile backend ($(grep -c '^ok' "$out/blkring.log") checks)" 0
 else
-	case_result "fuzz: build fuzz_netring (clang, libclang-rt)" 1 "$(head -c 300 "$out/fuzz-build.log")"
+	case_result "unit: blkfront ring vs a hostile backend" 1 "see $out/blkring.log"
+	cat "$out/blkring-build.log" "$out/blkring.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
+fi
+if clang "${xen_unit_flags[@]}" -fsanitize=fuzzer,address,undefined -o "$out/fuzz_rings" \
+	test/xen-port/unit/fuzz_rings.c hal/xen/netring.c hal/xen/blkring.c \
+	2>"$out/fuzz-build.log"; then
+	mkdir -p "$out/fuzz"
+	(cd "$out/fuzz" && ../fuzz_rings -runs="$fuzz_runs" -seed=1 -max_len=4096 \
+		>../fuzz.log 2>&1)
+	case_result "fuzz: netfront and blkfront rings, $fuzz_runs inputs (libFuzzer, ASan, UBSan)" \
+		$? "see $out/fuzz.log and $out/fuzz/crash-*"
+else
+	case_result "fuzz: build fuzz_rings (clang, libclang-rt)" 1 "$(head -c 300 "$out/fuzz-build.log")"
 fi
 
 # mkxl.sh: what xl will read back, and what Hako's command line parser wants.
@@ -261,13 +273,16 @@ if [ "$quick" = 0 ]; then
 fi
 
 # ------------------------------------------------------------ 5. network
-echo "== domU with the network (bridge xenbr0, DHCP, netback in dom0; one boot)"
+echo "== domU with devices (bridge, DHCP, netback and blkback in dom0; one boot)"
 nb=$out/net
 mkdir -p "$nb"
 {
 	case_line net devtest 16 0 net serve=1
 	case_line usercfg crash 16 0 sleep
 	case_line detach devtest 16 0 net pings=2 dhcp=0 burst=10 serve=1 gone=1
+	case_line blk devtest 16 0 block mib=6 serve=1
+	case_line blkro devtest 16 0 block disk=1 ro=1 wait=30
+	case_line blkgone devtest 16 0 block mib=1 gone=1
 } >"$nb/cases"
 # The dom0 side: ping the image and check what reached the bridge; remove
 # its vif; start make's own xl config; then xl shutdown.  It waits for the
@@ -275,13 +290,15 @@ mkdir -p "$nb"
 {
 	cat <<'EOF'
 log=/var/log/xen/console/guest-$1.log
-serving() {
+# until LINE: wait for the image to print LINE (30 s at most)
+until_line() {
 	i=0
-	until grep -q 'devtest: serving' "$log" 2>/dev/null; do
-		i=$((i + 1)); [ $i -lt 300 ] || { echo "dom0: no serving line"; return 1; }
+	until grep -q "$1" "$log" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 300 ] || { echo "dom0: no line '$1'"; return 1; }
 		sleep 0.1
 	done
 }
+serving() { until_line 'devtest: serving'; }
 case $1 in
 net)
 	serving || exit 1
@@ -299,20 +316,42 @@ usercfg)
 	cat >/tmp/user.xl <<'XLEOF'
 EOF
 	hal/xen/mkxl.sh --name hako-usernet --memory 16 --vif "bridge=xenbr0,mac=00:16:3e:00:00:01" \
-		/IMAGE net pings=2 burst=10
+		--disk format=raw,vdev=xvda,access=rw,target=/DISK /IMAGE net pings=2 burst=10 + \
+		block mib=1
 	cat <<'EOF'
 XLEOF
-	sed -i "s|/IMAGE|$img|" /tmp/user.xl
+	sed -i -e "s|/IMAGE|$img|" -e "s|/DISK|/run/user.disk|" /tmp/user.xl
+	truncate -s 8M /run/user.disk
 	timeout 30 xl create -F /tmp/user.xl >/tmp/user.log 2>&1; echo "xl: $?"
 	cat /tmp/user.log /var/log/xen/console/guest-hako-usernet.log
+	dd if=/run/user.disk bs=512 skip=3 count=1 2>/dev/null | head -c 22; echo
+	xl shutdown "$1" ;;
+blk)
+	until_line 'devtest: block done' || exit 1
+	# Sectors the image wrote (through blkback, the loop device, the file).
+	for s in 0 1 77 12287; do
+		dd if=/run/blk.disk bs=512 skip=$s count=1 2>/dev/null | head -c 22; echo
+	done
+	xl shutdown "$1" ;;
+blkro)
+	# (once the image runs: xl adds devices only to a domain fully created)
+	until_line 'devtest: waiting for disk1' || exit 1
+	{ printf 'hako read-only disk\n'; } >/run/ro.disk
+	truncate -s 1M /run/ro.disk
+	timeout 20 xl block-attach "$1" format=raw,vdev=xvdb,access=ro,target=/run/ro.disk
+	echo "dom0: block-attach: $?" ;;
+blkgone)
+	until_line 'devtest: block done' || exit 1
+	timeout 20 xl block-detach "$1" xvda; echo "dom0: block-detach: $?"
+	sleep 1
 	xl shutdown "$1" ;;
 esac
 EOF
 } >"$nb/dom0.sh"
-test/xen/run.sh --batch "$nb/cases" --outdir "$nb" --timeout 60 --net --dom0-script "$nb/dom0.sh" \
-	--log "$nb/serial.log" >"$nb/results" 2>"$nb/rig.log"
+test/xen/run.sh --batch "$nb/cases" --outdir "$nb" --timeout 60 --net --disk 16 \
+	--dom0-script "$nb/dom0.sh" --log "$nb/serial.log" >"$nb/results" 2>"$nb/rig.log"
 if [ $? = 124 ]; then
-	case_result "net batch: the rig ran every case" 1 "see $nb/rig.log"
+	case_result "device batch: the rig ran every case" 1 "see $nb/rig.log"
 	tail -n 20 "$nb/rig.log" | sed 's/^/      | /'
 fi
 nst() { cat "$nb/$1.status" 2>/dev/null || echo missing; }
@@ -336,14 +375,40 @@ notes=$(sed -n 's/.* \([0-9]*\) notifications$/\1/p' "$nb/net.out")
 [ -n "$notes" ] && [ "$notes" -lt 200 ]
 case_result "net: notifications batched (${notes:-?} for some 2500 frames sent)" $?
 grep -q '^xl: 0$' "$nb/usercfg.dom0" && grep -q '^ok   DHCP: offer of 10.0.0.2' "$nb/usercfg.dom0" &&
+	grep -q '^ok   read back 1024 KiB' "$nb/usercfg.dom0" &&
+	grep -q '^hako sector 0000000003' "$nb/usercfg.dom0" &&
+	grep -q '^[0-9]* passed, 0 failed' "$nb/usercfg.dom0" &&
 	grep -q '^hako: exit status 0' "$nb/usercfg.dom0"
-case_result "net: make's xl config (vif line) boots with xl create, DHCP gives 10.0.0.2" $? \
-	"see $nb/usercfg.dom0"
+case_result "make's xl config (vif and disk lines) boots with xl create: DHCP gives 10.0.0.2, the disk works" \
+	$? "see $nb/usercfg.dom0"
 expect "net: xl network-detach under a running image: HAL_EIO, then a clean shutdown" 0 \
 	"$(nst detach)" "$nb/detach.out" 'the backend went away' \
 	'^ok   the device went away: reads and writes fail with HAL_EIO' '^hako: exit status 0$'
 grep -q '^dom0: network-detach: 0$' "$nb/detach.dom0"
 case_result "net: xl network-detach completes (the frontend answered the backend's Closing)" $? \
 	"see $nb/detach.dom0"
+
+expect "blk: requests through blkfront and blkback (patterns, flush, read back)" 0 "$(nst blk)" \
+	"$nb/blk.out" '^ok   bad offsets, lengths, buffers and handles are refused' \
+	'^ok   wrote 6144 KiB' '^ok   several requests in flight' '^ok   flush' \
+	'^ok   read back 6144 KiB .*: 0 mismatching' '^ok   the last block written' \
+	'^ok   a block never written reads as zeros' '^[0-9]+ passed, 0 failed' \
+	'^hako: exit status 0$'
+grep -E '^ok|^FAIL|^xen: vbd' "$nb/blk.out" | sed 's/^/      /'
+expect "blk: dom0 reads the image's sectors in the backing file" 0 "$(nst blk)" "$nb/blk.dom0" \
+	'^hako sector 0000000000$' '^hako sector 0000000001$' '^hako sector 0000000077$' \
+	'^hako sector 0000012287$'
+expect "blk: a read-only disk attached while running (xl block-attach): read, writes refused" 0 \
+	"$(nst blkro)" "$nb/blkro.out" '^ok   acquire disk1' '^ok   the disk is read-only' \
+	'^ok   a write to it is refused' '^ok   its first block reads as the host wrote it' \
+	'^hako: exit status 0$'
+grep -q '^dom0: block-attach: 0$' "$nb/blkro.dom0"
+case_result "blk: xl block-attach of a read-only disk succeeds" $? "see $nb/blkro.dom0"
+expect "blk: xl block-detach under a running image: HAL_EIO, then a clean shutdown" 0 \
+	"$(nst blkgone)" "$nb/blkgone.out" 'the backend went away' \
+	'^ok   the disk went away: requests fail with HAL_EIO' '^hako: exit status 0$'
+grep -q '^dom0: block-detach: 0$' "$nb/blkgone.dom0"
+case_result "blk: xl block-detach completes (the frontend answered the backend's Closing)" $? \
+	"see $nb/blkgone.dom0"
 
 summary

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target for netfront's ring logic (hal/xen/netring.c): the input
- * is a script of what a hostile backend writes into the shared rings
- * (responses with any fields, producer indices with any value, at any time)
- * interleaved with what netfront does (post, take, queue, reclaim).  ASan
- * and UBSan catch memory errors; the asserts below catch a frame or id
- * netring hands out that the driver would trust wrongly.
- *   clang -fsanitize=fuzzer,address,undefined ... ; ./fuzz_netring -runs=N
+ * libFuzzer target for the split drivers' ring logic (hal/xen/netring.c,
+ * hal/xen/blkring.c): the input's first byte picks netfront's rings or
+ * blkfront's; the rest is a script of what a hostile backend writes into
+ * the shared rings (responses with any fields, producer indices with any
+ * value, at any time) interleaved with what the frontend does (post, take,
+ * queue, reclaim).  ASan and UBSan catch memory errors; the checks below
+ * catch a frame or id the ring code hands out that a driver would trust
+ * wrongly.
+ *   clang -fsanitize=fuzzer,address,undefined ... ; ./fuzz_rings -runs=N
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blkring.h"
 #include "netring.h"
 
 #define require(c)                                                             \
@@ -36,6 +39,61 @@ static uint32_t take(struct input *in, unsigned int bytes)
 	return v;
 }
 
+static void fuzz_blk(struct input *in)
+{
+	static struct blkring r;
+	blkif_sring_t *s = (void *)pages[0];
+	RING_IDX start = take(in, 4);
+	bool busy[BLKRING_SIZE] = { false };
+	unsigned int in_flight = 0;
+
+	blkring_init(&r, s);
+	r.ring.req_prod_pvt = r.ring.rsp_cons = start;
+	s->rsp_prod = start;
+	while (in->n) {
+		unsigned int op = take(in, 1), k, id;
+		blkif_request_t *req;
+		int rc, st;
+
+		switch (op % 4) {
+		case 0: /* backend: raw bytes into a response slot */
+			k = take(in, 1) % BLKRING_SIZE;
+			for (unsigned int i = 0; i < sizeof(blkif_response_t); i++)
+				((uint8_t *)&s->ring[k].rsp)[i] = (uint8_t)take(in, 1);
+			break;
+		case 1: /* backend: producer */
+			k = take(in, 1);
+			s->rsp_prod = k & 0x80 ? take(in, 4) : s->rsp_prod + (k & 7);
+			break;
+		case 2:
+			req = blkring_get(&r, &id);
+			if (req) {
+				require(id < BLKRING_SIZE && !busy[id]);
+				req->operation = (uint8_t)(op >> 4 & 3);
+				blkring_put(&r, id, req->operation);
+				busy[id] = true;
+				in_flight++;
+			}
+			blkring_push(&r);
+			break;
+		case 3:
+			rc = blkring_next(&r, &id, &st);
+			require(rc >= -1 && rc <= 1);
+			if (rc == 1) {
+				/* Only an id we issued, once. */
+				require(id < BLKRING_SIZE && busy[id]);
+				busy[id] = false;
+				in_flight--;
+			}
+			if (rc == -1)
+				require(r.broken);
+			break;
+		}
+		require(blkring_in_flight(&r) == in_flight);
+		require(r.ring.req_prod_pvt - r.ring.rsp_cons <= BLKRING_SIZE);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,7 +102,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	netif_rx_sring_t *rxs = (void *)pages[1];
 	grant_ref_t grefs[NETRING_RX];
 	struct input in = { data, size };
-	RING_IDX start = take(&in, 4);
+	RING_IDX start;
+
+	if (take(&in, 1) & 1) {
+		fuzz_blk(&in);
+		return 0;
+	}
+	start = take(&in, 4);
 	bool busy[NETRING_TX] = { false };
 	unsigned int in_flight = 0;
 
