@@ -2,14 +2,16 @@
 /*
  * devtest block: requests through hal_block_* against a real backend.
  *
- *   devtest block [disk=N] [mib=M] [ro=0|1] [wait=S] [gone=0|1] [serve=0|1]
+ *   devtest block [disk=N] [mib=M] [iops=S] [ro=0|1] [wait=S] [gone=0|1] [serve=0|1]
  *
  * disk=N picks diskN (default 0), waiting up to wait=S seconds for it to
  * appear (a disk attached after boot).  Read-write: bad requests refused;
  * the first M MiB (default 4, at most the disk) written with a pattern in
  * requests of many sizes, some buffers not page aligned, as many in flight
  * as the device takes; a flush; everything read back and compared; the
- * last block written and read; a block never written reads as zeros.  Each
+ * last block written and read; a block never written reads as zeros; with
+ * iops=S, S seconds of 4 KiB reads at random blocks of the written part,
+ * as many in flight as the device takes (checked like the others).  Each
  * 512-byte sector s starts "hako sector S\n" (S: 10 digits) so that the
  * host can check the backing file.  ro=1: the disk must be read-only, its
  * first sector must start "hako read-only disk\n", and writes are refused.
@@ -218,7 +220,36 @@ static int refused(struct disk *d, enum hal_block_op op, uint64_t offset, void *
 	return hal_block_submit(d->h, &r);
 }
 
-static void test_rw(struct disk *d, uint64_t bytes)
+/* 4 KiB reads at random offsets in [0, bytes) for seconds s. */
+static void test_iops(struct disk *d, uint64_t bytes, unsigned long s)
+{
+	uint64_t t0 = now(), end = t0 + s * 1000 * MS, x = t0 | 1;
+	unsigned long n = 0;
+
+	d->mismatches = 0;
+	while (now() < end) {
+		struct io *io = free_io(d, check_read);
+
+		if (!io)
+			break;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift */
+		io->req.op = HAL_BLOCK_READ;
+		io->req.offset = (x % (bytes / 4096)) * 4096;
+		io->req.len = 4096;
+		io->req.buf = io->mem;
+		if (!submit(d, io, check_read))
+			break;
+		n++;
+	}
+	drain(d, check_read);
+	t0 = now() - t0;
+	dt_check(!d->errors && !d->mismatches && n,
+		 "random 4 KiB reads: %lu in %lu ms, %lu IOPS (%lu mismatching)", n,
+		 (unsigned long)(t0 / MS), (unsigned long)(n * 1000 * MS / (t0 ? t0 : 1)),
+		 d->mismatches);
+}
+
+static void test_rw(struct disk *d, uint64_t bytes, unsigned long iops)
 {
 	size_t bs = d->info.block_size;
 	uint8_t *b = d->io[0].mem;
@@ -269,6 +300,8 @@ static void test_rw(struct disk *d, uint64_t bytes)
 			 "a block never written reads as zeros");
 	}
 	dt_check(one(d, HAL_BLOCK_FLUSH, 0, NULL, 0) == HAL_OK, "flush again");
+	if (iops && bytes >= 4096)
+		test_iops(d, bytes, iops);
 }
 
 static void test_ro(struct disk *d)
@@ -332,7 +365,7 @@ int devtest_block(int argc, char **argv)
 		bytes = dt_arg_num(argc, argv, "mib", 4) << 20;
 		if (bytes > d.info.capacity - 2 * d.info.block_size)
 			bytes = (d.info.capacity - 2 * d.info.block_size) & ~(uint64_t)(SECTOR - 1);
-		test_rw(&d, bytes);
+		test_rw(&d, bytes, dt_arg_num(argc, argv, "iops", 0));
 	}
 	printf("devtest: block done\n");
 	if (dt_arg_num(argc, argv, "gone", 0)) {

@@ -7,7 +7,7 @@
 #                   [--shutdown-after S] [--net] [--disk MIB] [--dom0-script SH]
 #                   [--log FILE] IMAGE [ARGS...]
 #   test/xen/run.sh --batch FILE [--outdir DIR] [--timeout S] [--net] [--disk MIB]
-#                   [--dom0-script SH] [--log FILE]
+#                   [--dom0-script SH] [--add FILE]... [--log FILE]
 #
 # Modes:
 #   --domu (default)  Xen boots the rig's Debian dom0 Linux (built and cached by
@@ -31,6 +31,9 @@
 #       when the domain is gone: a network client, or `xl shutdown "$1"` after
 #       a check. Its output goes to stderr ("dom0-script: ..."; batch:
 #       NAME.dom0). For a vif, wait for /sys/class/net/xenbr0/brif/vif$2.0.
+#       --add FILE (domU and batch, repeatable): FILE is copied into dom0 as
+#       /rig/files/BASENAME, for a dom0 script (a client program, another
+#       guest's kernel).
 #       --timeout S (default 30): the guest's time from `xl create` to its end;
 #       dom0's boot has its own budget (HAKO_XEN_BOOT_BUDGET, default 90 s).
 #   --dom0  Xen boots IMAGE itself as dom0 (about 1 s of Xen boot, no Linux).
@@ -91,6 +94,7 @@ BATCH=""
 OUTDIR=""
 IMAGE=""
 DOM0_SCRIPT=""
+ADD=()
 ARGS=()
 
 usage() {
@@ -109,6 +113,7 @@ parse_args() {
             --net) NET=1 ;;
             --disk) DISK=${2:?--disk needs MiB}; shift ;;
             --dom0-script) DOM0_SCRIPT=${2:?--dom0-script needs a file}; shift ;;
+            --add) ADD+=("${2:?--add needs a file}"); shift ;;
             --log) LOG=${2:?--log needs a file}; shift ;;
             --batch) BATCH=${2:?--batch needs a file}; shift ;;
             --outdir) OUTDIR=${2:?--outdir needs a directory}; shift ;;
@@ -125,6 +130,11 @@ parse_args() {
     [[ "$DISK" =~ ^[0-9]+$ && "$DISK" -le 1024 ]] || die "--disk: MiB, at most 1024"
     [[ -z "$DOM0_SCRIPT" || -f "$DOM0_SCRIPT" ]] || die "no such script: $DOM0_SCRIPT"
     [[ -z "$DOM0_SCRIPT" || "$MODE" == domu ]] || die "--dom0-script needs --domu"
+    local f
+    for f in "${ADD[@]}"; do
+        [[ -f "$f" ]] || die "--add: no such file: $f"
+    done
+    [[ ${#ADD[@]} -eq 0 || "$MODE" == domu ]] || die "--add needs --domu"
     if [[ -n "$BATCH" ]]; then
         [[ $# -eq 0 ]] || die "--batch takes no IMAGE"
         [[ "$MODE" == domu ]] || die "--batch runs domUs only"
@@ -395,6 +405,10 @@ build_rig_cpio() {
     : >"$stage/rig/cases"
     ((NET)) && : >"$stage/rig/net"
     ((DISK)) && echo "$DISK" >"$stage/rig/blk"
+    if ((${#ADD[@]})); then
+        mkdir -p "$stage/rig/files"
+        cp "${ADD[@]}" "$stage/rig/files/"
+    fi
     for name in "${CASE_NAMES[@]}"; do
         i=$((i + 1))
         sum=$(sha256sum "${CASE_IMAGE[$name]}" | cut -c1-16)
