@@ -106,6 +106,8 @@ static void notify(struct bf *d)
 
 static void teardown(struct bf *d)
 {
+	if (d->acquired)
+		xen_evtchn_unroute(d->handle); /* (its port number may be reused) */
 	if (d->port) {
 		xen_evtchn_close(d->port);
 		d->port = 0;

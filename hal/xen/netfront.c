@@ -181,6 +181,8 @@ static void teardown(struct nf *d)
 {
 	unsigned int left;
 
+	if (d->acquired)
+		xen_evtchn_unroute(d->handle); /* (its port number may be reused) */
 	if (d->port) {
 		xen_evtchn_close(d->port);
 		d->port = 0;
