@@ -11,6 +11,11 @@
  *       "bulk_mbps=.. bytes=.. seconds=.."
  *   tcpbench wait HOST PORT [SECONDS]       until an echo answers (QEMU's user
  *       network accepts before the guest listens, so connecting is not enough)
+ *   tcpbench bytes HOST PORT N              like bulk, N bytes exactly (N >= 1)
+ *   tcpbench conns HOST PORT N [HOLD_S]     N connections open at once, each
+ *       echoing its own message (checked); with HOLD_S, kept open that long
+ *       afterwards (a shutdown with connections open); prints "conns_ok=N"
+ * (Also built static for the Xen rig's dom0, test/bench/xen-devices.sh.)
  * Exit status 0 on success, 1 on any error or a wrong byte.
  */
 #include <arpa/inet.h>
@@ -157,12 +162,41 @@ static int bulk(int fd, uint64_t total)
 	return 0;
 }
 
+/* n connections at once, each echoing its own message. */
+static int conns(const char *host, const char *port, int n, double hold)
+{
+	int *fd = calloc(n, sizeof(int)), ok = 0;
+	char msg[64], in[64];
+
+	for (int i = 0; i < n; i++) {
+		fd[i] = dial(host, port);
+		if (fd[i] < 0) {
+			fprintf(stderr, "tcpbench: connection %d of %d failed\n", i + 1, n);
+			return 1;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		int len = snprintf(msg, sizeof(msg), "connection %d of %d\n", i + 1, n);
+
+		if (write(fd[i], msg, len) == len && read_full(fd[i], in, len, 10000) == 0 &&
+		    !memcmp(in, msg, len))
+			ok++;
+	}
+	printf("conns_ok=%d of %d\n", ok, n);
+	fflush(stdout);
+	if (hold > 0)
+		usleep((useconds_t)(hold * 1e6));
+	for (int i = 0; i < n; i++)
+		close(fd[i]);
+	return ok == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int fd;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: tcpbench rtt|bulk|wait HOST PORT [N [SIZE]]\n");
+		fprintf(stderr, "usage: tcpbench rtt|bulk|bytes|conns|wait HOST PORT [N [SIZE]]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "wait")) {
@@ -182,6 +216,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcpbench: no echo at %s:%s\n", argv[2], argv[3]);
 		return 1;
 	}
+	if (!strcmp(argv[1], "conns"))
+		return conns(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 200,
+			     argc > 5 ? atof(argv[5]) : 0);
 	fd = dial(argv[2], argv[3]);
 	if (fd < 0) {
 		fprintf(stderr, "tcpbench: cannot connect to %s:%s\n", argv[2], argv[3]);
@@ -191,6 +228,8 @@ int main(int argc, char **argv)
 		return rtt(fd, argc > 4 ? atoi(argv[4]) : 2000, argc > 5 ? atoi(argv[5]) : 64);
 	if (!strcmp(argv[1], "bulk"))
 		return bulk(fd, (uint64_t)(argc > 4 ? atoi(argv[4]) : 16) << 20);
+	if (!strcmp(argv[1], "bytes") && argc > 4 && strtoull(argv[4], NULL, 10) > 0)
+		return bulk(fd, strtoull(argv[4], NULL, 10));
 	fprintf(stderr, "tcpbench: unknown mode %s\n", argv[1]);
 	return 2;
 }

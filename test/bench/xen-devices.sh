@@ -8,10 +8,12 @@
 #  - Hako: apps/devtest: 32 MiB written and read back through blkfront,
 #    random 4 KiB reads; a burst of UDP frames through netfront; then it
 #    answers ping, and dom0 pings it (300 round trips, one at a time);
-#  - Linux domU: dom0 pings it the same way, and test/bench/tcpbench (static,
-#    in dom0) measures TCP round trips and bulk through its echo server.
-# TCP through Hako needs its network stack and apps/echo (not on this
-# branch yet): those rows say so instead of a number.
+#  - Hako apps/echo (lwIP over netfront), when the tree has it: tcpbench
+#    (static, in dom0) measures TCP round trips and bulk through it;
+#  - Linux domU: dom0 pings it the same way, and tcpbench measures its echo
+#    server the same way.
+# Without apps/echo in the tree, the Hako TCP rows say so instead of a
+# number (the rest still runs).
 # Prints a table and writes it to out/bench/xen-devices.txt; raw data in
 # out/bench/xen-devices/.
 set -uo pipefail
@@ -22,6 +24,11 @@ mkdir -p "$dir"
 
 echo "bench xen-devices: building devtest, tcpbench and the Linux guest"
 make -s PLATFORM=xen APP=devtest >"$dir/build.log" 2>&1 || { cat "$dir/build.log"; exit 1; }
+have_echo=0
+if [ -f apps/echo/build.mk ]; then
+	have_echo=1
+	make -s PLATFORM=xen APP=echo >>"$dir/build.log" 2>&1 || { cat "$dir/build.log"; exit 1; }
+fi
 gcc -O2 -static -Wall -Wextra -o "$dir/tcpbench" test/bench/tcpbench.c 2>>"$dir/build.log" ||
 	{ cat "$dir/build.log"; exit 1; }
 guest=$(test/bench/linux-guest/mkguest.sh 2>>"$dir/build.log") || {
@@ -34,8 +41,11 @@ line() { (IFS=$'\t' && echo "$*"); }
 {
 	line hako out/xen/devtest/devtest 32 0 block mib=32 iops=3 + net dhcp=0 pings=10 \
 		burst=5000 serve=1
-	# Holds the Linux guest's run (and sizes QEMU for its 128 MiB).
-	line linuxholder out/xen/crash/crash 160 0 sleep
+	# (case 2: its MAC gets 10.0.0.3 from the rig's DHCP server)
+	[ "$have_echo" = 0 ] || line echo out/xen/echo/echo 16 0
+	# Holds the Linux guest's run (QEMU gets 512 MiB: 320 for dom0, see
+	# below, and room for the Linux guest's 96 after the Hako case).
+	line linuxholder out/xen/crash/crash 16 0 sleep
 } >"$dir/cases"
 make -s PLATFORM=xen APP=crash >>"$dir/build.log" 2>&1 || { cat "$dir/build.log"; exit 1; }
 cat >"$dir/dom0.sh" <<'EOF'
@@ -60,15 +70,19 @@ case $1 in
 hako)
 	until_line "$log" 'devtest: serving' 120 || exit 1
 	ping_rtt 10.0.0.2 ;;
+echo)
+	until_line "$log" 'echo: serving' 120 || exit 1
+	/rig/files/tcpbench wait 10.0.0.3 7 60 || exit 1
+	/rig/files/tcpbench rtt 10.0.0.3 7 2000 64
+	/rig/files/tcpbench bulk 10.0.0.3 7 16 ;;
 linuxholder)
-	truncate -s 64M /run/linux.disk
 	cat >/tmp/linux.xl <<XL
 name = "linuxref"
 type = "pv"
 kernel = "/rig/files/vmlinuz"
 ramdisk = "/rig/files/initramfs.gz"
 extra = "console=hvc0 quiet loglevel=3 role=echo ip=10.0.0.10/24"
-memory = 128
+memory = 96
 vcpus = 1
 vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:09' ]
 on_poweroff = "destroy"
@@ -84,7 +98,8 @@ XL
 esac
 EOF
 echo "bench xen-devices: one rig boot (Hako devtest, then the Linux guest)"
-test/xen/run.sh --batch "$dir/cases" --outdir "$dir" --timeout 400 --net --disk 64 \
+# dom0 needs room for xl to unpack the Linux guest's kernel (192 MiB: OOM).
+HAKO_XEN_APPEND="dom0_mem=320M,max:320M" test/xen/run.sh --batch "$dir/cases" --outdir "$dir" --timeout 400 --net --disk 64 \
 	--dom0-script "$dir/dom0.sh" --add "$dir/tcpbench" --add "$guest/vmlinuz" \
 	--add "$guest/initramfs.gz" --log "$dir/serial.log" >"$dir/results" 2>"$dir/rig.log"
 
@@ -100,6 +115,11 @@ read -r h_med h_p99 h_n <<<"$(rtt "$dir/hako.dom0")"
 read -r l_med l_p99 l_n <<<"$(rtt "$dir/linuxholder.dom0")"
 l_tcp=$(sed -n 's/^rtt_us median=\([0-9]*\) .*p99=\([0-9]*\).*/\1 \2/p' "$dir/linuxholder.dom0")
 l_bulk=$(sed -n 's/^bulk_mbps=\([0-9.]*\).*/\1/p' "$dir/linuxholder.dom0")
+e_tcp= e_bulk=
+if [ "$have_echo" = 1 ]; then
+	e_tcp=$(sed -n 's/^rtt_us median=\([0-9]*\) .*p99=\([0-9]*\).*/\1 \2/p' "$dir/echo.dom0")
+	e_bulk=$(sed -n 's/^bulk_mbps=\([0-9.]*\).*/\1/p' "$dir/echo.dom0")
+fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
 {
 	echo "Xen split drivers (Xen 4.17 in QEMU TCG, dom0 Linux netback/blkback, $(date -u +%F))"
@@ -117,14 +137,28 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a 
 	printf '  %-52s %8s / %s\n' "Hako domU (devtest answering)" "${h_med:--}" "${h_p99:--}"
 	printf '  %-52s %8s / %s\n' "Linux domU (same bridge)" "${l_med:--}" "${l_p99:--}"
 	printf '  %-52s %8s\n' "Linux / Hako median (above 1: Hako faster)" "$(ratio "${l_med:-0}" "${h_med:-0}")"
-	echo "TCP through an echo server, from dom0 (tcpbench):"
+	echo "TCP through an echo server, from dom0 (tcpbench: 2000 round trips of 64 bytes,"
+	echo "median / p99; 16 MiB through it, every byte checked):"
 	read -r lt_med lt_p99 <<<"${l_tcp:-- -}"
-	printf '  %-52s %8s / %s us\n' "Linux domU: round trip of 64 bytes, median / p99" "$lt_med" "$lt_p99"
-	printf '  %-52s %8s MB/s\n' "Linux domU: bulk 16 MiB through echo" "${l_bulk:--}"
-	printf '  %-52s %8s\n' "Hako domU: round trip and bulk" "n/a: needs apps/echo (lwIP)"
+	if [ "$have_echo" = 1 ]; then
+		read -r et_med et_p99 <<<"${e_tcp:-- -}"
+		printf '  %-52s %8s / %s us\n' "Hako domU (apps/echo): round trip" "$et_med" "$et_p99"
+		printf '  %-52s %8s MB/s\n' "Hako domU (apps/echo): bulk" "${e_bulk:--}"
+	else
+		printf '  %-52s %8s\n' "Hako domU: round trip and bulk" "n/a: no apps/echo in this tree"
+	fi
+	printf '  %-52s %8s / %s us\n' "Linux domU: round trip" "$lt_med" "$lt_p99"
+	printf '  %-52s %8s MB/s\n' "Linux domU: bulk" "${l_bulk:--}"
+	if [ "$have_echo" = 1 ]; then
+		printf '  %-52s %8s\n' "Linux / Hako round trip (above 1: Hako faster)" \
+			"$(ratio "${lt_med/-/0}" "${et_med/-/0}")"
+		printf '  %-52s %8s\n' "Hako / Linux bulk (above 1: Hako faster)" \
+			"$(ratio "${e_bulk:-0}" "${l_bulk:-0}")"
+	fi
 } | tee out/bench/xen-devices.txt
 # A side that did not run makes the benchmark fail (its rows say "-").
-[ -n "$h_med" ] && [ -n "$w_kib" ] && [ -n "$l_med" ] && [ -n "$l_bulk" ] || {
+[ -n "$h_med" ] && [ -n "$w_kib" ] && [ -n "$l_med" ] && [ -n "$l_bulk" ] &&
+	{ [ "$have_echo" = 0 ] || [ -n "$e_bulk" ]; } || {
 	echo "bench xen-devices: some measurements are missing: see $dir/*.dom0, $dir/rig.log"
 	exit 1
 }

@@ -14,7 +14,7 @@
 #                   a DHCP server (MAC 00:16:3e:00:00:K gets 10.0.0.K+1)
 #   /rig/blk        present: load blkback and loop; holds a size in MiB: every
 #                   case gets a zeroed sparse /run/NAME.disk of that size
-#                   (its config attaches it as xvda)
+#                   (its config attaches it as xvda), removed when it ends
 #   /rig/NAME.sh    optional dom0-side script (e.g. a network client): started
 #                   with `sh /rig/NAME.sh NAME DOMID` right after the domain
 #                   is created, killed when the domain is gone
@@ -221,6 +221,8 @@ run_case() {
     [ "$reason" = error ] && prefix "@@hako-rig xl:$name| " "$xllog"
     [ -f "/run/dom0-$name.log" ] && prefix "@@hako-rig dom0:$name| " "/run/dom0-$name.log"
     echo "@@hako-rig end $name reason=$reason ms=$((t1 - t0)) lines=${lines:-0}"
+    # (its disk lives in dom0's RAM: the next cases need the room)
+    rm -f "/run/$name.disk"
 }
 
 main() {
