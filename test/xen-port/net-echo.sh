@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Networking of a Xen domU with real clients: apps/echo (lwIP over netfront)
+# behind the rig dom0's bridge and the real netback, reached by clients in
+# dom0 (traffic stays inside the QEMU that runs the rig): busybox ping,
+# test/bench/tcpbench (static) for echo round trips of 1 byte to 16 MiB with
+# every byte checked and for 200 connections at once, a dom0 echo server
+# for the image as a client, and xl shutdown with connections open.  One
+# line per check, then "N passed, N failed".
+#
+#   test/xen-port/net-echo.sh
+#
+# Needs apps/echo (the network stack's branch): without it, it says so and
+# fails.  Work files in out/xen-net/.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. test/lib.sh
+
+out=out/xen-net
+rm -rf "$out"
+mkdir -p "$out"
+if [ ! -f apps/echo/build.mk ]; then
+	case_result "xen net: apps/echo is in the tree" 1 "no apps/echo: nothing to test"
+	summary
+	exit 1
+fi
+make -s PLATFORM=xen APP=echo >"$out/build.log" 2>&1 &&
+	gcc -O2 -static -Wall -Wextra -o "$out/tcpbench" test/bench/tcpbench.c 2>>"$out/build.log"
+case_result "build xen/echo and a static tcpbench for dom0" $? "see $out/build.log"
+
+line() { (IFS=$'\t' && echo "$*"); }
+{
+	line echo out/xen/echo/echo 16 0                        # 10.0.0.2
+	line client out/xen/echo/echo 16 0 client 10.0.0.1 9000 4194304 # 10.0.0.3
+} >"$out/cases"
+cat >"$out/dom0.sh" <<'EOF'
+log=/var/log/xen/console/guest-$1.log
+tb=/rig/files/tcpbench
+until_line() {
+	i=0
+	until grep -q "$1" "$log" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 600 ] || { echo "dom0: no line '$1'"; return 1; }
+		sleep 0.1
+	done
+}
+case $1 in
+echo)
+	trap 'xl shutdown "$1"' EXIT
+	until_line 'echo: serving' || exit 1
+	$tb wait 10.0.0.2 7 60 && echo "dom0: echo answers"
+	ping -c 10 -W 2 10.0.0.2 | tail -2
+	for n in 1 1000 65536 1048576 16777216; do
+		$tb bytes 10.0.0.2 7 $n >/tmp/b 2>&1 && echo "dom0: $n bytes echoed intact" ||
+			echo "dom0: $n bytes FAILED: $(cat /tmp/b)"
+	done
+	$tb conns 10.0.0.2 7 200
+	# Shut down with 20 connections open (held 60 s, longer than the rest).
+	$tb conns 10.0.0.2 7 20 60 &
+	sleep 3
+	echo "dom0: xl shutdown with connections open" ;;
+client)
+	# The image connects out to this echo server (busybox nc, one cat per
+	# connection).
+	nc -ll -p 9000 -e cat &
+	until_line 'hako: exit status' ;;
+esac
+EOF
+test/xen/run.sh --batch "$out/cases" --outdir "$out" --timeout 240 --net --add "$out/tcpbench" \
+	--dom0-script "$out/dom0.sh" --log "$out/serial.log" >"$out/results" 2>"$out/rig.log"
+[ $? = 124 ] && case_result "xen net: the rig ran every case" 1 "see $out/rig.log"
+st() { cat "$out/$1.status" 2>/dev/null || echo missing; }
+
+expect "xen net: echo gets its address by DHCP from dom0" 0 "$(st echo)" "$out/echo.out" \
+	'net0 10.0.0.2/24 gateway 10.0.0.1 \(DHCP\)' 'echo: serving TCP and UDP on port 7'
+expect "xen net: dom0 pings the image" 0 "$(st echo)" "$out/echo.dom0" \
+	'^10 packets transmitted, 10 packets received'
+for n in 1 1000 65536 1048576 16777216; do
+	grep -q "^dom0: $n bytes echoed intact" "$out/echo.dom0"
+	case_result "xen net: echo round trip of $n bytes, every byte checked" $? \
+		"$(grep "^dom0: $n bytes" "$out/echo.dom0")"
+done
+grep -q '^conns_ok=200 of 200$' "$out/echo.dom0"
+case_result "xen net: 200 connections at once, all served" $? \
+	"$(grep conns_ok "$out/echo.dom0" | head -1)"
+expect "xen net: xl shutdown with 20 connections open ends cleanly" 0 "$(st echo)" \
+	"$out/echo.out" 'hako: shutdown requested' 'xen: vif/0: rx [0-9]+ frames' \
+	'^hako: exit status 0$'
+expect "xen net: the image as a client of a dom0 server (4 MiB back intact)" 0 \
+	"$(st client)" "$out/client.out" 'net0 10.0.0.3/24' \
+	'echo: client: 4194304 bytes echoed back intact' '^hako: exit status 0$'
+grep -E '^(hako: net|xen: vif|echo:)' "$out/echo.out" | sed 's/^/      /'
+summary
