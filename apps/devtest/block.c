@@ -15,9 +15,9 @@
  * 512-byte sector s starts "hako sector S\n" (S: 10 digits) so that the
  * host can check the backing file.  ro=1: the disk must be read-only, its
  * first sector must start "hako read-only disk\n", and writes are refused.
- * Then "devtest: block done" and, with serve=1, it waits for a shutdown
- * request; with gone=1, for requests to fail with HAL_EIO (the disk was
- * detached) first.
+ * Then "devtest: block done"; with gone=1, it waits (30 s at most) for
+ * requests to fail with HAL_EIO (the disk was detached), and with serve=1
+ * for a shutdown request.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,7 +382,7 @@ int devtest_block(int argc, char **argv)
 						  HAL_EIO,
 			 "the disk went away: requests fail with HAL_EIO");
 	}
-	if (dt_arg_num(argc, argv, "serve", 0) || dt_arg_num(argc, argv, "gone", 0))
+	if (dt_arg_num(argc, argv, "serve", 0))
 		kern_wait_shutdown(UINT64_MAX);
 	return 0;
 }
