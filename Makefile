@@ -167,6 +167,23 @@ $(IMAGE): $(ELF)
 
 -include $(OBJS:.o=.d)
 
+# An app's rootfs/ folder becomes its initrd, a newc cpio archive beside
+# the image; every port's run.sh passes IMAGE.initrd along when it exists.
+ROOTFS := $(wildcard apps/$(APP)/rootfs)
+INITRD := $(OUT)/$(APP).initrd
+ifeq ($(CONFIG_INITRD)$(if $(ROOTFS),y),yy)
+all: $(INITRD)
+$(INITRD): $(shell find $(ROOTFS) 2>/dev/null) build/mkinitrd.sh
+	$(quiet) CPIO $@
+	$(Q)build/mkinitrd.sh $(ROOTFS) $@
+else
+# An image built without an initrd must not be handed a stale one.
+all: drop-initrd
+.PHONY: drop-initrd
+drop-initrd:
+	@rm -f $(INITRD)
+endif
+
 # ARGS="a 'b c'" passes arguments to the app; quotes keep spaces.
 run: all
 	$(Q)build/deps.sh $(PLATFORM) $(ARCH)

@@ -15,7 +15,7 @@ set -euo pipefail
 # md5sum, sha256sum, stat, ...), sed, grep, mawk, find/xargs, diff, gzip/zcat,
 # flock, dpkg-query, apt-get.
 base=(bash dash coreutils sed grep mawk findutils diffutils gzip util-linux dpkg apt)
-build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils)
+build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils cpio)
 qemu=(qemu-system-x86)
 # Cross builds for arm64 and what runs them on an x86_64 host.
 arm64=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
@@ -24,8 +24,10 @@ user_arm64=(qemu-user)
 xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # check + pkg-config: the unit tests; time: /usr/bin/time (CPU use of an
 # idle image, peak RSS in the benchmarks).
-# clang + libclang-rt-14-dev: libFuzzer (the device-tree reader's fuzzing).
-tests=(check pkg-config time clang libclang-rt-14-dev)
+# clang + libclang-rt-14-dev: libFuzzer (the device-tree reader's, the cpio
+# reader's and the ext2 driver's fuzzing); e2fsprogs: mkfs.ext4, debugfs,
+# e2fsck (the storage tests).
+tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs)
 host=$(uname -m)
 
 list=0

@@ -53,7 +53,10 @@ enum hal_mem_type {
 };
 
 /*
- * A memory region.  base and size are page aligned (4 KiB).  Addresses are
+ * A memory region.  base and size are page aligned (4 KiB), except the size
+ * of the HAL_MEM_INITRD region (at most one): it is the archive's exact
+ * length in bytes, and the rest of its last page belongs to the region
+ * too (so the kernel can tell a truncated archive).  Addresses are
  * the kernel's virtual addresses, directly usable as pointers.  FREE regions
  * are mapped read-write; the port promises the kernel may use them from boot
  * on, and that a page is backed only once it is first touched where the

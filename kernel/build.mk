@@ -4,6 +4,7 @@ objs-$(CONFIG_MALLOC) += $(d)malloc.o
 objs-$(CONFIG_TIMERS) += $(d)timer.o
 objs-$(CONFIG_SYNC) += $(d)sync.o
 objs-$(CONFIG_FILES) += $(d)file.o
+objs-$(CONFIG_BLOCK) += $(d)blk.o
 ifeq ($(CONFIG_THREADS),y)
 objs-y += $(d)sched.o
 else

@@ -7,6 +7,9 @@
 #include <hako/kernel.h>
 #include <hako/page.h>
 #include <hako/printk.h>
+#ifdef CONFIG_VFS
+#include <hako/vfs.h>
+#endif
 
 #include "sched_internal.h"
 
@@ -158,8 +161,31 @@ static void parse_cmdline(const char *cmdline)
 	argv[argc] = NULL;
 }
 
+#ifdef CONFIG_INITRD
+static const struct hal_mem_region *initrd;
+
+bool kern_initrd(const void **data, size_t *len)
+{
+	if (!initrd)
+		return false;
+	*data = (const void *)initrd->base;
+	*len = initrd->size;
+	return true;
+}
+
+void kern_initrd_release(void)
+{
+	if (initrd)
+		page_add_region(initrd->base, (initrd->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+	initrd = NULL;
+}
+#endif
+
 static void main_thread(void *unused)
 {
+#ifdef CONFIG_VFS
+	vfs_boot();
+#endif
 	kern_exit(main(argc, argv));
 }
 
@@ -169,6 +195,10 @@ void kern_main(const struct hal_boot_info *info)
 	for (size_t i = 0; i < info->nr_regions; i++)
 		if (info->regions[i].type == HAL_MEM_FREE)
 			page_add_region(info->regions[i].base, info->regions[i].size);
+#ifdef CONFIG_INITRD
+		else if (info->regions[i].type == HAL_MEM_INITRD)
+			initrd = &info->regions[i];
+#endif
 	parse_cmdline(info->cmdline ? info->cmdline : "");
 	sched_start(main_thread, NULL);
 }

@@ -3,9 +3,11 @@
  * The usermode port: the image is an ordinary static Linux process that
  * talks to the host through raw system calls only.
  *
- *   IMAGE [--mem=SIZE] [--] [ARGS...]
+ *   IMAGE [--mem=SIZE] [--disk=PATH[:ro]]... [--initrd=PATH] [--] [ARGS...]
  *
- * --mem sets the guest memory (suffix K, M or G; default from Kconfig); the
+ * --mem sets the guest memory (suffix K, M or G; default from Kconfig);
+ * --disk adds a block device (disk0, disk1... in order; block.c), :ro makes
+ * it read-only; --initrd maps a cpio archive as the initial ramdisk.  The
  * remaining arguments become the kernel command line, each one quoted so
  * that spaces and quotes survive.  The console is standard output.
  * Asynchronous events are signals: SIGTERM asks for a shutdown; SIGSEGV and
@@ -20,6 +22,7 @@
 #include <hal.h>
 #include <hako/printk.h>
 
+#include "port.h"
 #include "syscall.h"
 #include "usermode.h"
 
@@ -30,7 +33,7 @@ extern char __image_start[], __image_end[];
 void usermode_sigreturn(void);
 
 static char cmdline[CMDLINE_MAX];
-static struct hal_mem_region regions[2];
+static struct hal_mem_region regions[3];
 static struct hal_boot_info boot = { .platform = "usermode", .cmdline = cmdline, .regions = regions, .flags = HAL_BOOT_SHUTDOWN_SOURCE };
 static volatile int shutdown_requested;
 static uintptr_t guest_base, guest_size; /* the HAL_MEM_FREE region */
@@ -59,16 +62,59 @@ static size_t cstrlen(const char *s)
 	return n;
 }
 
-static _Noreturn void usage_error(const char *what, const char *arg)
+_Noreturn void um_usage_error(const char *what, const char *arg, const char *tail)
 {
 	raw_write(2, "hako: ", 6);
 	raw_write(2, what, cstrlen(what));
 	raw_write(2, " '", 2);
 	raw_write(2, arg, cstrlen(arg));
-	raw_write(2, "': expected a size such as 512K, 64M or 1G\n", 43);
+	raw_write(2, tail, cstrlen(tail));
 	sys1(SYS_exit_group, 2);
 	__builtin_unreachable();
 }
+
+/* Handles for every kind of device, in acquire order. */
+int um_handle_alloc(hal_handle_t *h)
+{
+	static hal_handle_t next;
+
+	if (next == HAL_MAX_HANDLES)
+		return HAL_ENODEV;
+	*h = next++;
+	return HAL_OK;
+}
+
+/* Does a start with the option name opt ("--mem=")?  Returns its value. */
+static const char *option(const char *a, const char *opt)
+{
+	while (*opt)
+		if (*a++ != *opt++)
+			return NULL;
+	return a;
+}
+
+#ifdef CONFIG_INITRD
+/* Map the initial ramdisk; its exact length goes into the region. */
+static struct hal_mem_region map_initrd(const char *path)
+{
+	long fd = sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0), size, base;
+
+	if (fd < 0)
+		um_usage_error("cannot open initrd", path, "': no such file or no permission\n");
+	size = sys3(SYS_lseek, fd, 0, SEEK_END);
+	if (size <= 0) {
+		sys1(SYS_close, fd);
+		um_usage_error("initrd", path, "': empty or not a regular file\n");
+	}
+	/* Private: the kernel may write it, and reuse its pages once done. */
+	base = sys6(SYS_mmap, 0, (size + 4095) & ~4095L, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		    fd, 0);
+	sys1(SYS_close, fd);
+	if (base < 0 && base > -4096)
+		um_usage_error("cannot map initrd", path, "'\n");
+	return (struct hal_mem_region){ (uintptr_t)base, (size_t)size, HAL_MEM_INITRD };
+}
+#endif
 
 /* "64M" -> bytes; 0 when malformed or out of range. */
 static uint64_t parse_size(const char *s)
@@ -134,18 +180,29 @@ _Noreturn void usermode_start(long *sp)
 	uint64_t mem = (uint64_t)CONFIG_USERMODE_MEM_MIB << 20;
 	uint64_t blocked = SIGBIT(SIGTERM);
 	struct linux_stack ss = { altstack, 0, sizeof(altstack) };
+	struct hal_mem_region initrd = { 0, 0, HAL_MEM_RESERVED };
 	size_t len = 0;
 	long base;
 	int i = 1;
 
 	for (; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v;
 
-		if (a[0] == '-' && a[1] == '-' && a[2] == 'm' && a[3] == 'e' && a[4] == 'm' &&
-		    a[5] == '=') {
-			mem = parse_size(a + 6);
+		if ((v = option(a, "--mem="))) {
+			mem = parse_size(v);
 			if (!mem)
-				usage_error("invalid --mem value", a + 6);
+				um_usage_error("invalid --mem value", v,
+					       "': expected a size such as 512K, 64M or 1G\n");
+#ifdef CONFIG_BLOCK
+		} else if ((v = option(a, "--disk="))) {
+			um_disk_add(v);
+#endif
+#ifdef CONFIG_INITRD
+		} else if ((v = option(a, "--initrd="))) {
+			if (initrd.type == HAL_MEM_INITRD)
+				um_usage_error("second --initrd", v, "': only one is allowed\n");
+			initrd = map_initrd(v);
+#endif
 		} else if (a[0] == '-' && a[1] == '-' && a[2] == '\0') {
 			i++;
 			break;
@@ -179,6 +236,8 @@ _Noreturn void usermode_start(long *sp)
 	guest_base = (uintptr_t)base;
 	guest_size = (uintptr_t)mem;
 	boot.nr_regions = 2;
+	if (initrd.type == HAL_MEM_INITRD)
+		regions[boot.nr_regions++] = initrd;
 	kern_main(&boot);
 }
 
@@ -214,8 +273,14 @@ hal_ready_set hal_wait(uint64_t deadline)
 	uint64_t now = hal_clock_monotonic(), unblocked = 0;
 	struct linux_timespec ts = { 0, 0 };
 
+#ifdef CONFIG_BLOCK
+	hal_ready_set ready = um_block_ready();
+#else
+	const hal_ready_set ready = 0;
+#endif
+
 	if (!shutdown_requested) {
-		uint64_t d = deadline > now ? deadline - now : 0;
+		uint64_t d = deadline > now && !ready ? deadline - now : 0;
 
 		if (d > 1000000000ULL * 3600 * 24 * 365)
 			d = 1000000000ULL * 3600 * 24 * 365;
@@ -226,9 +291,9 @@ hal_ready_set hal_wait(uint64_t deadline)
 	}
 	/* Signals are blocked outside ppoll: nothing races this take. */
 	if (!shutdown_requested)
-		return 0;
+		return ready;
 	shutdown_requested = 0;
-	return HAL_READY_SHUTDOWN;
+	return ready | HAL_READY_SHUTDOWN;
 }
 
 _Noreturn void hal_exit(int status)

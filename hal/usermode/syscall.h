@@ -20,10 +20,21 @@
 #define PROT_NONE 0
 #define PROT_READ 1
 #define PROT_WRITE 2
+#define MAP_SHARED 0x01
+#define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
 #define MAP_ANONYMOUS 0x20
 #define MAP_NORESERVE 0x4000
 #define EINTR 4
+#define AT_FDCWD (-100)
+#define O_RDONLY 0
+#define O_RDWR 2
+#define O_CLOEXEC 02000000
+#define SEEK_END 2
+#define O_RDONLY 0
+#define O_RDWR 2
+#define O_CLOEXEC 02000000
+#define SEEK_END 2
 
 #define SIGILL 4
 #define SIGTRAP 5

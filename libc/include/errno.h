@@ -80,6 +80,7 @@ int *__errno_location(void);
 #define EALREADY 114
 #define EINPROGRESS 115
 #define ESTALE 116
+#define EUCLEAN 117 /* a file system's structure is damaged */
 #define EDQUOT 122
 #define ECANCELED 125
 

@@ -23,4 +23,7 @@
 #define ULLONG_MAX 18446744073709551615ULL
 #define SSIZE_MAX LONG_MAX
 
+#define PATH_MAX 4096 /* bytes in a path, its NUL included */
+#define NAME_MAX 255  /* bytes in one path component */
+
 #endif

@@ -31,6 +31,7 @@ int dup(int fd);
 int dup2(int fd, int newfd);
 int fsync(int fd);
 int fdatasync(int fd);
+void sync(void); /* CONFIG_VFS: every mounted file system made durable */
 int ftruncate(int fd, off_t len);
 /* Path calls: provided by the file system service (CONFIG_VFS). */
 int unlink(const char *path);

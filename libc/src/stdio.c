@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The printf family over the format engine; fds 1 and 2 are the console. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,12 +14,38 @@ static void console_flush(struct fmt_sink *o)
 	o->pos = 0;
 }
 
-/* fd 1 and 2 are both the console; any other fd goes there too. */
+#ifdef CONFIG_FILES
+#include <unistd.h>
+
+/* Another descriptor: write() it all (errors are not reported: dprintf
+ * has no stream to flag them on). */
+static void fd_flush(struct fmt_sink *o)
+{
+	size_t done = 0;
+
+	while (done < o->pos) {
+		ssize_t n = write((int)(intptr_t)o->ctx, o->buf + done, o->pos - done);
+
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	o->pos = 0;
+}
+#endif
+
+/* fd 1 and 2 are the console; without CONFIG_FILES any other fd too. */
 int vdprintf(int fd, const char *restrict fmt, va_list ap)
 {
 	char buf[160];
-	struct fmt_sink o = { buf, sizeof(buf), 0, 0, console_flush };
+	struct fmt_sink o = { buf, sizeof(buf), 0, 0, console_flush, NULL };
 
+#ifdef CONFIG_FILES
+	if (fd != 1 && fd != 2) {
+		o.flush = fd_flush;
+		o.ctx = (void *)(intptr_t)fd;
+	}
+#endif
 	fmt_vformat(&o, fmt, ap);
 	if (o.pos)
 		console_flush(&o);

@@ -7,7 +7,13 @@
 #define USERMODE_ARM64_SYS_H
 
 #define SYS_ppoll 73
+#define SYS_fdatasync 83
+#define SYS_openat 56
+#define SYS_close 57
+#define SYS_lseek 62
 #define SYS_write 64
+#define SYS_pread64 67
+#define SYS_pwrite64 68
 #define SYS_exit_group 94
 #define SYS_clock_gettime 113
 #define SYS_sigaltstack 132

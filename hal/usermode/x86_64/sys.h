@@ -4,8 +4,13 @@
 #define USERMODE_X86_64_SYS_H
 
 #define SYS_write 1
+#define SYS_close 3
+#define SYS_lseek 8
 #define SYS_mmap 9
 #define SYS_mprotect 10
+#define SYS_pread64 17
+#define SYS_pwrite64 18
+#define SYS_fdatasync 75
 #define SYS_rt_sigaction 13
 #define SYS_rt_sigprocmask 14
 #define SYS_sigaltstack 131
@@ -13,6 +18,7 @@
 #define SYS_clock_gettime 228
 #define SYS_exit_group 231
 #define SYS_ppoll 271
+#define SYS_openat 257
 #define SYS_getrandom 318
 
 #define ARCH_SET_FS 0x1002

@@ -25,6 +25,7 @@
 
 struct file;
 struct stat;
+struct dirent;
 
 struct file_ops {
 	/* read/write at the file's position (or a stream's), blocking unless
@@ -38,6 +39,9 @@ struct file_ops {
 	int (*fstat)(struct file *f, struct stat *st);
 	int (*fsync)(struct file *f, bool data_only);
 	int (*ftruncate)(struct file *f, off_t len);
+	/* Directories (services/vfs): the next entry into *de; 1, or 0 at
+	 * the end, or a negative errno.  lseek(f, 0, SEEK_SET) starts over. */
+	int (*readdir)(struct file *f, struct dirent *de);
 	/* The POLL* bits of events (plus POLLERR/POLLHUP) ready now. */
 	short (*poll)(struct file *f, short events);
 	/* The last descriptor for f was closed: release it.  Returns 0 or a

@@ -94,6 +94,16 @@ struct kern_option_decl {
 		__attribute__((used, section("hako_options"), aligned(8))) = { optname, helptext }
 const char *kern_option(const char *name);
 
+/*
+ * kern_initrd - the initial ramdisk the platform loaded (a cpio archive,
+ * hal.h's HAL_MEM_INITRD): its bytes and exact length; false when there is
+ * none.  kern_initrd_release - hand its pages to the page allocator once
+ * it has been unpacked (its bytes are gone afterwards; kern_initrd then
+ * returns false).
+ */
+bool kern_initrd(const void **data, size_t *len);
+void kern_initrd_release(void);
+
 /* The platform name, as hal_boot_info gave it. */
 const char *kern_platform(void);
 

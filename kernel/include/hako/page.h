@@ -17,8 +17,9 @@
 
 struct hal_mem_region;
 
-/* Hand a region to the allocator (boot only; base/size page aligned).  Up
- * to 8 regions; the rest are ignored with a warning. */
+/* Hand a region to the allocator (at boot, or later for memory given up,
+ * such as the unpacked initrd; base/size page aligned).  Up to 8 regions;
+ * the rest are ignored with a warning. */
 void page_add_region(uintptr_t base, size_t size);
 
 /*
