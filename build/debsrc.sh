@@ -21,7 +21,8 @@ say() { echo "debsrc: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 # A complete unpack of the wanted version (any version when none is given).
-for d in "$cache/$pkg-${want:-*}"; do
+# (The version part is a glob when none is given: it must stay unquoted.)
+for d in "$cache/$pkg-"${want:-*}; do
 	if [ -f "$d/.hako-unpacked" ]; then
 		echo "$d"
 		exit 0

@@ -66,7 +66,7 @@ static void mount_all(const char *list)
 
 static void sync_at_exit(void *unused)
 {
-	int rc = vfs_sync();
+	int rc = vfs_shutdown();
 
 	if (rc)
 		pr_err("vfs: syncing the file systems at exit failed: %s\n", strerror(-rc));

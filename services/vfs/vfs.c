@@ -458,6 +458,24 @@ int vfs_sync(void)
 	return first;
 }
 
+int vfs_shutdown(void)
+{
+	int first = 0;
+
+	for (unsigned i = nr_mounts; i-- > 0;) {
+		struct vfs_sb *sb = &mounts[i].sb;
+		int rc = 0;
+
+		if (sb->ops->shutdown)
+			rc = sb->ops->shutdown(sb);
+		else if (!(sb->flags & VFS_RDONLY) && sb->ops->sync)
+			rc = sb->ops->sync(sb);
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
+}
+
 void sync(void)
 {
 	vfs_sync();

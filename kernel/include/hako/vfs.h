@@ -60,6 +60,10 @@ struct vfs_ops {
 	int (*mount)(struct vfs_sb *sb, const char *source);
 	int (*unmount)(struct vfs_sb *sb); /* -EBUSY while files are open */
 	int (*sync)(struct vfs_sb *sb);	   /* everything durable */
+	/* The image is ending: make everything durable and leave the file
+	 * system as a clean unmount would (open files are never used again;
+	 * the file system may refuse every call after this). */
+	int (*shutdown)(struct vfs_sb *sb);
 	int (*statfs)(struct vfs_sb *sb, struct vfs_statfs *st);
 	int (*open)(struct vfs_sb *sb, const char *path, int flags, mode_t mode, struct file **f);
 	int (*stat)(struct vfs_sb *sb, const char *path, struct stat *st);
@@ -93,6 +97,10 @@ int vfs_unmount(const char *path);
 
 /* vfs_sync - sync every mounted file system; the first error. */
 int vfs_sync(void);
+
+/* vfs_shutdown - the image is ending: every file system's shutdown (or
+ * sync); the first error.  Run by the kernel's exit path. */
+int vfs_shutdown(void);
 
 /* vfs_statfs - the numbers of the file system holding path. */
 int vfs_statfs(const char *path, struct vfs_statfs *st);

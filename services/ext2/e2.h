@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interfaces of the ext2/3/4 driver (services/ext2). */
+#ifndef EXT2_E2_H
+#define EXT2_E2_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <ext2fs/ext2fs.h>
+
+#include <hako/sync.h>
+
+struct blk_dev;
+struct file;
+struct stat;
+struct vfs_sb;
+
+/* A regular file with descriptors open: one library file handle, shared,
+ * so that every descriptor sees one inode. */
+struct e2node {
+	struct e2node *next;
+	ext2_ino_t ino;
+	ext2_file_t file;
+	unsigned opens;
+};
+
+/* One mounted file system. */
+struct e2fs {
+	ext2_filsys fs;
+	struct mutex lock; /* held around every call into the library */
+	struct vfs_sb *sb;
+	struct e2node *nodes;
+	unsigned open_dirs;
+	char dev[16];
+};
+
+/* io.c: the I/O manager ext2fs_open2() gets; the device name is the
+ * "file" it opens ("disk0"). */
+extern io_manager hako_io_manager;
+
+struct e2io_stats {
+	uint64_t hits, misses, readahead, evictions, written_back;
+	uint64_t direct_reads, direct_writes, flushes;
+};
+void e2io_get_stats(io_channel ch, struct e2io_stats *st);
+
+/* compat.c: a libext2fs error code as a negative errno, printing the
+ * library's message (what failed) for the ones that mean a damaged file
+ * system or an unsupported feature. */
+int e2_errno(errcode_t err, const char *what);
+
+/* ext2.c, with the lock held: paths and inodes. */
+int e2_walk(struct e2fs *e, const char *path, ext2_ino_t *ino);
+int e2_walk_parent(struct e2fs *e, const char *path, ext2_ino_t *dir, const char **name,
+		   size_t *len);
+int e2_read_inode(struct e2fs *e, ext2_ino_t ino, struct ext2_inode *inode);
+int e2_write_inode(struct e2fs *e, ext2_ino_t ino, struct ext2_inode *inode);
+int e2_create(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len, mode_t mode,
+	      ext2_ino_t *ino);
+int e2_free_inode(struct e2fs *e, ext2_ino_t ino);
+int e2_sync_locked(struct e2fs *e);
+
+/* file.c: open files and directories. */
+int e2_open(struct vfs_sb *sb, const char *path, int flags, mode_t mode, struct file **f);
+struct e2node *e2_node_find(struct e2fs *e, ext2_ino_t ino);
+int e2_flush_nodes(struct e2fs *e);
+int e2_stat_ino(struct e2fs *e, ext2_ino_t ino, struct stat *st);
+
+#endif
