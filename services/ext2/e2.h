@@ -16,12 +16,12 @@ struct file;
 struct stat;
 struct vfs_sb;
 
-/* A regular file with descriptors open: one library file handle, shared,
- * so that every descriptor sees one inode. */
+/* A regular file with descriptors open: its inode, kept here while open
+ * (every descriptor sees this copy; it is written through on change). */
 struct e2node {
 	struct e2node *next;
 	ext2_ino_t ino;
-	ext2_file_t file;
+	struct ext2_inode inode;
 	unsigned opens;
 };
 
@@ -66,5 +66,7 @@ int e2_open(struct vfs_sb *sb, const char *path, int flags, mode_t mode, struct 
 struct e2node *e2_node_find(struct e2fs *e, ext2_ino_t ino);
 int e2_flush_nodes(struct e2fs *e);
 int e2_stat_ino(struct e2fs *e, ext2_ino_t ino, struct stat *st);
+/* 0 if want more blocks (and what they may need) are free, or -ENOSPC. */
+int e2_have_space(struct e2fs *e, blk64_t want);
 
 #endif

@@ -46,20 +46,20 @@ int e2_read_inode(struct e2fs *e, ext2_ino_t ino, struct ext2_inode *inode)
 	struct e2node *n = e2_node_find(e, ino);
 
 	if (n) {
-		*inode = *ext2fs_file_get_inode(n->file);
+		*inode = n->inode;
 		return 0;
 	}
 	return e2_errno(ext2fs_read_inode(e->fs, ino, inode), "reading an inode");
 }
 
-/* Write inode, and into the open file's copy if it is open (the library's
- * file handle would otherwise write its stale copy back later). */
+/* Write inode, and into the open file's copy if it is open (file.c would
+ * otherwise write its stale copy back later). */
 int e2_write_inode(struct e2fs *e, ext2_ino_t ino, struct ext2_inode *inode)
 {
 	struct e2node *n = e2_node_find(e, ino);
 
 	if (n)
-		*ext2fs_file_get_inode(n->file) = *inode;
+		n->inode = *inode;
 	return e2_errno(ext2fs_write_inode(e->fs, ino, inode), "writing an inode");
 }
 
@@ -164,6 +164,9 @@ int e2_create(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len, mode
 	errcode_t err;
 	int rc;
 
+	rc = e2_have_space(e, 1); /* the directory may grow */
+	if (rc)
+		return rc;
 	err = ext2fs_new_inode(fs, dir, LINUX_S_IFREG | (int)mode, NULL, &ino);
 	if (err)
 		return e2_errno(err, "allocating an inode");
@@ -186,6 +189,10 @@ int e2_create(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len, mode
 	ext2fs_inode_alloc_stats2(fs, ino, +1, 0);
 	rc = link_name(e, dir, name, len, ino, EXT2_FT_REG_FILE);
 	if (rc) {
+		/* Unused again, and looking it. */
+		inode.i_links_count = 0;
+		inode.i_dtime = now();
+		ext2fs_write_inode(fs, ino, &inode);
 		ext2fs_inode_alloc_stats2(fs, ino, -1, 0);
 		return rc;
 	}
@@ -343,6 +350,9 @@ static int ext2_mkdir(struct vfs_sb *sb, const char *path, mode_t mode)
 		rc = rc ? rc : -EEXIST;
 		goto out;
 	}
+	rc = e2_have_space(e, 2); /* its block, and the parent may grow */
+	if (rc)
+		goto out;
 	memcpy(buf, name, len);
 	buf[len] = '\0';
 	err = ext2fs_mkdir(e->fs, dir, 0, buf);
@@ -621,8 +631,12 @@ static int ext2_mount(struct vfs_sb *sb, const char *source)
 	} else if (ext2fs_has_feature_journal_dev(fs->super)) {
 		pr_err("ext2: %s: is an external journal, not a file system\n", source);
 		rc = -EINVAL;
-	} else if (fs->super->s_rev_level == EXT2_GOOD_OLD_REV && fs->super->s_inodes_count == 0) {
-		rc = -EUCLEAN;
+	} else {
+		/* Every group's bitmaps and inode table inside the disk and
+		 * its group: libext2fs trusts the descriptors otherwise. */
+		err = ext2fs_check_desc(fs);
+		if (err)
+			rc = e2_errno(err, "checking the group descriptors");
 	}
 	if (!rc && rw) {
 		err = ext2fs_read_bitmaps(fs);

@@ -24,7 +24,6 @@
 
 #include "e2.h"
 
-#define CHUNK (1U << 30) /* the library counts in unsigned ints */
 
 struct dent {
 	ext2_ino_t ino;
@@ -47,13 +46,6 @@ struct e2file {
 
 static const struct file_ops e2_file_ops, e2_dir_ops;
 
-static __u64 size_of(ext2_file_t file)
-{
-	__u64 size = 0;
-
-	ext2fs_file_get_lsize(file, &size);
-	return size;
-}
 
 static struct e2file *ef(struct file *f)
 {
@@ -73,17 +65,16 @@ struct e2node *e2_node_find(struct e2fs *e, ext2_ino_t ino)
 static int node_get(struct e2fs *e, ext2_ino_t ino, struct e2node **out)
 {
 	struct e2node *n = e2_node_find(e, ino);
-	int flags = e->fs->flags & EXT2_FLAG_RW ? EXT2_FILE_WRITE : 0;
-	errcode_t err;
+	int rc;
 
 	if (!n) {
 		n = calloc(1, sizeof(*n));
 		if (!n)
 			return -ENOMEM;
-		err = ext2fs_file_open2(e->fs, ino, NULL, flags, &n->file);
-		if (err) {
+		rc = e2_errno(ext2fs_read_inode(e->fs, ino, &n->inode), "reading an inode");
+		if (rc) {
 			free(n);
-			return e2_errno(err, "opening a file");
+			return rc;
 		}
 		n->ino = ino;
 		n->next = e->nodes;
@@ -96,25 +87,18 @@ static int node_get(struct e2fs *e, ext2_ino_t ino, struct e2node **out)
 
 static int node_put(struct e2fs *e, struct e2node *n)
 {
-	struct ext2_inode *inode = ext2fs_file_get_inode(n->file);
-	bool gone = inode->i_links_count == 0;
-	int rc;
+	int rc = 0;
 
 	if (--n->opens)
 		return 0;
-	rc = e2_errno(ext2fs_file_close(n->file), "closing a file");
 	for (struct e2node **p = &e->nodes; *p; p = &(*p)->next) {
 		if (*p == n) {
 			*p = n->next;
 			break;
 		}
 	}
-	if (gone && e->fs->flags & EXT2_FLAG_RW) {
-		int r = e2_free_inode(e, n->ino); /* unlinked while open */
-
-		if (!rc)
-			rc = r;
-	}
+	if (n->inode.i_links_count == 0 && e->fs->flags & EXT2_FLAG_RW)
+		rc = e2_free_inode(e, n->ino); /* unlinked while open */
 	free(n);
 	return rc;
 }
@@ -123,13 +107,12 @@ int e2_flush_nodes(struct e2fs *e)
 {
 	int first = 0;
 
+	if (!(e->fs->flags & EXT2_FLAG_RW))
+		return 0;
 	for (struct e2node *n = e->nodes; n; n = n->next) {
-		int rc = e2_errno(ext2fs_file_flush(n->file), "flushing a file");
+		int rc = e2_errno(ext2fs_write_inode(e->fs, n->ino, &n->inode),
+				  "writing an inode");
 
-		if (!rc && e->fs->flags & EXT2_FLAG_RW)
-			rc = e2_errno(ext2fs_write_inode(e->fs, n->ino,
-							 ext2fs_file_get_inode(n->file)),
-				      "writing an inode");
 		if (rc && !first)
 			first = rc;
 	}
@@ -154,71 +137,343 @@ int e2_stat_ino(struct e2fs *e, ext2_ino_t ino, struct stat *st)
 	st->st_gid = inode_gid(inode);
 	st->st_size = (off_t)EXT2_I_SIZE(&inode);
 	st->st_blksize = e->fs->blocksize;
-	st->st_blocks = (blkcnt_t)ext2fs_get_stat_i_blocks(e->fs, (struct ext2_inode *)&inode);
+	st->st_blocks = (blkcnt_t)ext2fs_get_stat_i_blocks(e->fs, &inode);
 	st->st_atim.tv_sec = inode.i_atime;
 	st->st_mtim.tv_sec = inode.i_mtime;
 	st->st_ctim.tv_sec = inode.i_ctime;
 	return 0;
 }
 
-/* ------------------------------------------------------------ file ops --- */
+/* ---------------------------------------------------------- block maps --- */
 
-static ssize_t do_pread(struct e2file *f, void *buf, size_t len, off_t off)
+/*
+ * Where the file's data lives: map() gives, for logical block lblk, the
+ * run of up to max blocks that follow it contiguously on disk (*pblk 0:
+ * a hole of one block), and whether the run is unwritten (reads as
+ * zeros).  Extent-mapped files keep one extent handle per transfer.
+ */
+struct mapper {
+	struct e2fs *e;
+	struct e2node *n;
+	ext2_extent_handle_t h;
+};
+
+static int map(struct mapper *m, blk64_t lblk, blk64_t max, blk64_t *pblk, blk64_t *len,
+	       bool *unwritten)
 {
-	ext2_file_t file = f->node->file;
-	size_t done = 0;
+	ext2_filsys fs = m->e->fs;
+	struct ext2fs_extent ex;
 	errcode_t err;
+	int flags = 0;
 
-	err = ext2fs_file_llseek(file, (__u64)off, EXT2_SEEK_SET, NULL);
-	while (!err && done < len) {
-		unsigned int got = 0, want = len - done < CHUNK ? (unsigned)(len - done) : CHUNK;
-
-		err = ext2fs_file_read(file, (char *)buf + done, want, &got);
-		done += got;
-		if (!got)
-			break;
+	*unwritten = false;
+	*len = 1;
+	if (m->n->inode.i_flags & EXT4_EXTENTS_FL) {
+		if (!m->h) {
+			err = ext2fs_extent_open2(fs, m->n->ino, &m->n->inode, &m->h);
+			if (err)
+				return e2_errno(err, "reading an extent tree");
+		}
+		err = ext2fs_extent_goto2(m->h, 0, lblk);
+		if (err == EXT2_ET_EXTENT_NOT_FOUND) {
+			*pblk = 0;
+			return 0;
+		}
+		if (!err)
+			err = ext2fs_extent_get(m->h, EXT2_EXTENT_CURRENT, &ex);
+		if (err)
+			return e2_errno(err, "reading an extent tree");
+		if (lblk < ex.e_lblk || lblk - ex.e_lblk >= ex.e_len) {
+			*pblk = 0;
+			return 0;
+		}
+		*pblk = ex.e_pblk + (lblk - ex.e_lblk);
+		*len = ex.e_lblk + ex.e_len - lblk;
+		if (*len > max)
+			*len = max;
+		*unwritten = ex.e_flags & EXT2_EXTENT_FLAGS_UNINIT;
+		return 0;
 	}
-	if (err && !done)
-		return e2_errno(err, "reading a file");
-	return (ssize_t)done;
+	err = ext2fs_bmap2(fs, m->n->ino, &m->n->inode, NULL, 0, lblk, &flags, pblk);
+	if (err)
+		return e2_errno(err, "mapping a block");
+	*unwritten = flags & BMAP_RET_UNINIT;
+	/* Indirect maps: extend the run while the next block follows. */
+	while (*pblk && *len < max && *len < 256) {
+		blk64_t next;
+
+		err = ext2fs_bmap2(fs, m->n->ino, &m->n->inode, NULL, 0, lblk + *len, &flags,
+				   &next);
+		if (err || next != *pblk + *len || flags & BMAP_RET_UNINIT)
+			break;
+		(*len)++;
+	}
+	return 0;
 }
 
-static void touch_mtime(struct e2file *f)
+static void map_done(struct mapper *m)
 {
-	struct ext2_inode *inode = ext2fs_file_get_inode(f->node->file);
-
-	inode->i_mtime = inode->i_ctime = (__u32)time(NULL);
+	if (m->h)
+		ext2fs_extent_free(m->h);
+	m->h = NULL;
 }
 
-static ssize_t do_pwrite(struct e2file *f, const void *buf, size_t len, off_t off)
+/* ---------------------------------------------------------------- data --- */
+
+static ssize_t read_inline(struct e2fs *e, struct e2node *n, char *buf, size_t len, off_t off)
 {
-	ext2_file_t file = f->node->file;
-	__u64 old = size_of(file);
-	size_t done = 0;
+	size_t size = e->fs->blocksize * 2, got = 0;
+	char *tmp = malloc(size);
 	errcode_t err;
 
-	if (off > LONG_MAX - (off_t)len)
-		return -EFBIG;
-	err = ext2fs_file_llseek(file, (__u64)off, EXT2_SEEK_SET, NULL);
-	while (!err && done < len) {
-		unsigned int put = 0, want = len - done < CHUNK ? (unsigned)(len - done) : CHUNK;
-
-		err = ext2fs_file_write(file, (const char *)buf + done, want, &put);
-		done += put;
-		if (!put)
-			break;
-	}
-	/* Allocation happens when the buffered block is flushed: do it now,
-	 * so that ENOSPC is this write's. */
-	if (!err)
-		err = ext2fs_file_flush(file);
+	if (!tmp)
+		return -ENOMEM;
+	err = ext2fs_inline_data_get(e->fs, n->ino, &n->inode, tmp, &got);
+	if (!err && got > size)
+		err = EXT2_ET_INLINE_DATA_CANT_ITERATE;
 	if (err) {
-		if (size_of(file) > old)
-			ext2fs_file_set_size2(file, old);
-		return e2_errno(err, "writing a file");
+		free(tmp);
+		return e2_errno(err, "reading inline data");
 	}
-	touch_mtime(f);
-	return (ssize_t)done;
+	if ((size_t)off >= got)
+		len = 0;
+	else if (len > got - (size_t)off)
+		len = got - (size_t)off;
+	memcpy(buf, tmp + off, len);
+	free(tmp);
+	return (ssize_t)len;
+}
+
+static ssize_t do_pread(struct e2fs *e, struct e2node *n, char *buf, size_t len, off_t off)
+{
+	__u64 size = EXT2_I_SIZE(&n->inode);
+	size_t bs = e->fs->blocksize, done = 0;
+	struct mapper m = { e, n, NULL };
+	char *blk = NULL;
+	int rc = 0;
+
+	if ((__u64)off >= size || !len)
+		return 0;
+	if (len > size - (__u64)off)
+		len = (size_t)(size - (__u64)off);
+	if (n->inode.i_flags & EXT4_INLINE_DATA_FL)
+		return read_inline(e, n, buf, len, off);
+	while (done < len && !rc) {
+		__u64 pos = (__u64)off + done;
+		blk64_t lblk = pos / bs, pblk, run, last = ((__u64)off + len - 1) / bs;
+		size_t in = pos % bs, l;
+		bool unwritten;
+
+		rc = map(&m, lblk, last - lblk + 1, &pblk, &run, &unwritten);
+		if (rc)
+			break;
+		l = (size_t)(run * bs - in);
+		if (l > len - done)
+			l = len - done;
+		if (!pblk || unwritten) {
+			memset(buf + done, 0, l);
+		} else if (in == 0 && l >= bs) {
+			/* Whole blocks straight into the caller's buffer. */
+			l -= l % bs;
+			rc = e2_errno(io_channel_read_blk64(e->fs->io, pblk, (int)(l / bs),
+							    buf + done),
+				      "reading a file");
+		} else {
+			if (!blk && !(blk = malloc(bs))) {
+				rc = -ENOMEM;
+				break;
+			}
+			if (l > bs - in)
+				l = bs - in;
+			rc = e2_errno(io_channel_read_blk64(e->fs->io, pblk, 1, blk),
+				      "reading a file");
+			memcpy(buf + done, blk + in, l);
+		}
+		if (!rc)
+			done += l;
+	}
+	map_done(&m);
+	free(blk);
+	return done ? (ssize_t)done : rc;
+}
+
+/*
+ * Is there room for want more blocks, with the worst case of the extent
+ * or indirect blocks they can need (a leaf holds 84 extents or more, a
+ * tree is at most 5 deep)?  Allocations are checked first: libext2fs does
+ * not give back all it took when one fails half-way.  So a disk reports
+ * ENOSPC with a few blocks left, and nothing is lost.
+ */
+int e2_have_space(struct e2fs *e, blk64_t want)
+{
+	return ext2fs_free_blocks_count(e->fs->super) >= want + want / 64 + 16 ? 0 : -ENOSPC;
+}
+
+/*
+ * Allocate the blocks [from, to] of n that a write needs and that lie
+ * beyond its old end (old_blocks): in one go, so that running out of space
+ * is found before any data is written, and undone then.
+ */
+static int allocate_tail(struct e2fs *e, struct e2node *n, blk64_t from, blk64_t to,
+			 blk64_t old_blocks)
+{
+	ext2_filsys fs = e->fs;
+	errcode_t err = 0;
+	int rc = e2_have_space(e, to - from + 1);
+
+	if (rc)
+		return rc;
+	if (n->inode.i_flags & EXT4_EXTENTS_FL) {
+		err = ext2fs_fallocate(fs, EXT2_FALLOCATE_FORCE_INIT, n->ino, &n->inode, ~0ULL,
+				       from, to - from + 1);
+	} else {
+		for (blk64_t b = from; b <= to && !err; b++) {
+			blk64_t p = 0;
+
+			err = ext2fs_bmap2(fs, n->ino, &n->inode, NULL, BMAP_ALLOC, b, NULL, &p);
+		}
+	}
+	if (err) {
+		/* Give back whatever this write took. */
+		ext2fs_punch(fs, n->ino, &n->inode, NULL, old_blocks, ~0ULL);
+		ext2fs_write_inode(fs, n->ino, &n->inode);
+		return e2_errno(err, "allocating blocks");
+	}
+	return 0;
+}
+
+/* libext2fs's own (its private ext2fsP.h): inline data -> a block. */
+errcode_t ext2fs_inline_data_expand(ext2_filsys fs, ext2_ino_t ino);
+
+static int write_inline_expand(struct e2fs *e, struct e2node *n)
+{
+	errcode_t err = ext2fs_inline_data_expand(e->fs, n->ino);
+
+	if (!err)
+		err = ext2fs_read_inode(e->fs, n->ino, &n->inode);
+	return e2_errno(err, "expanding inline data");
+}
+
+static ssize_t do_pwrite(struct e2fs *e, struct e2node *n, const char *buf, size_t len, off_t off)
+{
+	ext2_filsys fs = e->fs;
+	size_t bs = fs->blocksize, done = 0;
+	__u64 old = EXT2_I_SIZE(&n->inode), end;
+	blk64_t first, last, old_blocks = (old + bs - 1) / bs;
+	struct mapper m = { e, n, NULL };
+	char *blk = NULL;
+	int rc = 0;
+
+	if (!len)
+		return 0;
+	if (off > LONG_MAX - (off_t)len || (__u64)off + len > (1ULL << 32) * bs - bs)
+		return -EFBIG;
+	end = (__u64)off + len;
+	if (n->inode.i_flags & EXT4_INLINE_DATA_FL) {
+		rc = write_inline_expand(e, n);
+		if (rc)
+			return rc;
+	}
+	first = (__u64)off / bs;
+	last = (end - 1) / bs;
+	/* Holes inside the old size get zeroed blocks, one at a time (rare:
+	 * sparse files); blocks past the old end are allocated together. */
+	for (blk64_t b = first; b <= last && b < old_blocks && !rc; b++) {
+		blk64_t p, run;
+		bool unwritten;
+
+		rc = map(&m, b, 1, &p, &run, &unwritten);
+		if (!rc && !p)
+			rc = e2_have_space(e, 1);
+		if (!rc && !p)
+			rc = e2_errno(ext2fs_bmap2(fs, n->ino, &n->inode, NULL,
+						   BMAP_ALLOC | BMAP_ZERO, b, NULL, &p),
+				      "allocating a block");
+		map_done(&m); /* the tree may have changed */
+	}
+	if (!rc && last >= old_blocks)
+		rc = allocate_tail(e, n, first > old_blocks ? first : old_blocks, last, old_blocks);
+	while (!rc && done < len) {
+		__u64 pos = (__u64)off + done;
+		blk64_t lblk = pos / bs, pblk, run;
+		size_t in = pos % bs, l;
+		bool unwritten;
+
+		rc = map(&m, lblk, last - lblk + 1, &pblk, &run, &unwritten);
+		if (!rc && !pblk)
+			rc = -EUCLEAN; /* allocated above: the tree is inconsistent */
+		if (rc)
+			break;
+		l = (size_t)(run * bs - in);
+		if (l > len - done)
+			l = len - done;
+		if (in == 0 && l >= bs && !unwritten) {
+			l -= l % bs;
+			rc = e2_errno(io_channel_write_blk64(fs->io, pblk, (int)(l / bs),
+							     buf + done),
+				      "writing a file");
+		} else {
+			/* A partial block: what it held (zeros if it is new). */
+			if (!blk && !(blk = malloc(bs))) {
+				rc = -ENOMEM;
+				break;
+			}
+			if (l > bs - in)
+				l = bs - in;
+			if (lblk >= old_blocks || unwritten)
+				memset(blk, 0, bs);
+			else
+				rc = e2_errno(io_channel_read_blk64(fs->io, pblk, 1, blk),
+					      "reading a file");
+			memcpy(blk + in, buf + done, l);
+			if (!rc)
+				rc = e2_errno(io_channel_write_blk64(fs->io, pblk, 1, blk),
+					      "writing a file");
+			if (!rc && unwritten) {
+				/* Written now: mark it so (splits the extent). */
+				map_done(&m);
+				rc = e2_errno(ext2fs_bmap2(fs, n->ino, &n->inode, NULL, BMAP_SET,
+							   lblk, NULL, &pblk),
+					      "marking a block written");
+			}
+		}
+		if (!rc)
+			done += l;
+	}
+	map_done(&m);
+	free(blk);
+	if (end > old && done)
+		ext2fs_inode_size_set(fs, &n->inode, (__u64)off + done);
+	n->inode.i_mtime = n->inode.i_ctime = (__u32)time(NULL);
+	{
+		int r = e2_errno(ext2fs_write_inode(fs, n->ino, &n->inode), "writing an inode");
+
+		if (!rc)
+			rc = r;
+	}
+	return done && !rc ? (ssize_t)done : rc ? rc : (ssize_t)done;
+}
+
+/* Set the size through the library's file code, which frees the blocks
+ * past the new end and zeroes the rest of the last one. */
+static int do_truncate(struct e2fs *e, struct e2node *n, __u64 len)
+{
+	ext2_file_t file;
+	errcode_t err = ext2fs_file_open2(e->fs, n->ino, &n->inode, EXT2_FILE_WRITE, &file);
+
+	if (err)
+		return e2_errno(err, "truncating");
+	err = ext2fs_file_set_size2(file, len);
+	n->inode = *ext2fs_file_get_inode(file);
+	if (!err)
+		err = ext2fs_file_close(file);
+	else
+		ext2fs_file_close(file);
+	if (!err) {
+		n->inode.i_mtime = n->inode.i_ctime = (__u32)time(NULL);
+		err = ext2fs_write_inode(e->fs, n->ino, &n->inode);
+	}
+	return e2_errno(err, "truncating");
 }
 
 static ssize_t e2_pread(struct file *file, void *buf, size_t len, off_t off)
@@ -227,7 +482,7 @@ static ssize_t e2_pread(struct file *file, void *buf, size_t len, off_t off)
 	ssize_t n;
 
 	mutex_lock(&f->e->lock);
-	n = do_pread(f, buf, len, off);
+	n = do_pread(f->e, f->node, buf, len, off);
 	mutex_unlock(&f->e->lock);
 	return n;
 }
@@ -247,7 +502,7 @@ static ssize_t e2_pwrite(struct file *file, const void *buf, size_t len, off_t o
 	ssize_t n;
 
 	mutex_lock(&f->e->lock);
-	n = do_pwrite(f, buf, len, off);
+	n = do_pwrite(f->e, f->node, buf, len, off);
 	mutex_unlock(&f->e->lock);
 	return n;
 }
@@ -259,8 +514,8 @@ static ssize_t e2_write(struct file *file, const void *buf, size_t len)
 
 	mutex_lock(&f->e->lock);
 	if (file->flags & O_APPEND)
-		file->pos = (off_t)size_of(f->node->file);
-	n = do_pwrite(f, buf, len, file->pos);
+		file->pos = (off_t)EXT2_I_SIZE(&f->node->inode);
+	n = do_pwrite(f->e, f->node, buf, len, file->pos);
 	if (n > 0)
 		file->pos += n;
 	mutex_unlock(&f->e->lock);
@@ -273,7 +528,7 @@ static off_t e2_lseek(struct file *file, off_t off, int whence)
 	off_t r;
 
 	mutex_lock(&f->e->lock);
-	r = vfs_lseek(file, off, whence, (off_t)size_of(f->node->file));
+	r = vfs_lseek(file, off, whence, (off_t)EXT2_I_SIZE(&f->node->inode));
 	mutex_unlock(&f->e->lock);
 	return r;
 }
@@ -306,9 +561,7 @@ static int e2_ftruncate(struct file *file, off_t len)
 	int rc;
 
 	mutex_lock(&f->e->lock);
-	rc = e2_errno(ext2fs_file_set_size2(f->node->file, (ext2_off64_t)len), "truncating");
-	if (!rc)
-		touch_mtime(f);
+	rc = do_truncate(f->e, f->node, (__u64)len);
 	mutex_unlock(&f->e->lock);
 	return rc;
 }
@@ -494,8 +747,8 @@ int e2_open(struct vfs_sb *sb, const char *path, int flags, mode_t mode, struct 
 			rc = -ENOTDIR;
 		if (!rc)
 			rc = node_get(e, ino, &f->node);
-		if (!rc && writing && flags & O_TRUNC && size_of(f->node->file)) {
-			rc = e2_errno(ext2fs_file_set_size2(f->node->file, 0), "truncating");
+		if (!rc && writing && flags & O_TRUNC && EXT2_I_SIZE(&f->node->inode)) {
+			rc = do_truncate(e, f->node, 0);
 			if (rc)
 				node_put(e, f->node);
 		}
