@@ -14,6 +14,9 @@
 #   124  the timeout expired (HAKO_QEMU_TIMEOUT seconds, default 300; 0: none)
 #   125  QEMU failed, or the image stopped without saying its status
 #
+# IMAGE.initrd, when it exists (make builds it from the app's rootfs/), is
+# loaded with -initrd (the first multiboot module).
+#
 # Environment: HAKO_QEMU_MEM (-m, default 64M), HAKO_QEMU_ACCEL (tcg, the
 # default, or kvm), HAKO_QEMU (the QEMU binary), HAKO_QEMU_ARGS (extra
 # options, split on spaces), HAKO_SHUTDOWN_AFTER=S (press the ACPI power
@@ -77,6 +80,12 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 # QEMU puts the image's path before the command line (multiboot) and the
 # kernel skips up to the first space: give it a path without one.
+initrd_args=
+if [ -f "$image.initrd" ]; then
+	# -initrd splits its argument on commas and spaces: a plain path.
+	ln -s "$(cd "$(dirname "$image")" && pwd)/$(basename "$image").initrd" "$tmp/initrd"
+	initrd_args="-initrd $tmp/initrd"
+fi
 case $image in
 *" "*)
 	ln -s "$(cd "$(dirname "$image")" && pwd)/$(basename "$image")" "$tmp/image"
@@ -119,11 +128,11 @@ PY
 	) &
 fi
 
-# shellcheck disable=SC2086 # accel_args, qmp_args and HAKO_QEMU_ARGS are word lists
+# shellcheck disable=SC2086 # accel_args, qmp_args, initrd_args and HAKO_QEMU_ARGS are word lists
 timeout --foreground -k 5 "$timeout_s" "$qemu" $accel_args -m "$mem" \
 	-nodefaults -display none -monitor none -no-reboot \
 	-serial stdio -serial "file:$tmp/status" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $qmp_args \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $qmp_args $initrd_args \
 	${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
 rc=$?
 

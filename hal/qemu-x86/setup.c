@@ -13,6 +13,7 @@
 
 #define MBI_MEM (1u << 0)
 #define MBI_CMDLINE (1u << 2)
+#define MBI_MODS (1u << 3)
 #define MBI_MMAP (1u << 6)
 #define BOOT_MAPPED (1ULL << 30) /* what boot.S identity-mapped */
 #define CMDLINE_MAX 4096	 /* above the kernel's limit, which warns */
@@ -28,6 +29,35 @@ static char cmdline[CMDLINE_MAX];
 static struct qx_mem_range ranges[QX_MAX_RANGES];
 static struct hal_mem_region regions[MAX_REGIONS];
 static struct hal_boot_info boot = { .platform = "qemu-x86", .cmdline = cmdline, .regions = regions };
+
+#ifdef CONFIG_INITRD
+/*
+ * The first multiboot module is the initrd (QEMU's -initrd): its range, or
+ * 0, 0.  QEMU puts modules after the image, page aligned; one that is not
+ * is refused with a message (the kernel wants an aligned region).
+ */
+static void find_initrd(const struct multiboot_info *mbi, uint64_t *base, uint64_t *end)
+{
+	const uint32_t *mod = (const uint32_t *)(uintptr_t)mbi->mods_addr;
+
+	*base = *end = 0;
+	if (!(mbi->flags & MBI_MODS) || !mbi->mods_count)
+		return;
+	if (mbi->mods_count > 1)
+		pr_warn("hako: %u boot modules: only the first is the initrd\n", mbi->mods_count);
+	if (!mbi->mods_addr || (uint64_t)mbi->mods_addr + 16 > BOOT_MAPPED) {
+		pr_err("hako: boot module list out of reach: no initrd\n");
+		return;
+	}
+	if (mod[0] % 4096 || mod[1] <= mod[0] || mod[1] > BOOT_MAPPED) {
+		pr_err("hako: initrd at %#x-%#x not page aligned or out of reach: ignored\n",
+		       mod[0], mod[1]);
+		return;
+	}
+	*base = mod[0];
+	*end = mod[1];
+}
+#endif
 
 /* The loader's command line is "IMAGE-PATH ARGS"; keep ARGS, bounded. */
 static void copy_cmdline(const struct multiboot_info *mbi)
@@ -95,6 +125,7 @@ static uintptr_t ebda_address(void)
 _Noreturn void qx_boot(uint32_t mbi_addr)
 {
 	const struct multiboot_info *mbi = (const void *)(uintptr_t)mbi_addr;
+	uint64_t initrd = 0, initrd_end = 0;
 	uintptr_t ebda;
 	size_t n;
 
@@ -107,7 +138,13 @@ _Noreturn void qx_boot(uint32_t mbi_addr)
 	ebda = ebda_address();
 	copy_cmdline(mbi);
 	n = read_memory_map(mbi);
-	boot.nr_regions = qx_mm_init(ranges, n, regions, MAX_REGIONS);
+#ifdef CONFIG_INITRD
+	find_initrd(mbi, &initrd, &initrd_end);
+#endif
+	boot.nr_regions = qx_mm_init(ranges, n, regions, MAX_REGIONS - 1, initrd, initrd_end);
+	if (initrd_end)
+		regions[boot.nr_regions++] = (struct hal_mem_region){
+			(uintptr_t)initrd, (size_t)(initrd_end - initrd), HAL_MEM_INITRD };
 	qx_acpi_init(ebda);
 	qx_lapic_init();
 	qx_clock_start();

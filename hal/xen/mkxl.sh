@@ -2,12 +2,13 @@
 # mkxl.sh: print an xl config that boots a Hako Xen image as a PV domU.
 #
 # Usage: hal/xen/mkxl.sh [--name NAME] [--memory MIB] [--vif SPEC]... [--disk SPEC]...
-#                        IMAGE [ARGS...]
+#                        [--ramdisk FILE] IMAGE [ARGS...]
 #
 # --vif SPEC adds a network device: vif = [ 'SPEC', ... ] (xl's vif syntax,
 # e.g. bridge=xenbr0,mac=00:16:3e:00:00:01); --disk SPEC a block device:
 # disk = [ 'SPEC', ... ] (e.g. format=raw,vdev=xvda,access=rw,target=/x.img).
 # Empty SPECs are skipped.
+# --ramdisk FILE: the initrd (a cpio archive), as xl's ramdisk= line.
 #
 # ARGS become the app's arguments: each is put on the kernel command line
 # in double quotes, with a backslash before '"' and '\' (what Hako's command
@@ -18,6 +19,7 @@ set -eu
 
 name=hako
 memory=16
+ramdisk=
 vifs=
 disks=
 # A device spec goes between single quotes in xl's syntax: keep it to the
@@ -39,12 +41,13 @@ while [ $# -gt 0 ]; do
 		spec_ok "$2" disk
 		[ -z "$2" ] || disks="$disks${disks:+, }'$2'"
 		shift 2 ;;
+	--ramdisk) ramdisk=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) echo "mkxl.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 1 ] || { echo "usage: mkxl.sh [--name N] [--memory MIB] [--vif SPEC]... [--disk SPEC]... IMAGE [ARGS...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: mkxl.sh [--name N] [--memory MIB] [--vif SPEC]... [--disk SPEC]... [--ramdisk F] IMAGE [ARGS...]" >&2; exit 2; }
 image=$1
 shift
 case $image in
@@ -60,6 +63,11 @@ for arg in "$@"; do
 	cmdline="$cmdline${cmdline:+ }\"$(escape "$arg")\""
 done
 
+# (with its newline: an image without one gets no line at all)
+ramdisk_line=
+[ -z "$ramdisk" ] || ramdisk_line="ramdisk = \"$(escape "$ramdisk")\"
+"
+
 hex=$(printf '%s' "$name" | md5sum | cut -c1-32)
 uuid=$(printf '%s' "$hex" | sed 's/^\(.\{8\}\)\(.\{4\}\)\(.\{4\}\)\(.\{4\}\)\(.\{12\}\)$/\1-\2-\3-\4-\5/')
 
@@ -70,7 +78,7 @@ cat <<CFG
 name = "$(escape "$name")"
 type = "pv"
 kernel = "$(escape "$image")"
-memory = $memory
+${ramdisk_line}memory = $memory
 vcpus = 1
 cmdline = "$(escape "$cmdline")"
 on_poweroff = "destroy"

@@ -402,6 +402,9 @@ static unsigned long bootstrap_end(uintptr_t boot_stack_top)
 	return end;
 }
 
+static size_t with_initrd(struct hal_mem_region *r, uintptr_t start, uintptr_t mid,
+			  uintptr_t end);
+
 size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
 {
 	const struct start_info *si = xen_start_info;
@@ -471,12 +474,58 @@ size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
 
 	regions[0] = (struct hal_mem_region){ XEN_VIRT_BASE,
 					      (size_t)(__image_end - __image_start), HAL_MEM_IMAGE };
-	regions[1] = (struct hal_mem_region){ (uintptr_t)__image_end,
-					      (pool_end - virt_to_pfn(__image_end)) * XEN_PAGE_SIZE,
-					      HAL_MEM_RESERVED };
-	regions[2] = (struct hal_mem_region){ (uintptr_t)xen_pfn_to_virt(pool_end),
-					      (nr_pages - pool_end) * XEN_PAGE_SIZE, HAL_MEM_FREE };
-	return 3;
+	return 1 + with_initrd(regions + 1, (uintptr_t)__image_end,
+			       (uintptr_t)xen_pfn_to_virt(pool_end),
+			       (uintptr_t)xen_pfn_to_virt(nr_pages));
+}
+
+/*
+ * The regions after the image: reserved [start, mid), free [mid, end),
+ * with the initrd (start_info's module, an xl ramdisk= or dom0's second
+ * multiboot module) cut out of whichever holds it.  Without the
+ * MOD_START_PFN note (Hako has none) the module is at a virtual address
+ * inside the bootstrap area; with the flag, it is a frame number.
+ */
+static size_t with_initrd(struct hal_mem_region *r, uintptr_t start, uintptr_t mid,
+			  uintptr_t end)
+{
+	const struct hal_mem_region parts[2] = { { start, mid - start, HAL_MEM_RESERVED },
+						 { mid, end - mid, HAL_MEM_FREE } };
+	uintptr_t mb = 0, me = 0, top = 0;
+	size_t n = 0;
+
+#ifdef CONFIG_INITRD
+	const struct start_info *si = xen_start_info;
+
+	if (si->mod_start && si->mod_len) {
+		mb = si->flags & SIF_MOD_START_PFN ? (uintptr_t)xen_pfn_to_virt(si->mod_start)
+						   : (uintptr_t)si->mod_start;
+		me = mb + si->mod_len;
+		top = (me + XEN_PAGE_SIZE - 1) & ~(uintptr_t)(XEN_PAGE_SIZE - 1);
+		/* Wholly inside one of the two parts, page aligned. */
+		if (mb % XEN_PAGE_SIZE || me < mb || mb < start || top > end ||
+		    (mb < mid && top > mid)) {
+			pr_err("xen: initrd at %#lx (%lu bytes) misplaced: ignored\n",
+			       (unsigned long)mb, (unsigned long)si->mod_len);
+			mb = me = top = 0;
+		}
+	}
+#endif
+	for (int i = 0; i < 2; i++) {
+		uintptr_t b = parts[i].base, e = b + parts[i].size;
+
+		if (!me || mb < b || top > e) {
+			if (e > b)
+				r[n++] = parts[i];
+			continue;
+		}
+		if (mb > b)
+			r[n++] = (struct hal_mem_region){ b, mb - b, parts[i].type };
+		r[n++] = (struct hal_mem_region){ mb, me - mb, HAL_MEM_INITRD };
+		if (e > top)
+			r[n++] = (struct hal_mem_region){ top, e - top, parts[i].type };
+	}
+	return n;
 }
 
 /* ----------------------------------------------------------- I/O window --- */

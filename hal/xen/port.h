@@ -51,7 +51,7 @@ const char *xen_strerror(long rc);
  * xen_mm_fault).  Fills regions[] (at most XEN_MAX_REGIONS) and returns
  * how many.  Panics, naming the hypercall and error, on failure.
  */
-#define XEN_MAX_REGIONS 4
+#define XEN_MAX_REGIONS 6
 struct hal_mem_region;
 void xen_mm_early(void); /* p2m and nr_pages, for the helpers below */
 size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions);

@@ -48,12 +48,14 @@ PORT_OUTPUTS += $(OUT)/$(APP).loadercheck
 endif
 endif
 
+# With the app's initrd (the top Makefile builds it from apps/APP/rootfs/).
+XEN_RAMDISK = $(if $(and $(CONFIG_INITRD),$(wildcard apps/$(APP)/rootfs)),$(abspath $(OUT)/$(APP).initrd))
 $(OUT)/$(APP).xl: $(IMAGE) $(d)mkxl.sh $(OUT)/auto.conf
 	$(quiet) XL $@
 	$(Q)hal/xen/mkxl.sh --name hako-$(APP) --memory $(CONFIG_XEN_MEM_MIB) \
 		$(if $(CONFIG_XEN_VIF),--vif $(CONFIG_XEN_VIF)) \
 		$(if $(XEN_DISK),--disk format=raw$(comma)vdev=xvda$(comma)access=rw$(comma)target=$(abspath $(XEN_DISK))) \
-		$(abspath $(IMAGE)) > $@.tmp && mv $@.tmp $@
+		$(if $(XEN_RAMDISK),--ramdisk $(XEN_RAMDISK)) $(abspath $(IMAGE)) > $@.tmp && mv $@.tmp $@
 
 # The app's disk: made once, sparse; an existing one (data!) is never
 # replaced, whatever its size.

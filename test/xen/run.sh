@@ -57,6 +57,10 @@
 #       of case K (1-based) is 00:16:3e:00:00:K (hex). Prints
 #       "NAME: status N (reason, T ms)" per case on stdout.
 #
+# Initrd: IMAGE.initrd, when it exists beside an image (make builds it from
+# the app's rootfs/), goes with it: a domU gets it as `ramdisk =` in its xl
+# config, dom0 as Xen's second multiboot module (dom0's initrd).
+#
 # Guest arguments: joined with spaces into the guest's command line; an
 # argument that is empty or holds whitespace, " or \ is wrapped in double
 # quotes with " and \ backslash-escaped (Hako's command-line parser undoes
@@ -324,10 +328,15 @@ run_dom0() {
     # QEMU opens the path up to the first space and splits modules on ',':
     # hand it a plain path, and double the commas of the command line.
     ln -s "$(realpath "$IMAGE")" "$TMP/image"
+    local initrd=""
+    if [[ -f "$IMAGE.initrd" ]]; then
+        ln -s "$(realpath "$IMAGE.initrd")" "$TMP/initrd"
+        initrd=",$TMP/initrd"
+    fi
     say "booting Xen with $IMAGE as dom0 (QEMU TCG, dom0_mem ${mem}M, timeout ${TIMEOUT}s)"
     start_qemu "$qmem" \
         "console=com1 loglvl=all guest_loglvl=all noreboot console_timestamps=boot dom0_mem=${mem}M,max:${mem}M dom0_max_vcpus=1${HAKO_XEN_APPEND:+ $HAKO_XEN_APPEND}" \
-        "$TMP/image${cmdline:+ ${cmdline//,/,,}}"
+        "$TMP/image${cmdline:+ ${cmdline//,/,,}}$initrd"
     wait_qemu '^\(XEN\) .*(Hardware Dom0 (halted|crashed)|Manual reset required)' "$TIMEOUT"
     t_end=$(now_ms)
 
@@ -400,7 +409,7 @@ read_batch() {
 
 # The per-run cpio: /rig/cases, one xl config per case, the images, /rig/net.
 build_rig_cpio() {
-    local stage=$TMP/stage i=0 name img sum mem cfg
+    local stage=$TMP/stage i=0 name img sum mem cfg rd
     mkdir -p "$stage/rig/img"
     : >"$stage/rig/cases"
     ((NET)) && : >"$stage/rig/net"
@@ -420,6 +429,11 @@ build_rig_cpio() {
             echo "name = \"$name\""
             echo 'type = "pv"'
             echo "kernel = \"$img\""
+            if [[ -f "${CASE_IMAGE[$name]}.initrd" ]]; then
+                rd=/rig/img/$(sha256sum "${CASE_IMAGE[$name]}.initrd" | cut -c1-16).rd
+                [[ -f "$stage$rd" ]] || cp "${CASE_IMAGE[$name]}.initrd" "$stage$rd"
+                echo "ramdisk = \"$rd\""
+            fi
             echo "memory = $mem"
             echo "maxmem = $mem"
             echo 'vcpus = 1'
