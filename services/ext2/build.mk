@@ -10,14 +10,7 @@ E2FS_LIB := $(E2FS_SRC)/lib
 E2FS_GEN := $(OUT)/e2fs-gen
 E2FS_INC := -isystem $(E2FS_GEN) -isystem $(d)ext2/include -isystem $(E2FS_LIB)
 
-# The library's parts an image can need (gc-sections drops what it does not).
-E2FS_MODS := alloc alloc_sb alloc_stats alloc_tables badblocks bb_inode bitmaps bitops \
-	blkmap64_ba blkmap64_rb blknum block bmap check_desc closefs crc16 crc32c csum \
-	dblist dblist_dir dirblock dirhash dir_iterate expanddir ext_attr extent fallocate \
-	fileio freefs gen_bitmap gen_bitmap64 get_num_dirs hashmap i_block icount \
-	ind_block inline inline_data inode io_manager link lookup mkdir namei newdir \
-	nls_utf8 openfs orphan punch rbtree read_bb res_gdt rw_bitmaps sha512 symlink \
-	unlink valid_blk version mmp
+include $(d)ext2/e2fs-mods.mk
 objs-y += $(addprefix e2fs/,$(addsuffix .o,$(E2FS_MODS)) ext2_err.o)
 objs-y += $(addprefix $(d)ext2/,ext2.o file.o io.o compat.o)
 $(foreach f,ext2 file io compat,$(eval CFLAGS_$(d)ext2/$(f).o += $(E2FS_INC)))
@@ -38,22 +31,10 @@ $(OBJ)/e2fs/ext2_err.o: $(E2FS_GEN)/stamp $(AUTOCONF)
 
 $(addprefix $(OBJ)/$(d)ext2/,ext2.o file.o io.o compat.o): $(E2FS_GEN)/stamp
 
-# What e2fsprogs' configure and make would generate, from its own inputs:
-# the integer types, the error table (compile_et's awk scripts) and the
-# CRC32c table (its generator, built for the host).
-$(E2FS_GEN)/stamp: $(d)ext2/build.mk
+# What e2fsprogs' configure and make would generate (build/e2fsgen.sh).
+$(E2FS_GEN)/ext2_err.c: $(E2FS_GEN)/stamp ;
+$(E2FS_GEN)/stamp: build/e2fsgen.sh
 	$(quiet) GEN $(E2FS_GEN)
-	$(Q)rm -rf $(E2FS_GEN) && mkdir -p $(E2FS_GEN)/ext2fs
-	$(Q)sed -e 's/@ASM_TYPES_HEADER@//' -e 's/@SIZEOF_SHORT@/2/g' -e 's/@SIZEOF_INT@/4/g' \
-		-e 's/@SIZEOF_LONG@/8/g' -e 's/@SIZEOF_LONG_LONG@/8/g' \
-		-e 's/@PUBLIC_CONFIG_HEADER@//' \
-		$(E2FS_LIB)/ext2fs/ext2_types.h.in > $(E2FS_GEN)/ext2fs/ext2_types.h
-	$(Q)sed 's/@E2FSPROGS_VERSION@/Debian e2fsprogs/' $(E2FS_LIB)/ext2fs/ext2_err.et.in \
-		> $(E2FS_GEN)/ext2_err.et
-	$(Q)cd $(E2FS_GEN) && awk -f $(E2FS_LIB)/et/et_h.awk outfile=ext2fs/ext2_err.h \
-		outfn=ext2_err.h ext2_err.et && awk -f $(E2FS_LIB)/et/et_c.awk \
-		outfile=ext2_err.c outfn=ext2_err.c ext2_err.et
-	$(Q)gcc -O2 -o $(E2FS_GEN)/gen_crc32ctable $(E2FS_LIB)/ext2fs/gen_crc32ctable.c
-	$(Q)$(E2FS_GEN)/gen_crc32ctable > $(E2FS_GEN)/crc32c_table.h
+	$(Q)build/e2fsgen.sh $(E2FS_LIB) $(E2FS_GEN)
 	$(Q)touch $@
 endif

@@ -34,12 +34,14 @@ const char *error_message(errcode_t code)
 
 void com_err(const char *whoami, errcode_t code, const char *fmt, ...)
 {
-	char msg[160];
+	char msg[160] = "";
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
-	va_end(ap);
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+	}
 	pr_err("%s: %s %s\n", whoami ? whoami : "ext2", code ? error_message(code) : "", msg);
 }
 

@@ -15,5 +15,7 @@
 #define HAVE_STRNLEN 1
 #define HAVE_FCNTL 1
 #define ENABLE_HTREE 1
-/* bmap64.h uses struct timeval whatever the configuration says */
+/* bmap64.h uses struct timeval, ext2_fs.h offsetof, whatever the
+ * configuration says */
+#include <stddef.h>
 #include <sys/time.h>
