@@ -246,11 +246,11 @@ static bool entry_number(const char *name, int *k)
 
 static int cmd_bigdir(const char *dir, int n)
 {
-	char path[1024];
-	double t0 = now_s(), t1;
+	char path[1024], to[1024];
+	double t0 = now_s(), t1, t2;
 	unsigned char *seen;
 	struct dirent *e;
-	int count = 0, bad = 0;
+	int count = 0, bad = 0, left;
 	DIR *d;
 
 	seen = calloc((size_t)n, 1);
@@ -288,9 +288,32 @@ static int cmd_bigdir(const char *dir, int n)
 	snprintf(path, sizeof(path), "%s/entry-%05d", dir, n / 2);
 	if (access(path, F_OK))
 		bad++;
+	t2 = now_s();
+	/* Churn: remove a third, rename a third, a subdirectory among them. */
+	for (int i = 0; i < n && !bad; i++) {
+		snprintf(path, sizeof(path), "%s/entry-%05d", dir, i);
+		snprintf(to, sizeof(to), "%s/moved-%05d", dir, i);
+		if (i % 3 == 0 && unlink(path))
+			goto fail;
+		if (i % 3 == 1 && rename(path, to))
+			goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	if (mkdir(path, 0755) || rmdir(path) || mkdir(path, 0755))
+		goto fail;
+	left = 0;
+	d = opendir(dir);
+	if (!d)
+		goto fail;
+	while ((e = readdir(d)))
+		left += e->d_name[0] != '.';
+	closedir(d);
+	if (left != n - (n + 2) / 3 + 1)
+		bad++;
 	free(seen);
-	printf("disktest: bigdir %s: %d entries made in %.2f s, %d read back in %.2f s, %d bad\n",
-	       bad || count != n ? "FAIL" : "ok", n, t1 - t0, count, now_s() - t1, bad);
+	printf("disktest: bigdir %s: %d entries made in %.2f s, %d read back, churned in %.2f s "
+	       "(%d left), %d bad\n",
+	       bad || count != n ? "FAIL" : "ok", n, t1 - t0, count, now_s() - t2, left, bad);
 	return bad || count != n;
 fail:
 	printf("disktest: bigdir FAIL at %s: %s\n", path, strerror(errno));

@@ -12,8 +12,8 @@ E2FS_INC := -isystem $(E2FS_GEN) -isystem $(d)ext2/include -isystem $(E2FS_LIB)
 
 include $(d)ext2/e2fs-mods.mk
 objs-y += $(addprefix e2fs/,$(addsuffix .o,$(E2FS_MODS)) ext2_err.o)
-objs-y += $(addprefix $(d)ext2/,ext2.o file.o io.o compat.o)
-$(foreach f,ext2 file io compat,$(eval CFLAGS_$(d)ext2/$(f).o += $(E2FS_INC)))
+objs-y += $(addprefix $(d)ext2/,ext2.o dir.o file.o io.o compat.o)
+$(foreach f,ext2 dir file io compat,$(eval CFLAGS_$(d)ext2/$(f).o += $(E2FS_INC)))
 
 # Third-party code: its own warnings are not ours to fix (-w).
 E2FS_CFLAGS = $(filter-out -Werror -Wall -Wextra,$(CFLAGS)) -w $(E2FS_INC) \
@@ -29,7 +29,7 @@ $(OBJ)/e2fs/ext2_err.o: $(E2FS_GEN)/stamp $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(E2FS_CFLAGS) -c $(E2FS_GEN)/ext2_err.c -o $@
 
-$(addprefix $(OBJ)/$(d)ext2/,ext2.o file.o io.o compat.o): $(E2FS_GEN)/stamp
+$(addprefix $(OBJ)/$(d)ext2/,ext2.o dir.o file.o io.o compat.o): $(E2FS_GEN)/stamp
 
 # What e2fsprogs' configure and make would generate (build/e2fsgen.sh).
 $(E2FS_GEN)/ext2_err.c: $(E2FS_GEN)/stamp ;

@@ -25,6 +25,8 @@ struct e2node {
 	unsigned opens;
 };
 
+struct dcache;
+
 /* One mounted file system. */
 struct e2fs {
 	ext2_filsys fs;
@@ -32,6 +34,7 @@ struct e2fs {
 	struct vfs_sb *sb;
 	struct e2node *nodes;
 	unsigned open_dirs;
+	struct dcache *dcache; /* dir.c: directories' names, recent first */
 	char dev[16];
 };
 
@@ -60,6 +63,18 @@ int e2_create(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len, mode
 	      ext2_ino_t *ino);
 int e2_free_inode(struct e2fs *e, ext2_ino_t ino);
 int e2_sync_locked(struct e2fs *e);
+
+/* dir.c, with the lock held: names in directories (cached; changed in
+ * place where the directory allows).  Errors: -ENOENT, -EEXIST,
+ * -ENAMETOOLONG, -ENOSPC, -EUCLEAN (a damaged directory block), -EIO. */
+int e2_dir_lookup(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len,
+		  ext2_ino_t *ino);
+int e2_dir_link(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len, ext2_ino_t ino,
+		int type);
+int e2_dir_unlink(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len,
+		  ext2_ino_t ino);
+void e2_dir_forget(struct e2fs *e, ext2_ino_t dir);
+void e2_dir_forget_all(struct e2fs *e);
 
 /* file.c: open files and directories. */
 int e2_open(struct vfs_sb *sb, const char *path, int flags, mode_t mode, struct file **f);

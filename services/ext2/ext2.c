@@ -30,15 +30,13 @@
 static int lookup(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len,
 		  ext2_ino_t *ino)
 {
-	errcode_t err = ext2fs_lookup(e->fs, dir, name, (int)len, NULL, ino);
+	int rc = e2_dir_lookup(e, dir, name, len, ino);
 
-	if (err == EXT2_ET_FILE_NOT_FOUND)
-		return -ENOENT;
-	if (!err && (*ino < EXT2_ROOT_INO || *ino > e->fs->super->s_inodes_count)) {
+	if (!rc && (*ino < EXT2_ROOT_INO || *ino > e->fs->super->s_inodes_count)) {
 		pr_err("ext2: %s: directory %u names inode %u, out of range\n", e->dev, dir, *ino);
 		return -EUCLEAN;
 	}
-	return e2_errno(err, "lookup");
+	return rc;
 }
 
 int e2_read_inode(struct e2fs *e, ext2_ino_t ino, struct ext2_inode *inode)
@@ -127,32 +125,16 @@ static uint32_t now(void)
 
 /* ----------------------------------------------------- creating names --- */
 
-/* Link name in dir to ino, growing the directory when it is full. */
 static int link_name(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len,
 		     ext2_ino_t ino, int type)
 {
-	char buf[NAME_MAX + 1];
-	errcode_t err;
-
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	err = ext2fs_link(e->fs, dir, buf, ino, type);
-	if (err == EXT2_ET_DIR_NO_SPACE) {
-		err = ext2fs_expand_dir(e->fs, dir);
-		if (!err)
-			err = ext2fs_link(e->fs, dir, buf, ino, type);
-	}
-	return e2_errno(err, "adding a directory entry");
+	return e2_dir_link(e, dir, name, len, ino, type);
 }
 
 static int unlink_name(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len,
 		       ext2_ino_t ino)
 {
-	char buf[NAME_MAX + 1];
-
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	return e2_errno(ext2fs_unlink(e->fs, dir, buf, ino, 0), "removing a directory entry");
+	return e2_dir_unlink(e, dir, name, len, ino);
 }
 
 int e2_create(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len, mode_t mode,
@@ -233,6 +215,8 @@ int e2_free_inode(struct e2fs *e, ext2_ino_t ino)
 	rc = e2_errno(ext2fs_write_inode(fs, ino, &inode), "writing an inode");
 	if (!rc)
 		ext2fs_inode_alloc_stats2(fs, ino, -1, LINUX_S_ISDIR(inode.i_mode));
+	if (LINUX_S_ISDIR(inode.i_mode))
+		e2_dir_forget(e, ino);
 	return rc;
 }
 
@@ -333,7 +317,6 @@ static int ext2_stat(struct vfs_sb *sb, const char *path, struct stat *st)
 static int ext2_mkdir(struct vfs_sb *sb, const char *path, mode_t mode)
 {
 	struct e2fs *e = sb->priv;
-	char buf[NAME_MAX + 1];
 	struct ext2_inode inode;
 	ext2_ino_t dir, ino;
 	const char *name;
@@ -353,17 +336,19 @@ static int ext2_mkdir(struct vfs_sb *sb, const char *path, mode_t mode)
 	rc = e2_have_space(e, 2); /* its block, and the parent may grow */
 	if (rc)
 		goto out;
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	err = ext2fs_mkdir(e->fs, dir, 0, buf);
-	if (err == EXT2_ET_DIR_NO_SPACE) {
-		err = ext2fs_expand_dir(e->fs, dir);
-		if (!err)
-			err = ext2fs_mkdir(e->fs, dir, 0, buf);
-	}
+	/* The library makes the directory (unnamed); dir.c names it. */
+	err = ext2fs_new_inode(e->fs, dir, LINUX_S_IFDIR | 0755, NULL, &ino);
+	if (!err)
+		err = ext2fs_mkdir(e->fs, dir, ino, NULL);
 	rc = e2_errno(err, "making a directory");
-	if (!rc)
-		rc = lookup(e, dir, name, len, &ino);
+	if (!rc) {
+		rc = link_name(e, dir, name, len, ino, EXT2_FT_DIR);
+		if (rc) {
+			parent_lost_subdir(e, dir);
+			e2_free_inode(e, ino);
+			goto out;
+		}
+	}
 	if (!rc)
 		rc = e2_read_inode(e, ino, &inode);
 	if (!rc) {
@@ -682,6 +667,7 @@ static int ext2_unmount(struct vfs_sb *sb)
 		mutex_unlock(&e->lock);
 		return -EBUSY;
 	}
+	e2_dir_forget_all(e);
 	if (e->fs->flags & EXT2_FLAG_RW) {
 		e->fs->super->s_state |= EXT2_VALID_FS;
 		ext2fs_mark_super_dirty(e->fs);
