@@ -23,6 +23,10 @@ struct e2node {
 	ext2_ino_t ino;
 	struct ext2_inode inode;
 	unsigned opens;
+	/* The last extent found (file.c's map()), while the inode is
+	 * unchanged: len 0 when none. */
+	blk64_t ex_lblk, ex_pblk, ex_len;
+	bool ex_unwritten;
 };
 
 struct dcache;

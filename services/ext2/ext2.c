@@ -56,8 +56,10 @@ int e2_write_inode(struct e2fs *e, ext2_ino_t ino, struct ext2_inode *inode)
 {
 	struct e2node *n = e2_node_find(e, ino);
 
-	if (n)
+	if (n) {
 		n->inode = *inode;
+		n->ex_len = 0;
+	}
 	return e2_errno(ext2fs_write_inode(e->fs, ino, inode), "writing an inode");
 }
 

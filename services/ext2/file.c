@@ -168,6 +168,14 @@ static int map(struct mapper *m, blk64_t lblk, blk64_t max, blk64_t *pblk, blk64
 
 	*unwritten = false;
 	*len = 1;
+	if (m->n->ex_len && lblk >= m->n->ex_lblk && lblk - m->n->ex_lblk < m->n->ex_len) {
+		*pblk = m->n->ex_pblk + (lblk - m->n->ex_lblk);
+		*len = m->n->ex_len - (lblk - m->n->ex_lblk);
+		if (*len > max)
+			*len = max;
+		*unwritten = m->n->ex_unwritten;
+		return 0;
+	}
 	if (m->n->inode.i_flags & EXT4_EXTENTS_FL) {
 		if (!m->h) {
 			err = ext2fs_extent_open2(fs, m->n->ino, &m->n->inode, &m->h);
@@ -192,6 +200,10 @@ static int map(struct mapper *m, blk64_t lblk, blk64_t max, blk64_t *pblk, blk64
 		if (*len > max)
 			*len = max;
 		*unwritten = ex.e_flags & EXT2_EXTENT_FLAGS_UNINIT;
+		m->n->ex_lblk = ex.e_lblk;
+		m->n->ex_pblk = ex.e_pblk;
+		m->n->ex_len = ex.e_len;
+		m->n->ex_unwritten = *unwritten;
 		return 0;
 	}
 	err = ext2fs_bmap2(fs, m->n->ino, &m->n->inode, NULL, 0, lblk, &flags, pblk);
@@ -209,6 +221,12 @@ static int map(struct mapper *m, blk64_t lblk, blk64_t max, blk64_t *pblk, blk64
 		(*len)++;
 	}
 	return 0;
+}
+
+/* The block map may change (a write, a truncate): forget the last extent. */
+static void map_changed(struct mapper *m)
+{
+	m->n->ex_len = 0;
 }
 
 static void map_done(struct mapper *m)
@@ -376,6 +394,7 @@ static ssize_t do_pwrite(struct e2fs *e, struct e2node *n, const char *buf, size
 	}
 	first = (__u64)off / bs;
 	last = (end - 1) / bs;
+	map_changed(&m);
 	/* Holes inside the old size get zeroed blocks, one at a time (rare:
 	 * sparse files); blocks past the old end are allocated together. */
 	for (blk64_t b = first; b <= last && b < old_blocks && !rc; b++) {
@@ -393,6 +412,7 @@ static ssize_t do_pwrite(struct e2fs *e, struct e2node *n, const char *buf, size
 	}
 	if (!rc && last >= old_blocks)
 		rc = allocate_tail(e, n, first > old_blocks ? first : old_blocks, last, old_blocks);
+	map_changed(&m);
 	while (!rc && done < len) {
 		__u64 pos = (__u64)off + done;
 		blk64_t lblk = pos / bs, pblk, run;
@@ -432,6 +452,7 @@ static ssize_t do_pwrite(struct e2fs *e, struct e2node *n, const char *buf, size
 			if (!rc && unwritten) {
 				/* Written now: mark it so (splits the extent). */
 				map_done(&m);
+				map_changed(&m);
 				rc = e2_errno(ext2fs_bmap2(fs, n->ino, &n->inode, NULL, BMAP_SET,
 							   lblk, NULL, &pblk),
 					      "marking a block written");
@@ -459,7 +480,10 @@ static ssize_t do_pwrite(struct e2fs *e, struct e2node *n, const char *buf, size
 static int do_truncate(struct e2fs *e, struct e2node *n, __u64 len)
 {
 	ext2_file_t file;
-	errcode_t err = ext2fs_file_open2(e->fs, n->ino, &n->inode, EXT2_FILE_WRITE, &file);
+	errcode_t err;
+
+	n->ex_len = 0;
+	err = ext2fs_file_open2(e->fs, n->ino, &n->inode, EXT2_FILE_WRITE, &file);
 
 	if (err)
 		return e2_errno(err, "truncating");
