@@ -79,29 +79,38 @@ static void add_free(uint64_t base, uint64_t end)
 	free_ram[i] = (struct qx_mem_range){ base, end, 1 };
 }
 
-/* [b, e) minus [lo, hi), into the free list. */
-static void add_free_minus(uint64_t b, uint64_t e, uint64_t lo, uint64_t hi)
+#ifdef CONFIG_INITRD
+static uint64_t keep_lo, keep_hi;
+
+void qx_mm_keep(uint64_t base, uint64_t end)
 {
-	if (lo >= hi || e <= lo || b >= hi) {
+	keep_lo = align_down(base, PAGE);
+	keep_hi = align_up(end, PAGE);
+}
+
+/* [b, e) minus what is kept, into the free list. */
+static void add_free_kept(uint64_t b, uint64_t e)
+{
+	if (keep_lo >= keep_hi || e <= keep_lo || b >= keep_hi) {
 		add_free(b, e);
 		return;
 	}
-	if (b < lo)
-		add_free(b, lo);
-	if (e > hi)
-		add_free(hi, e);
+	if (b < keep_lo)
+		add_free(b, keep_lo);
+	if (e > keep_hi)
+		add_free(keep_hi, e);
 }
+#else
+#define add_free_kept add_free
+#endif
 
-/* Free RAM = the firmware's RAM ranges, page aligned, minus the image and
- * the range to keep. */
-static void find_free(const struct qx_mem_range *map, size_t n, uint64_t keep_lo,
-		      uint64_t keep_hi)
+/* Free RAM = the firmware's RAM ranges, page aligned, minus the image (and
+ * what qx_mm_keep() named). */
+static void find_free(const struct qx_mem_range *map, size_t n)
 {
 	uint64_t lo = (uintptr_t)__image_start, hi = (uintptr_t)__image_end;
 	bool image_in_ram = false;
 
-	keep_lo = align_down(keep_lo, PAGE);
-	keep_hi = align_up(keep_hi, PAGE);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t b = align_up(map[i].base, PAGE), e = align_down(map[i].end, PAGE);
 
@@ -110,9 +119,9 @@ static void find_free(const struct qx_mem_range *map, size_t n, uint64_t keep_lo
 		if (b <= lo && hi <= e)
 			image_in_ram = true;
 		if (b < lo)
-			add_free_minus(b, e < lo ? e : lo, keep_lo, keep_hi);
+			add_free_kept(b, e < lo ? e : lo);
 		if (e > hi)
-			add_free_minus(b > hi ? b : hi, e, keep_lo, keep_hi);
+			add_free_kept(b > hi ? b : hi, e);
 	}
 	if (!image_in_ram)
 		out_of_memory("the image at 1 MiB");
@@ -222,7 +231,7 @@ static void reserve_split_tables(uint64_t from)
 }
 
 size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_region *regions,
-		  size_t max_regions, uint64_t keep_base, uint64_t keep_end)
+		  size_t max_regions)
 {
 	uint64_t lapic = align_down(rdmsr(MSR_APIC_BASE) & PTE_ADDR, CHUNK);
 	size_t nr = 0;
@@ -230,7 +239,7 @@ size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_regio
 
 	cpuid(0x80000001, r);
 	nx = r[3] >> 20 & 1 ? X86_PTE_NX : 0;
-	find_free(map, n, keep_base, keep_end);
+	find_free(map, n);
 
 	/*
 	 * Rewriting the live tables is safe: every address in use (the image,

@@ -97,11 +97,13 @@ struct qx_mem_range {
  * touched) and fill regions[] with what the kernel may use.  Returns the
  * number of regions.  Ends the image with a message when memory is short.
  * hal_mem_guard() (mm.c too) protects pages of those regions.
- * keep_base/keep_end: RAM that is in use and stays so (the initrd); 0, 0
- * for none.
  */
 size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_region *regions,
-		  size_t max_regions, uint64_t keep_base, uint64_t keep_end);
+		  size_t max_regions);
+
+/* qx_mm_keep - before qx_mm_init: RAM [base, end) is in use and stays so
+ * (the initrd), never handed out as free (CONFIG_INITRD). */
+void qx_mm_keep(uint64_t base, uint64_t end);
 
 /* qx_mapped - true when [addr, addr + len) is mapped (for reading tables the
  * firmware left in memory). */

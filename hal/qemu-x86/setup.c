@@ -125,7 +125,6 @@ static uintptr_t ebda_address(void)
 _Noreturn void qx_boot(uint32_t mbi_addr)
 {
 	const struct multiboot_info *mbi = (const void *)(uintptr_t)mbi_addr;
-	uint64_t initrd = 0, initrd_end = 0;
 	uintptr_t ebda;
 	size_t n;
 
@@ -139,12 +138,20 @@ _Noreturn void qx_boot(uint32_t mbi_addr)
 	copy_cmdline(mbi);
 	n = read_memory_map(mbi);
 #ifdef CONFIG_INITRD
-	find_initrd(mbi, &initrd, &initrd_end);
+	{
+		uint64_t initrd, initrd_end;
+
+		find_initrd(mbi, &initrd, &initrd_end);
+		qx_mm_keep(initrd, initrd_end);
+		boot.nr_regions = qx_mm_init(ranges, n, regions, MAX_REGIONS - 1);
+		if (initrd_end)
+			regions[boot.nr_regions++] = (struct hal_mem_region){
+				(uintptr_t)initrd, (size_t)(initrd_end - initrd), HAL_MEM_INITRD
+			};
+	}
+#else
+	boot.nr_regions = qx_mm_init(ranges, n, regions, MAX_REGIONS);
 #endif
-	boot.nr_regions = qx_mm_init(ranges, n, regions, MAX_REGIONS - 1, initrd, initrd_end);
-	if (initrd_end)
-		regions[boot.nr_regions++] = (struct hal_mem_region){
-			(uintptr_t)initrd, (size_t)(initrd_end - initrd), HAL_MEM_INITRD };
 	qx_acpi_init(ebda);
 	qx_lapic_init();
 	qx_clock_start();

@@ -62,6 +62,21 @@ static size_t cstrlen(const char *s)
 	return n;
 }
 
+static _Noreturn void usage_error(const char *what, const char *arg)
+{
+	raw_write(2, "hako: ", 6);
+	raw_write(2, what, cstrlen(what));
+	raw_write(2, " '", 2);
+	raw_write(2, arg, cstrlen(arg));
+	raw_write(2, "': expected a size such as 512K, 64M or 1G\n", 43);
+	sys1(SYS_exit_group, 2);
+	__builtin_unreachable();
+}
+
+/* The options of images with storage (an image without takes none). */
+#if defined(CONFIG_BLOCK) || defined(CONFIG_INITRD)
+#define STORAGE_OPTIONS 1
+
 _Noreturn void um_usage_error(const char *what, const char *arg, const char *tail)
 {
 	raw_write(2, "hako: ", 6);
@@ -84,7 +99,7 @@ int um_handle_alloc(hal_handle_t *h)
 	return HAL_OK;
 }
 
-/* Does a start with the option name opt ("--mem=")?  Returns its value. */
+/* Does a start with the option name opt ("--disk=")?  Returns its value. */
 static const char *option(const char *a, const char *opt)
 {
 	while (*opt)
@@ -92,6 +107,7 @@ static const char *option(const char *a, const char *opt)
 			return NULL;
 	return a;
 }
+#endif
 
 #ifdef CONFIG_INITRD
 /* Map the initial ramdisk; its exact length goes into the region. */
@@ -180,19 +196,24 @@ _Noreturn void usermode_start(long *sp)
 	uint64_t mem = (uint64_t)CONFIG_USERMODE_MEM_MIB << 20;
 	uint64_t blocked = SIGBIT(SIGTERM);
 	struct linux_stack ss = { altstack, 0, sizeof(altstack) };
+#ifdef CONFIG_INITRD
 	struct hal_mem_region initrd = { 0, 0, HAL_MEM_RESERVED };
+#endif
 	size_t len = 0;
 	long base;
 	int i = 1;
 
 	for (; i < argc; i++) {
-		const char *a = argv[i], *v;
+		const char *a = argv[i];
+#ifdef STORAGE_OPTIONS
+		const char *v;
+#endif
 
-		if ((v = option(a, "--mem="))) {
-			mem = parse_size(v);
+		if (a[0] == '-' && a[1] == '-' && a[2] == 'm' && a[3] == 'e' && a[4] == 'm' &&
+		    a[5] == '=') {
+			mem = parse_size(a + 6);
 			if (!mem)
-				um_usage_error("invalid --mem value", v,
-					       "': expected a size such as 512K, 64M or 1G\n");
+				usage_error("invalid --mem value", a + 6);
 #ifdef CONFIG_BLOCK
 		} else if ((v = option(a, "--disk="))) {
 			um_disk_add(v);
@@ -236,8 +257,10 @@ _Noreturn void usermode_start(long *sp)
 	guest_base = (uintptr_t)base;
 	guest_size = (uintptr_t)mem;
 	boot.nr_regions = 2;
+#ifdef CONFIG_INITRD
 	if (initrd.type == HAL_MEM_INITRD)
 		regions[boot.nr_regions++] = initrd;
+#endif
 	kern_main(&boot);
 }
 

@@ -402,8 +402,10 @@ static unsigned long bootstrap_end(uintptr_t boot_stack_top)
 	return end;
 }
 
+#ifdef CONFIG_INITRD
 static size_t with_initrd(struct hal_mem_region *r, uintptr_t start, uintptr_t mid,
 			  uintptr_t end);
+#endif
 
 size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
 {
@@ -474,10 +476,21 @@ size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
 
 	regions[0] = (struct hal_mem_region){ XEN_VIRT_BASE,
 					      (size_t)(__image_end - __image_start), HAL_MEM_IMAGE };
+#ifdef CONFIG_INITRD
 	return 1 + with_initrd(regions + 1, (uintptr_t)__image_end,
 			       (uintptr_t)xen_pfn_to_virt(pool_end),
 			       (uintptr_t)xen_pfn_to_virt(nr_pages));
+#else
+	regions[1] = (struct hal_mem_region){ (uintptr_t)__image_end,
+					      (pool_end - virt_to_pfn(__image_end)) * XEN_PAGE_SIZE,
+					      HAL_MEM_RESERVED };
+	regions[2] = (struct hal_mem_region){ (uintptr_t)xen_pfn_to_virt(pool_end),
+					      (nr_pages - pool_end) * XEN_PAGE_SIZE, HAL_MEM_FREE };
+	return 3;
+#endif
 }
+
+#ifdef CONFIG_INITRD
 
 /*
  * The regions after the image: reserved [start, mid), free [mid, end),
@@ -491,11 +504,9 @@ static size_t with_initrd(struct hal_mem_region *r, uintptr_t start, uintptr_t m
 {
 	const struct hal_mem_region parts[2] = { { start, mid - start, HAL_MEM_RESERVED },
 						 { mid, end - mid, HAL_MEM_FREE } };
+	const struct start_info *si = xen_start_info;
 	uintptr_t mb = 0, me = 0, top = 0;
 	size_t n = 0;
-
-#ifdef CONFIG_INITRD
-	const struct start_info *si = xen_start_info;
 
 	if (si->mod_start && si->mod_len) {
 		mb = si->flags & SIF_MOD_START_PFN ? (uintptr_t)xen_pfn_to_virt(si->mod_start)
@@ -510,7 +521,6 @@ static size_t with_initrd(struct hal_mem_region *r, uintptr_t start, uintptr_t m
 			mb = me = top = 0;
 		}
 	}
-#endif
 	for (int i = 0; i < 2; i++) {
 		uintptr_t b = parts[i].base, e = b + parts[i].size;
 
@@ -527,6 +537,7 @@ static size_t with_initrd(struct hal_mem_region *r, uintptr_t start, uintptr_t m
 	}
 	return n;
 }
+#endif
 
 /* ----------------------------------------------------------- I/O window --- */
 

@@ -529,7 +529,7 @@ static void sink_flush(struct fmt_sink *o)
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap)
 {
 	char buf[256];
-	struct file_sink s = { { buf, sizeof(buf), 0, 0, sink_flush, NULL }, f, false };
+	struct file_sink s = { { buf, sizeof(buf), 0, 0, sink_flush }, f, false };
 
 	fmt_vformat(&s.o, fmt, ap);
 	if (s.o.pos)

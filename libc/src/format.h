@@ -17,7 +17,6 @@ struct fmt_sink {
 	size_t pos;
 	size_t total;
 	void (*flush)(struct fmt_sink *o);
-	void *ctx; /* the flush function's */
 };
 
 size_t fmt_vformat(struct fmt_sink *o, const char *fmt, va_list ap);

@@ -8,7 +8,7 @@
 
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
 {
-	struct fmt_sink o = { buf, size ? size - 1 : 0, 0, 0, NULL, NULL };
+	struct fmt_sink o = { buf, size ? size - 1 : 0, 0, 0, NULL };
 
 	fmt_vformat(&o, fmt, ap);
 	if (size)

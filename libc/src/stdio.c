@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* The printf family over the format engine; fds 1 and 2 are the console. */
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +16,11 @@ static void console_flush(struct fmt_sink *o)
 #ifdef CONFIG_FILES
 #include <unistd.h>
 
+struct fd_sink {
+	struct fmt_sink o;
+	int fd;
+};
+
 /* Another descriptor: write() it all (errors are not reported: dprintf
  * has no stream to flag them on). */
 static void fd_flush(struct fmt_sink *o)
@@ -24,7 +28,7 @@ static void fd_flush(struct fmt_sink *o)
 	size_t done = 0;
 
 	while (done < o->pos) {
-		ssize_t n = write((int)(intptr_t)o->ctx, o->buf + done, o->pos - done);
+		ssize_t n = write(((struct fd_sink *)o)->fd, o->buf + done, o->pos - done);
 
 		if (n <= 0)
 			break;
@@ -38,12 +42,16 @@ static void fd_flush(struct fmt_sink *o)
 int vdprintf(int fd, const char *restrict fmt, va_list ap)
 {
 	char buf[160];
-	struct fmt_sink o = { buf, sizeof(buf), 0, 0, console_flush, NULL };
+	struct fmt_sink o = { buf, sizeof(buf), 0, 0, console_flush };
 
 #ifdef CONFIG_FILES
 	if (fd != 1 && fd != 2) {
-		o.flush = fd_flush;
-		o.ctx = (void *)(intptr_t)fd;
+		struct fd_sink s = { { buf, sizeof(buf), 0, 0, fd_flush }, fd };
+
+		fmt_vformat(&s.o, fmt, ap);
+		if (s.o.pos)
+			fd_flush(&s.o);
+		return (int)s.o.total;
 	}
 #endif
 	fmt_vformat(&o, fmt, ap);
