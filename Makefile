@@ -114,6 +114,7 @@ all:
 # Each part lists its objects as objs-y / objs-$(CONFIG_X) (paths from the
 # top); $(d) is the part's folder.
 objs-y :=
+objs-shared :=
 d := kernel/
 include kernel/build.mk
 d := libc/
@@ -125,7 +126,9 @@ include apps/$(APP)/build.mk
 d := services/
 -include $(wildcard services/*/build.mk)
 
-OBJS := $(addprefix $(OBJ)/,$(sort $(objs-y)))
+# objs-shared: objects outside $(OBJ), shared by every app of a platform
+# (third-party code built without the app's configuration).
+OBJS := $(addprefix $(OBJ)/,$(sort $(objs-y))) $(sort $(objs-shared))
 CFLAGS += $(PORT_CFLAGS)
 
 .PHONY: run clean distclean help deps test bench size unit-test menuconfig defconfig \

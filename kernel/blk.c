@@ -184,7 +184,7 @@ static int transfer(struct blk_dev *d, enum hal_block_op op, uint64_t off, char 
 {
 	struct hal_block_req reqs[INFLIGHT];
 	bool aligned = (uintptr_t)buf % d->info.block_size == 0;
-	size_t chunk = d->info.max_transfer, window;
+	size_t chunk = d->info.max_transfer, window = 0;
 	char *bounce = NULL;
 	int rc = check_range(d, off, len);
 

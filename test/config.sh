@@ -27,6 +27,10 @@ build() {
 args_of() {
 	case $1 in
 	crash) printf '%s\n' exit 5 ;;
+	# the storage apps, on the ramfs root (no disk here)
+	kv) printf '%s\n' --dir=/ set k v + get k ;;
+	fsbench) printf '%s\n' --dir=/ --size=2 --reads=100 ;;
+	disktest) printf '%s\n' write /w ;;
 	esac
 }
 # judge APP OUTPUT STATUS

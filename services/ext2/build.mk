@@ -7,27 +7,30 @@ ifeq ($(wildcard $(E2FS_SRC)/lib/ext2fs/ext2fs.h),)
 $(error ext2: no e2fsprogs source (build/debsrc.sh e2fsprogs failed; see above))
 endif
 E2FS_LIB := $(E2FS_SRC)/lib
-E2FS_GEN := $(OUT)/e2fs-gen
+# libext2fs does not depend on the app's configuration: built once per
+# platform and build flavour, shared by every app (objs-shared).  Objects
+# are written whole (.tmp, then renamed): two builds may share them.
+E2FS_OBJ := $(OUTROOT)/$(PLATFORM)/e2fs$(if $(CONFIG_OPTIMIZE_SIZE),-Os)$(if $(CONFIG_LTO),-lto)
+E2FS_GEN := $(E2FS_OBJ)/gen
 E2FS_INC := -isystem $(E2FS_GEN) -isystem $(d)ext2/include -isystem $(E2FS_LIB)
 
 include $(d)ext2/e2fs-mods.mk
-objs-y += $(addprefix e2fs/,$(addsuffix .o,$(E2FS_MODS)) ext2_err.o)
+objs-shared += $(addprefix $(E2FS_OBJ)/,$(addsuffix .o,$(E2FS_MODS)) ext2_err.o)
 objs-y += $(addprefix $(d)ext2/,ext2.o dir.o file.o io.o compat.o)
 $(foreach f,ext2 dir file io compat,$(eval CFLAGS_$(d)ext2/$(f).o += $(E2FS_INC)))
 
-# Third-party code: its own warnings are not ours to fix (-w).
-E2FS_CFLAGS = $(filter-out -Werror -Wall -Wextra,$(CFLAGS)) -w $(E2FS_INC) \
-	-I$(E2FS_LIB)/ext2fs -DHAVE_CONFIG_H
+# Third-party code: its own warnings are not ours to fix (-w); no app
+# configuration (-include autoconf.h) and no dependency files.
+E2FS_CFLAGS = $(filter-out -Werror -Wall -Wextra -include $(AUTOCONF) -MMD -MP,$(CFLAGS)) -w \
+	$(E2FS_INC) -I$(E2FS_LIB)/ext2fs -DHAVE_CONFIG_H
 
-$(OBJ)/e2fs/%.o: $(E2FS_LIB)/ext2fs/%.c $(E2FS_GEN)/stamp $(AUTOCONF)
+$(E2FS_OBJ)/%.o: $(E2FS_LIB)/ext2fs/%.c $(E2FS_GEN)/stamp
 	$(quiet) CC e2fsprogs/lib/ext2fs/$*.o
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(E2FS_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(E2FS_CFLAGS) -c $< -o $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
-$(OBJ)/e2fs/ext2_err.o: $(E2FS_GEN)/stamp $(AUTOCONF)
+$(E2FS_OBJ)/ext2_err.o: $(E2FS_GEN)/stamp
 	$(quiet) CC e2fsprogs/lib/ext2fs/ext2_err.o
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(E2FS_CFLAGS) -c $(E2FS_GEN)/ext2_err.c -o $@
+	$(Q)$(CC) $(E2FS_CFLAGS) -c $(E2FS_GEN)/ext2_err.c -o $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
 $(addprefix $(OBJ)/$(d)ext2/,ext2.o dir.o file.o io.o compat.o): $(E2FS_GEN)/stamp
 
@@ -36,5 +39,4 @@ $(E2FS_GEN)/ext2_err.c: $(E2FS_GEN)/stamp ;
 $(E2FS_GEN)/stamp: build/e2fsgen.sh
 	$(quiet) GEN $(E2FS_GEN)
 	$(Q)build/e2fsgen.sh $(E2FS_LIB) $(E2FS_GEN)
-	$(Q)touch $@
 endif
