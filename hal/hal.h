@@ -49,7 +49,8 @@ enum hal_mem_type {
 	HAL_MEM_RESERVED, /* in use by the port or the machine: do not touch */
 	HAL_MEM_INITRD,	  /* the initial ramdisk the loader gave (a cpio archive):
 			   * mapped read-write; the kernel may hand it to the
-			   * page allocator once it has unpacked it */
+			   * page allocator once it has unpacked it (where
+			   * hal_mem_guard() may refuse its pages: HAL_EINVAL) */
 };
 
 /*
