@@ -33,6 +33,10 @@ def module_of(path):
     m = re.search(r"/obj/(.*)\.o$", path)
     if m:
         return m.group(1)
+    # libext2fs, shared by a platform's apps (services/ext2/build.mk)
+    m = re.search(r"/e2fs[^/]*/([^/]*)\.o$", path)
+    if m:
+        return "e2fsprogs/" + m.group(1)
     return os.path.basename(path)
 
 

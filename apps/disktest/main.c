@@ -16,6 +16,11 @@
  *   fill FILE         writes FILE until ENOSPC, fsyncs, prints the size
  *   rm PATH           removes a file
  *   sync              sync()
+ *   blk DEV THREADS MIB  the raw block device DEV (no file system): THREADS
+ *                     threads write and read back random ranges of the
+ *                     first MIB MiB at once (odd sizes, several times the
+ *                     largest transfer, unaligned buffers), then write it
+ *                     with blk_pattern() (which the host checks) and flush
  *
  * One line per command, "disktest: CMD ok ..." or "disktest: CMD FAIL
  * ...", and the status is 1 if any failed.
@@ -31,6 +36,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <hako/blk.h>
+#include <hako/thread.h>
 
 static uint32_t crc_table[256];
 
@@ -359,6 +367,132 @@ static int cmd_fill(const char *path)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- blk --- */
+
+/* What the host expects at byte o of the device after "blk" (salt 0). */
+static unsigned char blk_pattern(uint64_t o, unsigned salt)
+{
+	return (unsigned char)(o * 131 + (o >> 9) * 7 + 0x5a + salt * 29);
+}
+
+struct blk_job {
+	struct blk_dev *dev;
+	uint64_t base, len; /* this thread's part */
+	unsigned seed;
+	int errors;
+	char what[120];
+};
+
+static unsigned rnd(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+static void *blk_worker(void *arg)
+{
+	struct blk_job *j = arg;
+	const struct blk_info *in = blk_info(j->dev);
+	size_t bs = in->block_size, maxlen = in->max_transfer * 3 + bs;
+	char *mem = malloc(maxlen + 64), *buf;
+
+	if (!mem) {
+		j->errors++;
+		return NULL;
+	}
+	for (unsigned pass = 1; pass <= 40 && !j->errors; pass++) {
+		uint64_t blocks = j->len / bs, first = rnd(&j->seed) % blocks;
+		uint64_t n = 1 + rnd(&j->seed) % (maxlen / bs), off;
+		int rc;
+
+		if (first + n > blocks)
+			n = blocks - first;
+		off = j->base + first * bs;
+		buf = mem + (pass % 3 == 0 ? 8 : 0); /* misaligned: bounce buffers */
+		for (uint64_t i = 0; i < n * bs; i++)
+			buf[i] = (char)blk_pattern(off + i, pass);
+		rc = blk_write(j->dev, off, buf, n * bs);
+		if (!rc) {
+			memset(buf, 0, n * bs);
+			rc = blk_read(j->dev, off, buf, n * bs);
+		}
+		for (uint64_t i = 0; !rc && i < n * bs; i++)
+			if ((unsigned char)buf[i] != blk_pattern(off + i, pass)) {
+				snprintf(j->what, sizeof(j->what), "byte %llu read back wrong",
+					 (unsigned long long)(off + i));
+				j->errors++;
+				break;
+			}
+		if (rc) {
+			snprintf(j->what, sizeof(j->what), "%llu bytes at %llu: %s",
+				 (unsigned long long)(n * bs), (unsigned long long)off, strerror(-rc));
+			j->errors++;
+		}
+		if (pass % 10 == 0)
+			thread_yield();
+	}
+	/* The final contents, in the largest requests there are. */
+	for (uint64_t off = j->base; off < j->base + j->len && !j->errors;) {
+		uint64_t l = j->base + j->len - off < maxlen ? j->base + j->len - off : maxlen;
+
+		for (uint64_t i = 0; i < l; i++)
+			mem[i] = (char)blk_pattern(off + i, 0);
+		if (blk_write(j->dev, off, mem, l)) {
+			snprintf(j->what, sizeof(j->what), "final write at %llu failed",
+				 (unsigned long long)off);
+			j->errors++;
+		}
+		off += l;
+	}
+	free(mem);
+	return NULL;
+}
+
+static int cmd_blk(const char *name, int threads, long mib)
+{
+	struct blk_job jobs[16];
+	struct thread *t[16];
+	struct blk_stats st;
+	struct blk_dev *dev;
+	uint64_t len = (uint64_t)mib << 20, part;
+	int rc = blk_open(name, &dev), errors = 0;
+
+	if (rc) {
+		printf("disktest: blk FAIL: %s: %s\n", name, strerror(-rc));
+		return 1;
+	}
+	if (threads < 1 || threads > 16 || !mib || len > blk_info(dev)->capacity) {
+		printf("disktest: blk FAIL: 1-16 threads, and at most the %llu-byte device\n",
+		       (unsigned long long)blk_info(dev)->capacity);
+		return 1;
+	}
+	part = len / (uint64_t)threads / blk_info(dev)->block_size * blk_info(dev)->block_size;
+	for (int i = 0; i < threads; i++) {
+		jobs[i] = (struct blk_job){ dev, (uint64_t)i * part,
+					    i == threads - 1 ? len - (uint64_t)i * part : part,
+					    (unsigned)i * 7919u + 1, 0, "" };
+		t[i] = thread_create("blk", blk_worker, &jobs[i], 0);
+		if (!t[i]) {
+			printf("disktest: blk FAIL: no thread\n");
+			return 1;
+		}
+	}
+	for (int i = 0; i < threads; i++) {
+		thread_join(t[i], NULL);
+		if (jobs[i].errors)
+			printf("disktest:   thread %d: %s\n", i, jobs[i].what);
+		errors += jobs[i].errors;
+	}
+	rc = blk_flush(dev);
+	blk_get_stats(dev, &st);
+	printf("disktest: blk %s: %d threads over %ld MiB of %s: %llu reads, %llu writes, "
+	       "%llu flushes, %llu bounced, flush %s\n",
+	       errors || rc ? "FAIL" : "ok", threads, mib, name, (unsigned long long)st.reads,
+	       (unsigned long long)st.writes, (unsigned long long)st.flushes,
+	       (unsigned long long)st.bounced, rc ? strerror(-rc) : "ok");
+	return errors || rc;
+}
+
 /* --------------------------------------------------------------- main --- */
 
 static int run(int argc, char **argv)
@@ -373,6 +507,8 @@ static int run(int argc, char **argv)
 		return cmd_bigdir(argv[1], atoi(argv[2]));
 	if (!strcmp(cmd, "fill") && argc == 2)
 		return cmd_fill(argv[1]);
+	if (!strcmp(cmd, "blk") && argc == 4)
+		return cmd_blk(argv[1], atoi(argv[2]), atol(argv[3]));
 	if (!strcmp(cmd, "rm") && argc == 2) {
 		int rc = unlink(argv[1]);
 

@@ -67,6 +67,28 @@ errcode_t ext2fs_zero_blocks2(ext2_filsys fs, blk64_t blk, int num, blk64_t *ret
 	return err;
 }
 
+/*
+ * Case-insensitive names (the casefold feature) need nls_utf8.c's 64 KiB
+ * of Unicode tables: not built; such file systems are refused at mount, so
+ * these are never reached with a table.
+ */
+const struct ext2fs_nls_table *ext2fs_load_nls_table(int encoding)
+{
+	return NULL;
+}
+
+int ext2fs_check_encoded_name(const struct ext2fs_nls_table *table, char *name, size_t len,
+			      char **pos)
+{
+	return -1;
+}
+
+int ext2fs_casefold_cmp(const struct ext2fs_nls_table *table, const unsigned char *str1,
+			size_t len1, const unsigned char *str2, size_t len2)
+{
+	return -1;
+}
+
 int e2_errno(errcode_t err, const char *what)
 {
 	switch (err) {

@@ -12,8 +12,8 @@
  * alone.  Every change to a directory goes through here, so the cache
  * stays true.  Directories with an htree index (made by Linux or e2fsck)
  * and inline ones are still cached for lookups, but changed through the
- * library, which keeps their index right.  File systems whose names are
- * compared case-insensitively are left to the library altogether.
+ * library, which keeps their index right.  (Case-insensitive file systems
+ * are refused at mount: names compare byte for byte.)
  *
  * Directory blocks are untrusted: every entry's length is checked before
  * it is used, and a block that does not parse fails with EUCLEAN.
@@ -324,10 +324,6 @@ int e2_dir_lookup(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len,
 	errcode_t err;
 	int rc;
 
-	if (ext2fs_has_feature_casefold(e->fs->super)) {
-		err = ext2fs_lookup(e->fs, dir, name, (int)len, NULL, ino);
-		return err == EXT2_ET_FILE_NOT_FOUND ? -ENOENT : e2_errno(err, "lookup");
-	}
 	if (len == 1 && name[0] == '.') {
 		*ino = dir;
 		return 0;
@@ -518,9 +514,8 @@ int e2_dir_link(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len, ex
 
 	if (!len || len > EXT2_NAME_LEN)
 		return -ENAMETOOLONG;
-	if (!ext2fs_has_feature_casefold(e->fs->super))
-		c = get_cache(e, dir, &rc);
-	if (!c && rc && rc != -EOPNOTSUPP)
+	c = get_cache(e, dir, &rc);
+	if (!c && rc != -EOPNOTSUPP)
 		return rc;
 	if (c && find_name(c, name, len))
 		return -EEXIST;
@@ -546,9 +541,8 @@ int e2_dir_unlink(struct e2fs *e, ext2_ino_t dir, const char *name, size_t len,
 	char buf[EXT2_NAME_LEN + 1];
 	int rc = 0;
 
-	if (!ext2fs_has_feature_casefold(e->fs->super))
-		c = get_cache(e, dir, &rc);
-	if (!c && rc && rc != -EOPNOTSUPP)
+	c = get_cache(e, dir, &rc);
+	if (!c && rc != -EOPNOTSUPP)
 		return rc;
 	if (c) {
 		n = find_name(c, name, len);

@@ -615,6 +615,9 @@ static int ext2_mount(struct vfs_sb *sb, const char *source)
 	if (ext2fs_has_feature_journal_needs_recovery(fs->super)) {
 		pr_err("ext2: %s: the journal needs recovery (run e2fsck on the host)\n", source);
 		rc = -EUCLEAN;
+	} else if (ext2fs_has_feature_casefold(fs->super)) {
+		pr_err("ext2: %s: case-insensitive names (casefold) are not supported\n", source);
+		rc = -EOPNOTSUPP;
 	} else if (ext2fs_has_feature_journal_dev(fs->super)) {
 		pr_err("ext2: %s: is an external journal, not a file system\n", source);
 		rc = -EINVAL;
