@@ -172,6 +172,9 @@ static void test_directories(void)
 	CHECK(rmdir("/kd/f001") == -1 && errno == ENOTDIR);
 	CHECK(unlink("/kd/sub") == -1 && errno == EISDIR);
 	CHECK(opendir("/kd/f001") == NULL && errno == ENOTDIR);
+	fd = open("/kd", O_RDONLY);
+	CHECK(fd >= 0 && read(fd, name, 1) == -1 && errno == EISDIR);
+	close(fd);
 
 	/* rename: within a directory, across, replacing a file, a directory
 	 * onto an empty one, never below itself. */

@@ -699,6 +699,11 @@ static int e2_readdir(struct file *file, struct dirent *de)
 	return 1;
 }
 
+static ssize_t e2_dir_read(struct file *file, void *buf, size_t len)
+{
+	return -EISDIR;
+}
+
 static off_t e2_dir_lseek(struct file *file, off_t off, int whence)
 {
 	if (whence != SEEK_SET || off < 0)
@@ -720,6 +725,7 @@ static const struct file_ops e2_file_ops = {
 };
 
 static const struct file_ops e2_dir_ops = {
+	.read = e2_dir_read,
 	.lseek = e2_dir_lseek,
 	.fstat = e2_fstat,
 	.fsync = e2_fsync,

@@ -401,6 +401,11 @@ static int rd_readdir(struct file *f, struct dirent *de)
 	return 1;
 }
 
+static ssize_t rd_read(struct file *f, void *buf, size_t len)
+{
+	return -EISDIR;
+}
+
 static off_t rd_lseek(struct file *f, off_t off, int whence)
 {
 	if (whence != SEEK_SET || off < 0)
@@ -422,6 +427,7 @@ static const struct file_ops ramfs_file_ops = {
 };
 
 static const struct file_ops ramfs_dir_ops = {
+	.read = rd_read,
 	.lseek = rd_lseek,
 	.fstat = rf_fstat,
 	.fsync = rf_fsync,

@@ -13,9 +13,9 @@
  *
  * Mount points are directories of the file system below; mounting creates
  * the directory when it is missing and that file system can.  The root is
- * a ramfs unless something else is mounted at "/": at boot the VFS mounts
- * it, unpacks the initrd into it (CONFIG_INITRD), then mounts what the
- * kernel option hako.mount= (or else CONFIG_VFS_MOUNTS) lists:
+ * always a ramfs: at boot the VFS mounts it, unpacks the initrd into it
+ * (CONFIG_INITRD), then mounts what the kernel option hako.mount= (or else
+ * CONFIG_VFS_MOUNTS) lists:
  *
  *     hako.mount=SPEC[,SPEC...]     SPEC = DEVICE:PATH[:TYPE[:ro]]
  *     e.g. hako.mount=disk0:/data:ext4,disk1:/srv:ext4:ro
