@@ -328,6 +328,84 @@ int e2_have_space(struct e2fs *e, blk64_t want)
 }
 
 /*
+ * Map [lblk, lblk + len) to blocks from pblk in an extent-mapped file
+ * whose last extent ends before lblk: grow that extent when the new run
+ * follows it on disk, else add one after it.  (libext2fs's fallocate
+ * adds an extent per call, never merging: a file written a megabyte at a
+ * time would get a deep tree of small extents.)
+ */
+static errcode_t append_run(ext2_extent_handle_t h, const struct ext2fs_extent *last,
+			    bool have_last, blk64_t lblk, blk64_t pblk, blk64_t len)
+{
+	struct ext2fs_extent ex;
+	errcode_t err;
+
+	if (have_last && last->e_lblk + last->e_len == lblk && last->e_pblk + last->e_len == pblk &&
+	    !(last->e_flags & EXT2_EXTENT_FLAGS_UNINIT) && last->e_len + len <= EXT_INIT_MAX_LEN) {
+		ex = *last;
+		ex.e_len += (__u32)len;
+		err = ext2fs_extent_replace(h, 0, &ex);
+	} else {
+		ex = (struct ext2fs_extent){ .e_pblk = pblk, .e_lblk = lblk, .e_len = (__u32)len };
+		err = ext2fs_extent_insert(h, have_last ? EXT2_EXTENT_INSERT_AFTER : 0, &ex);
+	}
+	return err ? err : ext2fs_extent_fix_parents(h);
+}
+
+/* The extent path of allocate_tail(): runs from the free space map,
+ * each appended as above.  EXT2_ET_OP_NOT_SUPPORTED: some block past
+ * from is mapped already (preallocated): the caller falls back. */
+static errcode_t extend_tail(struct e2fs *e, struct e2node *n, blk64_t from, blk64_t to)
+{
+	ext2_filsys fs = e->fs;
+	struct ext2fs_extent last;
+	ext2_extent_handle_t h;
+	bool have_last = false;
+	blk64_t goal;
+	errcode_t err = ext2fs_extent_open2(fs, n->ino, &n->inode, &h);
+
+	if (err)
+		return err;
+	err = ext2fs_extent_get(h, EXT2_EXTENT_LAST_LEAF, &last);
+	if (!err) {
+		have_last = true;
+		if (last.e_lblk + last.e_len > from) {
+			ext2fs_extent_free(h);
+			return EXT2_ET_OP_NOT_SUPPORTED;
+		}
+	} else if (err != EXT2_ET_EXTENT_NO_NEXT && err != EXT2_ET_EXTENT_NOT_FOUND) {
+		ext2fs_extent_free(h);
+		return err;
+	}
+	goal = have_last ? last.e_pblk + last.e_len : ext2fs_find_inode_goal(fs, n->ino, &n->inode, from);
+	for (err = 0; !err && from <= to;) {
+		blk64_t pblk, plen;
+
+		err = ext2fs_new_range(fs, 0, goal, to - from + 1, NULL, &pblk, &plen);
+		if (err)
+			break;
+		if (plen > to - from + 1)
+			plen = to - from + 1;
+		if (plen > EXT_INIT_MAX_LEN)
+			plen = EXT_INIT_MAX_LEN;
+		ext2fs_block_alloc_stats_range(fs, pblk, (blk_t)plen, +1);
+		err = append_run(h, &last, have_last, from, pblk, plen);
+		if (err) {
+			ext2fs_block_alloc_stats_range(fs, pblk, (blk_t)plen, -1);
+			break;
+		}
+		ext2fs_iblk_add_blocks(fs, &n->inode, plen);
+		/* Where the handle is now: the extent just made or grown. */
+		err = ext2fs_extent_get(h, EXT2_EXTENT_CURRENT, &last);
+		have_last = true;
+		from += plen;
+		goal = pblk + plen;
+	}
+	ext2fs_extent_free(h);
+	return err;
+}
+
+/*
  * Allocate the blocks [from, to] of n that a write needs and that lie
  * beyond its old end (old_blocks): in one go, so that running out of space
  * is found before any data is written, and undone then.
@@ -342,8 +420,10 @@ static int allocate_tail(struct e2fs *e, struct e2node *n, blk64_t from, blk64_t
 	if (rc)
 		return rc;
 	if (n->inode.i_flags & EXT4_EXTENTS_FL) {
-		err = ext2fs_fallocate(fs, EXT2_FALLOCATE_FORCE_INIT, n->ino, &n->inode, ~0ULL,
-				       from, to - from + 1);
+		err = extend_tail(e, n, from, to);
+		if (err == EXT2_ET_OP_NOT_SUPPORTED)
+			err = ext2fs_fallocate(fs, EXT2_FALLOCATE_FORCE_INIT, n->ino, &n->inode,
+					       ~0ULL, from, to - from + 1);
 	} else {
 		for (blk64_t b = from; b <= to && !err; b++) {
 			blk64_t p = 0;
