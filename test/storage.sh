@@ -164,6 +164,22 @@ run_with_disks "$tmp/ro2.out" "$tmp/a.img:ro" "$disktest" "$mnt" check /d/manife
 expect "read-write mount of a read-only disk is refused" nonzero $status "$tmp/ro2.out" \
 	"cannot mount disk0 on /d.*Read-only"
 
+# 5b. Mount options: bad ones are refused, saying why.
+run_with_disks "$tmp/m1.out" "$tmp/a.img" "$disktest" "hako.mount=disk0:/d,disk0:/e" sync
+expect "hako.mount: one disk mounted twice is refused" nonzero $status "$tmp/m1.out" \
+	"cannot mount disk0 on /e.*busy"
+for bad in "disk0" "disk0:relative" "disk0:/d:ext4:rx" ":/d" "disk0:/d::ro"; do
+	run_with_disks "$tmp/m2.out" "$tmp/a.img" "$disktest" "hako.mount=$bad" sync
+	expect "hako.mount=$bad: malformed, refused" nonzero $status "$tmp/m2.out" \
+		"hako.mount: malformed entry"
+done
+run_with_disks "$tmp/m3.out" "$tmp/a.img" "$disktest" "hako.mount=disk7:/d" sync
+expect "hako.mount: a disk that is not there is refused" nonzero $status "$tmp/m3.out" \
+	"cannot mount disk7 on /d.*No such device"
+run_with_disks "$tmp/m4.out" "$tmp/a.img" "$disktest" "hako.mount=disk0:/d:vfat" sync
+expect "hako.mount: an unknown file system type is refused" nonzero $status "$tmp/m4.out" \
+	"cannot mount disk0 on /d \(vfat\)"
+
 # 6. The kv store killed mid-write keeps every acknowledged write.
 #    start_killable OUT DISKS IMAGE ARGS...: run in the background (sets
 #    $bg); kill_hard: end it the hardest way the platform has (SIGKILL to

@@ -552,7 +552,7 @@ static ssize_t do_pwrite(struct e2fs *e, struct e2node *n, const char *buf, size
 		if (!rc)
 			rc = r;
 	}
-	return done && !rc ? (ssize_t)done : rc ? rc : (ssize_t)done;
+	return done ? (ssize_t)done : rc; /* a later call reports the error */
 }
 
 /* Set the size through the library's file code, which frees the blocks

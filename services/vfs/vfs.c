@@ -27,6 +27,7 @@
 struct mount {
 	char *path; /* canonical, absolute: "/" or "/a/b" */
 	size_t len;
+	char source[16]; /* the device, "" for none */
 	struct vfs_sb sb;
 };
 
@@ -395,6 +396,11 @@ int vfs_mount(const char *source, const char *path, const char *type, unsigned f
 		return rc;
 	if (mount_at(buf))
 		return -EBUSY;
+	if (source && strlen(source) >= sizeof(mounts[0].source))
+		return -ENODEV;
+	for (unsigned i = 0; source && i < nr_mounts; i++)
+		if (!strcmp(mounts[i].source, source))
+			return -EBUSY; /* one file system per device */
 	if (nr_mounts == MAX_MOUNTS)
 		return -ENOMEM;
 	if (nr_mounts == 0 && strcmp(buf, "/"))
@@ -410,6 +416,7 @@ int vfs_mount(const char *source, const char *path, const char *type, unsigned f
 	if (!m->path)
 		return -ENOMEM;
 	m->len = strlen(buf);
+	strcpy(m->source, source ? source : "");
 	rc = ops->mount(&m->sb, source);
 	if (rc) {
 		free(m->path);

@@ -88,8 +88,9 @@ struct vfs_sb {
  * vfs_mount - mount a file system of type (a name, as above) from source
  * (a block device name such as "disk0", or NULL for ramfs) at the
  * directory path.  Errors: ENODEV (no such type or device), EBUSY (path is
- * already a mount point), ENOENT/ENOTDIR (path), EINVAL (not a file system
- * of that type: the driver says why on the console), EIO, ENOMEM.
+ * already a mount point, or source is mounted already), ENOENT/ENOTDIR
+ * (path), EINVAL (not a file system of that type: the driver says why on
+ * the console), EIO, ENOMEM.
  */
 int vfs_mount(const char *source, const char *path, const char *type, unsigned flags);
 
