@@ -253,7 +253,8 @@ int blk_writev(struct blk_dev *d, const struct blk_seg *segs, size_t n)
 		int rc;
 
 		for (; k < INFLIGHT && n; segs++, n--) {
-			if (check_range(d, segs->off, segs->len) || segs->len > d->info.max_transfer ||
+			if (check_range(d, segs->off, segs->len) ||
+			    segs->len > d->info.max_transfer ||
 			    (uintptr_t)segs->buf % d->info.block_size) {
 				rc = blk_write(d, segs->off, segs->buf, segs->len);
 				if (rc && !first)

@@ -20,7 +20,11 @@ cleanup() {
 trap cleanup EXIT
 
 for t in mkfs.ext4 debugfs e2fsck python3; do
-	command -v "$t" >/dev/null || { echo "storage: $t is missing (build/deps.sh test)"; echo "0 passed, 1 failed"; exit 1; }
+	if ! command -v "$t" >/dev/null; then
+		echo "storage: $t is missing (build/deps.sh test)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
 done
 for app in disktest kv; do
 	if ! make -s PLATFORM="$platform" APP="$app" >"$tmp/build.log" 2>&1; then
@@ -130,8 +134,8 @@ case_result "superblock says clean after the image exited" $?
 # 3. A directory of 10,000 entries.
 mkimage "$tmp/b.img" 64M ""
 run_with_disks "$tmp/bigdir.out" "$tmp/b.img" "$disktest" "$mnt" bigdir /d/many 10000
-expect "directory with 10,000 entries: made, listed, looked up, a third removed, a third renamed" \
-	0 $status "$tmp/bigdir.out" "bigdir ok: 10000 entries.*6667 left"
+expect "directory with 10,000 entries: made, listed, looked up, a third removed, renamed" 0 \
+	$status "$tmp/bigdir.out" "bigdir ok: 10000 entries.*6667 left"
 grep -o "made in [0-9.]* s.*churned in [0-9.]* s" "$tmp/bigdir.out" | sed 's/^/      /'
 debugfs -R "ls -p /many" "$tmp/b.img" 2>/dev/null >"$tmp/ls"
 n=$(grep -c '/entry-' "$tmp/ls")
@@ -148,7 +152,8 @@ expect "full disk: write fails with ENOSPC, the other files intact" 0 $status "$
 	"fill ok: ENOSPC after" "check ok: 31 files"
 fsck_clean "e2fsck -fn: clean after filling the disk" "$tmp/c.img"
 filled=$(sed -n 's/.*ENOSPC after \([0-9]*\) bytes.*/\1/p' "$tmp/fill.out")
-size=$(debugfs -R "stat /fill" "$tmp/c.img" 2>/dev/null | sed -n 's/.*Size: \([0-9]*\).*/\1/p' | head -1)
+size=$(debugfs -R "stat /fill" "$tmp/c.img" 2>/dev/null |
+	sed -n 's/.*Size: \([0-9]*\).*/\1/p' | head -1)
 [ -n "$filled" ] && [ "$filled" = "$size" ]
 case_result "the filled file's size on disk is what write() acknowledged ($filled = $size)" $?
 run_with_disks "$tmp/refill.out" "$tmp/c.img" "$disktest" "$mnt" rm /d/fill + write /d/again
@@ -257,11 +262,11 @@ corrupt "superblock with absurd block size" "" "ssv log_block_size 40" "cannot m
 corrupt "superblock with absurd blocks per group" "" "ssv blocks_per_group 0" "cannot mount"
 corrupt "group descriptor table pointing outside the disk" "-O ^metadata_csum" \
 	"set_bg 0 inode_table 0xfffffff" "cannot mount"
-corrupt "extent pointing outside the disk" "-O ^metadata_csum" "sif /f block[5] 0x7ffffff" \
-	"check FAIL"
+corrupt "extent pointing outside the disk" "-O ^metadata_csum" \
+	"sif /f block[5] 0x7ffffff" "check FAIL"
 corrupt "extent header destroyed" "-O ^metadata_csum" "sif /f block[0] 0x1234" "check FAIL"
-corrupt "indirect block pointing outside the disk (ext2)" "-t ext2" "sif /f block[IND] 0x7ffffff" \
-	"check FAIL"
+corrupt "indirect block pointing outside the disk (ext2)" "-t ext2" \
+	"sif /f block[IND] 0x7ffffff" "check FAIL"
 corrupt "indirect block pointing at itself (ext2)" "-t ext2" "sif /f block[0] 0" "check FAIL"
 corrupt "directory naming an inode out of range" "-O ^metadata_csum" \
 	"sif /d block[5] 0x7fffff" "check FAIL"
@@ -313,7 +318,8 @@ bad = bytearray(data); bad[6 + 8 * 6] = ord("z")      # filesize: not hex
 open(sys.argv[2], "wb").write(bad)
 def entry(name, body=b""):
     n = name.encode() + b"\0"
-    h = b"070701" + b"".join(b"%08X" % v for v in (1, 0o100644, 0, 0, 1, 0, len(body), 0, 0, 0, 0, len(n), 0))
+    fields = (1, 0o100644, 0, 0, 1, 0, len(body), 0, 0, 0, 0, len(n), 0)
+    h = b"070701" + b"".join(b"%08X" % v for v in fields)
     rec = h + n
     rec += b"\0" * (-len(rec) % 4) + body
     return rec + b"\0" * (-len(rec) % 4)

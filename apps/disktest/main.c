@@ -285,7 +285,8 @@ static int cmd_bigdir(const char *dir, int n)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		count++;
-		if (entry_number(e->d_name, &k) && k >= 0 && k < n && !seen[k] && e->d_type == DT_REG)
+		if (entry_number(e->d_name, &k) && k >= 0 && k < n && !seen[k] &&
+		    e->d_type == DT_REG)
 			seen[k] = 1;
 		else
 			bad++;
@@ -425,7 +426,8 @@ static void *blk_worker(void *arg)
 			}
 		if (rc) {
 			snprintf(j->what, sizeof(j->what), "%llu bytes at %llu: %s",
-				 (unsigned long long)(n * bs), (unsigned long long)off, strerror(-rc));
+				 (unsigned long long)(n * bs), (unsigned long long)off,
+				 strerror(-rc));
 			j->errors++;
 		}
 		if (pass % 10 == 0)

@@ -38,7 +38,8 @@ static ssize_t get_file(const char *path, void *buf, size_t size)
 
 	if (fd < 0)
 		return -1;
-	while ((size_t)total < size && (n = read(fd, (char *)buf + total, size - (size_t)total)) > 0)
+	while ((size_t)total < size &&
+	       (n = read(fd, (char *)buf + total, size - (size_t)total)) > 0)
 		total += n;
 	close(fd);
 	return total;
@@ -306,7 +307,8 @@ static void test_streams(void)
 			rec[i] = i * i;
 		CHECK(fwrite(rec, sizeof(int), 100, f) == 100);
 		CHECK(fseek(f, 10 * sizeof(int), SEEK_SET) == 0);
-		CHECK(fread(back, sizeof(int), 100, f) == 90 && back[0] == 100 && back[89] == 99 * 99);
+		CHECK(fread(back, sizeof(int), 100, f) == 90 && back[0] == 100 &&
+		      back[89] == 99 * 99);
 		CHECK(feof(f));
 		clearerr(f);
 		CHECK(fseek(f, 0, SEEK_END) == 0 && ftell(f) == 400);

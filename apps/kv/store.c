@@ -210,7 +210,9 @@ static int replay(struct kv *kv)
 		    (type != SET && type != DEL))
 			break;
 		if (type == SET) {
-			if (index_set(kv, (char *)buf + at + HDR, klen, buf + at + HDR + klen, vlen)) {
+			const char *key = (char *)buf + at + HDR;
+
+			if (index_set(kv, key, klen, key + klen, vlen)) {
 				free(buf);
 				return -1;
 			}

@@ -377,7 +377,8 @@ static errcode_t extend_tail(struct e2fs *e, struct e2node *n, blk64_t from, blk
 		ext2fs_extent_free(h);
 		return err;
 	}
-	goal = have_last ? last.e_pblk + last.e_len : ext2fs_find_inode_goal(fs, n->ino, &n->inode, from);
+	goal = have_last ? last.e_pblk + last.e_len
+			 : ext2fs_find_inode_goal(fs, n->ino, &n->inode, from);
 	for (err = 0; !err && from <= to;) {
 		blk64_t pblk, plen;
 

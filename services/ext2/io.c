@@ -428,7 +428,8 @@ static errcode_t hio_write_byte(io_channel ch, unsigned long off, int count, con
 		return EXT2_ET_SHORT_WRITE;
 	while (count > 0) {
 		uint64_t blk = off / io->bs;
-		size_t in = off % io->bs, l = io->bs - in < (size_t)count ? io->bs - in : (size_t)count;
+		size_t in = off % io->bs;
+		size_t l = io->bs - in < (size_t)count ? io->bs - in : (size_t)count;
 
 		err = read_cached(io, blk, tmp);
 		if (err)

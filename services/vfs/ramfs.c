@@ -274,7 +274,8 @@ static int data_truncate(struct rnode *n, off_t len)
 			truncate_pages(n, keep);
 		/* Zero the tail of the last page kept, for a later extension. */
 		if (len % PAGE_SIZE && n->pages[keep - 1])
-			memset(n->pages[keep - 1] + len % PAGE_SIZE, 0, PAGE_SIZE - len % PAGE_SIZE);
+			memset(n->pages[keep - 1] + len % PAGE_SIZE, 0,
+			       PAGE_SIZE - len % PAGE_SIZE);
 	} else if (grow_table(n, keep)) {
 		return -ENOSPC;
 	}

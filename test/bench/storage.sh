@@ -94,8 +94,8 @@ run_platform() {
 		done
 		;;
 	*)
-		rows+=("$(printf '%-10s %s' "$p" \
-			"not measured: needs its block driver (virtio-blk / blkfront) on main and a Linux guest on the same device")")
+		rows+=("$(printf '%-10s %s %s' "$p" "not measured: needs its block driver" \
+			"(virtio-blk / blkfront) on main, and a Linux guest on the same device")")
 		;;
 	esac
 }
