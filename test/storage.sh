@@ -247,7 +247,23 @@ run_with_disks "$tmp/kvall.out" "$tmp/kv.img" "$kv" "hako.mount=disk0:/data" \
 	verify r1 1 + verify r2 1 + verify r3 1 + stats
 expect "kv: earlier rounds' keys survive later kills" 0 $status "$tmp/kvall.out" \
 	"keys recovered"
-fsck_clean "e2fsck -fn: clean after the kills and a clean recovery run" "$tmp/kv.img"
+# No journal: a kill during a write-back may leave blocks or inodes marked in
+# use that nothing owns (leaks, as ext2 after a crash), never more.  The
+# host's checker finds at most that, repairs it, and nothing is lost.
+e2fsck -fn "$tmp/kv.img" >"$tmp/kvfsck" 2>&1
+grep -Ev '^(Pass [1-5]|e2fsck |Block bitmap differences: +(-[0-9(]|\(-)|Inode bitmap differences: +-|Free (blocks|inodes) count wrong|Fix\? no|$)|WARNING: Filesystem still has errors|[0-9]+/[0-9]+ files \(' \
+	"$tmp/kvfsck" >"$tmp/kvfsck.other"
+if [ -s "$tmp/kvfsck.other" ]; then
+	case_result "after the kills e2fsck finds at most leaked blocks and inodes" 1 \
+		"$(head -3 "$tmp/kvfsck.other" | tr '\n' ' ')"
+else
+	case_result "after the kills e2fsck finds at most leaked blocks and inodes" 0
+fi
+e2fsck -fy "$tmp/kv.img" >/dev/null 2>&1
+fsck_clean "e2fsck -fy repairs that; then clean" "$tmp/kv.img"
+run_with_disks "$tmp/kvafter.out" "$tmp/kv.img" "$kv" "hako.mount=disk0:/data" \
+	verify r1 1 + verify r2 1 + verify r3 1
+expect "kv: still every key after the repair" 0 $status "$tmp/kvafter.out" "verify ok"
 
 # 7. Corrupted file systems: refused with a reason, never a crash or hang.
 corrupt() { # corrupt NAME MKFS_OPTS DEBUGFS_CMD EXPECT_RE
