@@ -65,6 +65,10 @@ TABLE = {
     "aarch64-linux-gnu-strip": "binutils-aarch64-linux-gnu",
     "qemu-system-aarch64": "qemu-system-arm", "qemu-aarch64": "qemu-user",
     "clang": "clang",
+    # The storage tests and the fuzzers (build/deps.sh's test list).
+    "mkfs.ext4": "e2fsprogs", "mkfs.ext2": "e2fsprogs", "e2fsck": "e2fsprogs",
+    "debugfs": "e2fsprogs", "dumpe2fs": "e2fsprogs",
+    "setsid": "util-linux",
 }
 
 # Packages whose commands are found by hand only (named by a variable).
