@@ -256,11 +256,17 @@ size_t qa_mm_init(const struct qa_machine *m, uint64_t dtb, uint64_t dtb_size,
 	if (max_regions)
 		regions[nr++] = (struct hal_mem_region){ (uintptr_t)lo, (size_t)(hi - lo),
 							 HAL_MEM_IMAGE };
-	if (m->initrd_end > m->initrd_start && nr < max_regions)
-		regions[nr++] = (struct hal_mem_region){
-			(uintptr_t)align_down(m->initrd_start, PAGE),
-			(size_t)(align_up(m->initrd_end, PAGE) - align_down(m->initrd_start, PAGE)),
-			HAL_MEM_INITRD };
+#ifdef CONFIG_INITRD
+	/* hal.h: the base page aligned, the size the archive's exact length
+	 * (QEMU loads it page aligned; anything else is refused here). */
+	if (m->initrd_end > m->initrd_start && m->initrd_start % PAGE)
+		printk(LOG_ERR, "hako: initrd at %#lx not page aligned: ignored\n",
+		       (unsigned long)m->initrd_start);
+	else if (m->initrd_end > m->initrd_start && nr < max_regions)
+		regions[nr++] = (struct hal_mem_region){ (uintptr_t)m->initrd_start,
+							 (size_t)(m->initrd_end - m->initrd_start),
+							 HAL_MEM_INITRD };
+#endif
 	for (size_t i = 0; i < nr_free && nr < max_regions; i++)
 		if (free_ram[i].size)
 			regions[nr++] = (struct hal_mem_region){ (uintptr_t)free_ram[i].base,

@@ -86,12 +86,21 @@ PY
 	) &
 fi
 
-# shellcheck disable=SC2086 # qmp_args and HAKO_QEMU_ARGS are word lists
+# IMAGE.initrd, when it exists (make builds it from the app's rootfs/):
+# QEMU loads it and names it in the device tree's /chosen.
+# (A link in $tmp: the path goes unquoted into the word list.)
+initrd_args=
+if [ -f "$image.initrd" ]; then
+	ln -s "$(cd "$(dirname "$image")" && pwd)/$(basename "$image").initrd" "$tmp/initrd"
+	initrd_args="-initrd $tmp/initrd"
+fi
+
+# shellcheck disable=SC2086 # qmp_args, initrd_args and HAKO_QEMU_ARGS are word lists
 timeout --foreground -k 5 "$timeout_s" "$qemu" -M "$machine" -cpu "$cpu" -accel tcg \
 	-m "$mem" -nodefaults -display none -monitor none -no-reboot -serial stdio \
 	-chardev "file,id=hako-status,path=$tmp/status" \
 	-semihosting-config enable=on,target=native,chardev=hako-status $qmp_args \
-	${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
+	$initrd_args ${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
 rc=$?
 
 status=$(head -n 1 "$tmp/status" 2>/dev/null)

@@ -10,7 +10,7 @@ E2FS_LIB := $(E2FS_SRC)/lib
 # libext2fs does not depend on the app's configuration: built once per
 # platform and build flavour, shared by every app (objs-shared).  Objects
 # are written whole (.tmp, then renamed): two builds may share them.
-E2FS_OBJ := $(OUTROOT)/$(PLATFORM)/e2fs$(if $(CONFIG_OPTIMIZE_SIZE),-Os)$(if $(CONFIG_LTO),-lto)
+E2FS_OBJ := $(OUTROOT)/$(BUILD)/e2fs$(if $(CONFIG_OPTIMIZE_SIZE),-Os)$(if $(CONFIG_LTO),-lto)
 E2FS_GEN := $(E2FS_OBJ)/gen
 E2FS_INC := -isystem $(E2FS_GEN) -isystem $(d)ext2/include -isystem $(E2FS_LIB)
 
