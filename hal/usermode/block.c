@@ -18,7 +18,7 @@
 
 #include <hal.h>
 
-#include "port.h"
+#include "usermode.h"
 #include "syscall.h"
 
 #define MAX_DISKS 8

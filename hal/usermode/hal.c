@@ -22,7 +22,6 @@
 #include <hal.h>
 #include <hako/printk.h>
 
-#include "port.h"
 #include "syscall.h"
 #include "usermode.h"
 
