@@ -20,8 +20,9 @@ opts=
 for d in ${HAKO_DISKS:-}; do
 	opts="$opts --disk=$d"
 done
+# (Before ARGS, which may hold port options of their own, --mem=...)
 # shellcheck disable=SC2086 # opts is a word list (no spaces in its paths)
-set -- "$image" $opts -- "$@"
+set -- "$image" $opts "$@"
 # ELF e_machine (bytes 18-19, little endian): 3e00 x86_64, b700 AArch64.
 machine=$(od -An -tx1 -j18 -N2 "$image" 2>/dev/null | tr -d ' \n')
 case $machine:$(uname -m) in
