@@ -73,7 +73,7 @@ static _Noreturn void usage_error(const char *what, const char *arg)
 }
 
 /* The options of images with storage (an image without takes none). */
-#if defined(CONFIG_BLOCK) || defined(CONFIG_INITRD)
+#if defined(CONFIG_HAL_BLOCK) || defined(CONFIG_INITRD)
 #define STORAGE_OPTIONS 1
 
 _Noreturn void um_usage_error(const char *what, const char *arg, const char *tail)
@@ -213,7 +213,7 @@ _Noreturn void usermode_start(long *sp)
 			mem = parse_size(a + 6);
 			if (!mem)
 				usage_error("invalid --mem value", a + 6);
-#ifdef CONFIG_BLOCK
+#ifdef CONFIG_HAL_BLOCK
 		} else if ((v = option(a, "--disk="))) {
 			um_disk_add(v);
 #endif
@@ -295,7 +295,7 @@ hal_ready_set hal_wait(uint64_t deadline)
 	uint64_t now = hal_clock_monotonic(), unblocked = 0;
 	struct linux_timespec ts = { 0, 0 };
 
-#ifdef CONFIG_BLOCK
+#ifdef CONFIG_HAL_BLOCK
 	hal_ready_set ready = um_block_ready();
 #else
 	const hal_ready_set ready = 0;
