@@ -21,7 +21,23 @@
 # default, or kvm), HAKO_QEMU (the QEMU binary), HAKO_QEMU_ARGS (extra
 # options, split on spaces), HAKO_SHUTDOWN_AFTER=S (press the ACPI power
 # button, QMP's system_powerdown, S seconds after QEMU starts: what a host's
-# "virsh shutdown" does; every port's run.sh takes it).  KVM is opt-in: /dev/kvm can exist and still
+# "virsh shutdown" does; every port's run.sh takes it).
+#
+# Devices (virtio, the image's net0 and disk0):
+#   HAKO_NET=user        a virtio-net-pci on QEMU's user network (slirp: DHCP
+#                        gives 10.0.2.15, the host is 10.0.2.2), with
+#   HAKO_HOSTFWD="RULE..."  host ports forwarded into the image, QEMU's
+#                        hostfwd rules separated by spaces; default
+#                        "tcp:127.0.0.1:8007-:7" (echo).  A rule without a host
+#                        address gets 127.0.0.1: nothing listens beyond this
+#                        machine unless a rule names an address.  Note that
+#                        QEMU accepts a forwarded connection before the image
+#                        listens: a readiness probe must wait for an answer.
+#   HAKO_NET=tap:NAME    a virtio-net-pci on the existing TAP device NAME (no
+#                        scripts run; create it first, e.g. in a namespace).
+#   HAKO_DISK=PATH       a virtio-blk-pci over the raw image file PATH;
+#   HAKO_DISK_RO=1       ...read-only.
+# KVM is opt-in: /dev/kvm can exist and still
 # not work (nested virtualisation without the features QEMU needs: a guest
 # then hangs on its first SSE instruction), and a probe would cost every run
 # a second QEMU start or a timeout.
@@ -102,6 +118,47 @@ tcg) accel_args="-accel tcg" ;;
 	;;
 esac
 
+# Devices.  romfile= skips the NIC's PXE ROM (nothing boots from it).
+set --
+case ${HAKO_NET:-} in
+"" | none) ;;
+user)
+	fwd=
+	for rule in ${HAKO_HOSTFWD-tcp:127.0.0.1:8007-:7}; do
+		case $rule in
+		tcp::* | udp::*) rule="${rule%%:*}:127.0.0.1:${rule#*::}" ;;
+		tcp:* | udp:*) ;;
+		*)
+			echo "$0: HAKO_HOSTFWD rule '$rule' is not PROTO:[ADDR]:PORT-[ADDR]:PORT" >&2
+			exit 2
+			;;
+		esac
+		fwd="$fwd,hostfwd=$rule"
+	done
+	set -- -netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0,romfile=
+	;;
+tap:?*)
+	set -- -netdev "tap,id=net0,ifname=${HAKO_NET#tap:},script=no,downscript=no" \
+		-device virtio-net-pci,netdev=net0,romfile=
+	;;
+*)
+	echo "$0: HAKO_NET must be user, tap:NAME or none" >&2
+	exit 2
+	;;
+esac
+if [ -n "${HAKO_DISK:-}" ]; then
+	if [ ! -f "$HAKO_DISK" ]; then
+		echo "$0: HAKO_DISK '$HAKO_DISK' is not a file" >&2
+		exit 2
+	fi
+	ro=
+	[ "${HAKO_DISK_RO:-0}" = 1 ] && ro=,readonly=on
+	# QEMU's option syntax doubles commas in a value.
+	disk=$(printf '%s' "$HAKO_DISK" | sed 's/,/,,/g')
+	set -- "$@" -drive "if=none,id=disk0,format=raw,file=$disk$ro" \
+		-device virtio-blk-pci,drive=disk0
+fi
+
 qmp_args=
 if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
 	case $HAKO_SHUTDOWN_AFTER in
@@ -133,7 +190,7 @@ timeout --foreground -k 5 "$timeout_s" "$qemu" $accel_args -m "$mem" \
 	-nodefaults -display none -monitor none -no-reboot \
 	-serial stdio -serial "file:$tmp/status" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $qmp_args $initrd_args \
-	${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
+	"$@" ${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
 rc=$?
 
 status=$(head -n 1 "$tmp/status" 2>/dev/null)
