@@ -79,6 +79,71 @@ fi
 run ktest out/qemu-x86/ktest/ktest
 expect_ktest "ktest passes" "$rc" "$tmp/ktest"
 
+# ---- virtio devices
+ktest=out/qemu-x86/ktest/ktest
+HAKO_NET=user run netdev "$ktest" netdev
+expect "virtio-net: DHCP offer, ARP answer, interrupt wake-up, 600-frame burst" 0 "$rc" \
+	"$tmp/netdev" '^ok +netdev' 'DHCP offer 10\.0\.2\.15 from 10\.0\.2\.2' \
+	'10\.0\.2\.2 is at 52:55:0a:00:02:02' 'burst of 600 ARP requests, 600 answers'
+run nonet "$ktest" netdev
+expect "no NIC: net0 is no device (the case fails cleanly)" 1 "$rc" "$tmp/nonet" \
+	'hal_net_acquire\("net0", &net, &ni\) == HAL_OK' '^0 passed, 1 failed'
+
+# A disk: zeros, with the host's marker in its last 4 KiB; the image writes
+# the pattern over the rest, flushes, reads back; then the host checks.
+mkdisk() {
+	truncate -s 4M "$1" && printf 'hako-host-marker' |
+		dd of="$1" bs=1 seek=$((4 * 1024 * 1024 - 4096)) conv=notrunc 2>/dev/null
+}
+# checkdisk FILE: the pattern of apps/ktest/t_devices.c over all but the
+# last 4 KiB, the marker there; prints what differs.
+checkdisk() {
+	python3 - "$1" <<'PY'
+import struct, sys
+M = (1 << 64) - 1
+def pattern(i):
+    z = (i + 0x9e3779b97f4a7c15) & M
+    z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M
+    z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M
+    return z ^ (z >> 31)
+d = open(sys.argv[1], "rb").read()
+n = len(d) - 4096
+bad = [i for i in range(n // 8) if struct.unpack_from("<Q", d, 8 * i)[0] != pattern(i)]
+if bad:
+    print("%d of %d words differ, first at byte %d" % (len(bad), n // 8, 8 * bad[0]))
+if not d[n:].startswith(b"hako-host-marker"):
+    print("the marker was overwritten")
+PY
+}
+mkdisk "$tmp/disk.img"
+HAKO_DISK=$tmp/disk.img run blockdev "$ktest" blockdev
+expect "virtio-blk: pattern written with 8 requests in flight, flushed, read back" 0 "$rc" \
+	"$tmp/blockdev" '^ok +blockdev' '4194304 bytes, blocks of 512' 'read-write, flush' \
+	'8 requests in flight' 'queue full after'
+bad=$(checkdisk "$tmp/disk.img")
+case_result "virtio-blk: the host reads the image's pattern and its own marker" \
+	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
+mkdisk "$tmp/ro.img"
+cp "$tmp/ro.img" "$tmp/ro.orig"
+HAKO_DISK=$tmp/ro.img HAKO_DISK_RO=1 run blockro "$ktest" blockdev
+expect "virtio-blk read-only: writes refused, reads work" 0 "$rc" "$tmp/blockro" \
+	'read-only' 'write refused, marker read'
+cmp -s "$tmp/ro.img" "$tmp/ro.orig"
+case_result "virtio-blk read-only: the image file is unchanged" $?
+
+# Both at once: distinct handles, each device's interrupt to its own.
+mkdisk "$tmp/both.img"
+HAKO_NET=user HAKO_DISK=$tmp/both.img run both "$ktest" netdev blockdev
+expect "virtio-net and virtio-blk together: separate handles and interrupts" 0 "$rc" \
+	"$tmp/both" '^ok +netdev' '^ok +blockdev' 'net0 handle 0' 'disk0 handle 1'
+# Devices the image has no driver for, or does not acquire, change nothing.
+HAKO_NET=user HAKO_DISK=$tmp/both.img run hellodev "$hello"
+expect "hello (no drivers) with a NIC and a disk attached" 0 "$rc" "$tmp/hellodev" \
+	"Hello from Hako on qemu-x86"
+HAKO_NET=user HAKO_DISK=$tmp/both.img run ktestdev "$ktest"
+expect "ktest with the devices attached, not acquired" 0 "$rc" "$tmp/ktestdev" \
+	'^[0-9]+ passed, 0 failed'
+
 run exit0 "$crash" exit 0
 expect "exit status 0" 0 "$rc" "$tmp/exit0" "crash: mode 'exit'"
 run exit7 "$crash" exit 7
