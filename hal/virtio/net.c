@@ -222,9 +222,17 @@ void virtio_net_flush_all(void)
 {
 	struct virtio_dev *d;
 
-	for (hal_handle_t h = 0; h < VIRTIO_MAX_DEVICES; h++)
-		if ((d = virtio_get(h, VIRTIO_ID_NET)) && !d->failed)
-			virtio_kick(d, &((struct vnet *)d->driver)->tx);
+	for (hal_handle_t h = 0; h < VIRTIO_MAX_DEVICES; h++) {
+		struct vnet *n;
+
+		if (!(d = virtio_get(h, VIRTIO_ID_NET)) || d->failed)
+			continue;
+		n = d->driver;
+		virtio_kick(d, &n->tx);
+		/* Receive buffers given back but not yet announced. */
+		n->reposted = 0;
+		virtio_kick(d, &n->rx);
+	}
 }
 
 int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len)
