@@ -81,10 +81,40 @@ expect_ktest "ktest passes" "$rc" "$tmp/ktest"
 
 # ---- virtio devices
 ktest=out/qemu-x86/ktest/ktest
-HAKO_NET=user run netdev "$ktest" netdev
+HAKO_NET=user HAKO_HOSTFWD= run netdev "$ktest" netdev
 expect "virtio-net: DHCP offer, ARP answer, interrupt wake-up, 600-frame burst" 0 "$rc" \
 	"$tmp/netdev" '^ok +netdev' 'DHCP offer 10\.0\.2\.15 from 10\.0\.2\.2' \
 	'10\.0\.2\.2 is at 52:55:0a:00:02:02' 'burst of 600 ARP requests, 600 answers'
+# HAKO_NET=tap:NAME: a TAP in a network namespace of its own (unshare -rn:
+# no root needed where user namespaces are allowed), busybox udhcpd on the
+# host side at 10.0.3.1; the same frame-level case.
+cat >"$tmp/tap.sh" <<'SH'
+set -e
+dir=$1
+shift
+ip link set lo up
+ip tuntap add dev tap0 mode tap
+ip link set tap0 up
+ip addr add 10.0.3.1/24 dev tap0
+printf 'start 10.0.3.15\nend 10.0.3.20\ninterface tap0\nlease_file %s/leases\npidfile %s/udhcpd.pid\n' \
+	"$dir" "$dir" >"$dir/udhcpd.conf"
+: >"$dir/leases"
+busybox udhcpd -f "$dir/udhcpd.conf" >"$dir/udhcpd.log" 2>&1 &
+dhcpd=$!
+set +e
+HAKO_NET=tap:tap0 "$@"
+rc=$?
+kill "$dhcpd"
+exit $rc
+SH
+if unshare -rn true 2>/dev/null; then
+	unshare -rn bash "$tmp/tap.sh" "$tmp" "$run" "$ktest" netdev </dev/null >"$tmp/tap" 2>&1
+	expect "virtio-net on a TAP (namespace, udhcpd): DHCP, ARP, burst" 0 "$?" "$tmp/tap" \
+		'^ok +netdev' 'DHCP offer 10\.0\.3\.15 from 10\.0\.3\.1' \
+		'burst of 600 ARP requests, 600 answers'
+else
+	case_result "virtio-net on a TAP" 1 "cannot make a network namespace (unshare -rn)"
+fi
 run nonet "$ktest" netdev
 expect "no NIC: net0 is no device (the case fails cleanly)" 1 "$rc" "$tmp/nonet" \
 	'hal_net_acquire\("net0", &net, &ni\) == HAL_OK' '^0 passed, 1 failed'
@@ -133,14 +163,14 @@ case_result "virtio-blk read-only: the image file is unchanged" $?
 
 # Both at once: distinct handles, each device's interrupt to its own.
 mkdisk "$tmp/both.img"
-HAKO_NET=user HAKO_DISK=$tmp/both.img run both "$ktest" netdev blockdev
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img run both "$ktest" netdev blockdev
 expect "virtio-net and virtio-blk together: separate handles and interrupts" 0 "$rc" \
 	"$tmp/both" '^ok +netdev' '^ok +blockdev' 'net0 handle 0' 'disk0 handle 1'
 # Devices the image has no driver for, or does not acquire, change nothing.
-HAKO_NET=user HAKO_DISK=$tmp/both.img run hellodev "$hello"
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img run hellodev "$hello"
 expect "hello (no drivers) with a NIC and a disk attached" 0 "$rc" "$tmp/hellodev" \
 	"Hello from Hako on qemu-x86"
-HAKO_NET=user HAKO_DISK=$tmp/both.img run ktestdev "$ktest"
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img run ktestdev "$ktest"
 expect "ktest with the devices attached, not acquired" 0 "$rc" "$tmp/ktestdev" \
 	'^[0-9]+ passed, 0 failed'
 
