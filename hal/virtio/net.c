@@ -4,7 +4,8 @@
  * transmit queue, no control queue, no offloads (checksums and segments
  * are the stack's: offloading them would need flags in the HAL's frames).
  *
- * Receive: every buffer is 2 KiB, the 12-byte header then the frame, so no
+ * Receive: every buffer is 2 KiB, the 12-byte header then the frame (16-byte
+ * aligned, for word-sized copies), so no
  * VIRTIO_NET_F_MRG_RXBUF is needed for a 1500-byte MTU; the ring is kept
  * full (a buffer goes back as soon as its frame is copied out).  Receive
  * interrupts are on only after hal_net_read() said HAL_AGAIN (the HAL's
@@ -40,6 +41,9 @@
 #define TX_SIZE 256
 #define BUF 2048
 #define HDR 12 /* struct virtio_net_hdr with num_buffers (VERSION_1) */
+/* Where the header starts in a buffer: the frame then starts 16-byte
+ * aligned, as the kernel's buffers do, so copies go by whole words. */
+#define PAD 4
 #define ETH_HDR 14
 #define MTU_MAX 1500
 #define RX_KICK_BATCH 32
@@ -79,7 +83,7 @@ static struct virtio_dev *get(hal_handle_t h, struct vnet **n)
 
 static void rx_post(struct virtio_dev *d, struct vnet *n, uintptr_t slot)
 {
-	struct vq_seg seg = { n->rxdma + slot * BUF, BUF, true };
+	struct vq_seg seg = { n->rxdma + slot * BUF + PAD, BUF - PAD, true };
 
 	/* Cannot be full: a slot's buffer was just given back. */
 	vq_add(&n->rx, &seg, 1, (void *)slot);
@@ -198,10 +202,10 @@ int hal_net_write(hal_handle_t h, const void *frame, size_t len)
 	if (n->tx.intr_on)
 		vq_intr_disable(&n->tx);
 	s = n->tx_free[--n->nr_tx_free];
-	buf = n->txbuf + (size_t)s * BUF;
+	buf = n->txbuf + (size_t)s * BUF + PAD;
 	memset(buf, 0, HDR);
 	memcpy(buf + HDR, frame, len);
-	seg = (struct vq_seg){ n->txdma + (size_t)s * BUF, (uint32_t)(HDR + len), false };
+	seg = (struct vq_seg){ n->txdma + (size_t)s * BUF + PAD, (uint32_t)(HDR + len), false };
 	if (vq_add(&n->tx, &seg, 1, (void *)(uintptr_t)s) != 0) {
 		n->tx_free[n->nr_tx_free++] = (uint16_t)s;
 		return n->tx.broken ? HAL_EIO : HAL_AGAIN;
@@ -279,7 +283,7 @@ int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len)
 					  ++n->drops.rx_long);
 		} else {
 			*len = l - HDR;
-			memcpy(buf, n->rxbuf + s * BUF + HDR, *len);
+			memcpy(buf, n->rxbuf + s * BUF + PAD + HDR, *len);
 			rx_post(d, n, s);
 			return HAL_OK;
 		}
