@@ -161,6 +161,20 @@ expect "virtio-blk read-only: writes refused, reads work" 0 "$rc" "$tmp/blockro"
 cmp -s "$tmp/ro.img" "$tmp/ro.orig"
 case_result "virtio-blk read-only: the image file is unchanged" $?
 
+# Other shapes of the device: modern-only (PCI id 0x1041), on q35's PCI
+# Express (with RAM above 4 GiB, so device memory is there too), and a
+# legacy-only one, which is refused with a message.
+HAKO_QEMU_ARGS="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=,disable-legacy=on" \
+	run modern "$ktest" netdev
+expect "virtio-net, modern-only device (1af4:1041)" 0 "$rc" "$tmp/modern" '^ok +netdev'
+HAKO_QEMU_MEM=5G HAKO_QEMU_ARGS="-M q35 -netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=" \
+	run q35 "$ktest" netdev
+expect "virtio-net on q35 (PCI Express), 5 GiB of RAM" 0 "$rc" "$tmp/q35" '^ok +netdev'
+HAKO_QEMU_ARGS="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=,disable-modern=on" \
+	run legacy "$ktest" netdev
+expect "virtio-net legacy-only: refused with a message" 1 "$rc" "$tmp/legacy" \
+	'no virtio 1\.x capabilities, ignored' '^0 passed, 1 failed'
+
 # Both at once: distinct handles, each device's interrupt to its own.
 mkdisk "$tmp/both.img"
 HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img run both "$ktest" netdev blockdev
