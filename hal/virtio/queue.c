@@ -157,8 +157,6 @@ int vq_get_used(struct virtq *q, void **cookie, uint32_t *len)
 		id = q->used->ring[q->last_used & (q->size - 1)].id;
 		l = q->used->ring[q->last_used & (q->size - 1)].len;
 		q->last_used++;
-		if (!q->intr_on && q->event_idx)
-			*used_event(q) = (uint16_t)(q->last_used - 1);
 		if (id >= q->size || q->meta[id].ndesc == 0) {
 			q->stats.bad_id++;
 			continue;
@@ -189,9 +187,13 @@ void vq_intr_disable(struct virtq *q)
 {
 	q->intr_on = false;
 	q->avail->flags = VQ_AVAIL_F_NO_INTERRUPT;
-	/* With EVENT_IDX the flag is ignored: put the event just behind what we
-	 * have consumed, which the device reaches only after a full wrap
-	 * (vq_get_used keeps moving it along). */
-	if (q->event_idx)
-		*used_event(q) = (uint16_t)(q->last_used - 1);
+	/*
+	 * With EVENT_IDX the flag is ignored, and used_event is left where
+	 * vq_intr_enable() put it: behind the device, which has crossed it
+	 * (that was the interrupt), so it fires at most once more, and then
+	 * not until its index wraps.  Moving the event along with what we
+	 * consume would not do: a device may judge a crossing from the index
+	 * of its last interrupt (QEMU does), and would then interrupt again
+	 * after every batch we take.
+	 */
 }

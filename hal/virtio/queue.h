@@ -143,7 +143,7 @@ int vq_get_used(struct virtq *q, void **cookie, uint32_t *len);
  * vq_intr_enable - ask for an interrupt when the device next uses a buffer.
  * Returns true when entries are already waiting (the caller should take
  * them rather than wait for an interrupt that may not come).
- * vq_intr_disable - ask for none (a hint: one may still arrive).
+ * vq_intr_disable - ask for none (a hint: one more may still arrive).
  */
 bool vq_intr_enable(struct virtq *q);
 void vq_intr_disable(struct virtq *q);
