@@ -153,6 +153,14 @@ expect "virtio-blk: pattern written with 8 requests in flight, flushed, read bac
 bad=$(checkdisk "$tmp/disk.img")
 case_result "virtio-blk: the host reads the image's pattern and its own marker" \
 	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
+mkdisk "$tmp/4k.img"
+HAKO_QEMU_ARGS="-drive if=none,id=d4,file=$tmp/4k.img,format=raw -device virtio-blk-pci,drive=d4,logical_block_size=4096,physical_block_size=4096" \
+	run block4k "$ktest" blockdev
+bad=$(checkdisk "$tmp/4k.img")
+expect "virtio-blk with 4 KiB logical blocks" 0 "$rc" "$tmp/block4k" '^ok +blockdev' \
+	'blocks of 4096'
+case_result "virtio-blk with 4 KiB logical blocks: the host reads the pattern" \
+	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
 mkdisk "$tmp/ro.img"
 cp "$tmp/ro.img" "$tmp/ro.orig"
 HAKO_DISK=$tmp/ro.img HAKO_DISK_RO=1 run blockro "$ktest" blockdev
