@@ -21,7 +21,8 @@
 # default, or kvm), HAKO_QEMU (the QEMU binary), HAKO_QEMU_ARGS (extra
 # options, split on spaces), HAKO_SHUTDOWN_AFTER=S (press the ACPI power
 # button, QMP's system_powerdown, S seconds after QEMU starts: what a host's
-# "virsh shutdown" does; every port's run.sh takes it).
+# "virsh shutdown" does; every port's run.sh takes it).  SIGTERM to this
+# script presses the button too (a second one, or SIGINT, ends QEMU).
 #
 # Devices (virtio, the image's net0 and disk0):
 #   HAKO_NET=user        a virtio-net-pci on QEMU's user network (slirp: DHCP
@@ -159,19 +160,10 @@ if [ -n "${HAKO_DISK:-}" ]; then
 		-device virtio-blk-pci,drive=disk0
 fi
 
-qmp_args=
-if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
-	case $HAKO_SHUTDOWN_AFTER in
-	*[!0-9.]* | "")
-		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
-		exit 2
-		;;
-	esac
-	qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
-	# QMP wants its capabilities negotiated before any command.
-	(
-		sleep "$HAKO_SHUTDOWN_AFTER"
-		python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
+# The power button: QMP's system_powerdown (what a host's "virsh shutdown"
+# sends).  QMP wants its capabilities negotiated before any command.
+powerdown() {
+	python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -182,16 +174,53 @@ for cmd in ("qmp_capabilities", "system_powerdown"):
     f.flush()
     f.readline()
 PY
+}
+
+presser=
+if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
+	case $HAKO_SHUTDOWN_AFTER in
+	*[!0-9.]* | "")
+		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
+		exit 2
+		;;
+	esac
+	(
+		sleep "$HAKO_SHUTDOWN_AFTER"
+		powerdown
 	) &
+	presser=$!
 fi
 
-# shellcheck disable=SC2086 # accel_args, qmp_args, initrd_args and HAKO_QEMU_ARGS are word lists
+# QEMU runs in the background so that a SIGTERM to this script can press
+# the power button (the image shuts down cleanly, as usermode's does on
+# SIGTERM); a second SIGTERM, or SIGINT, ends QEMU at once.
+# shellcheck disable=SC2086 # accel_args, initrd_args and HAKO_QEMU_ARGS are word lists
 timeout --foreground -k 5 "$timeout_s" "$qemu" $accel_args -m "$mem" \
 	-nodefaults -display none -monitor none -no-reboot \
 	-serial stdio -serial "file:$tmp/status" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $qmp_args $initrd_args \
-	"$@" ${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
-rc=$?
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -qmp "unix:$tmp/qmp,server=on,wait=off" $initrd_args \
+	"$@" ${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null &
+qemu_pid=$!
+terms=0
+on_term() {
+	terms=$((terms + 1))
+	if [ "$terms" = 1 ]; then
+		powerdown
+	else
+		kill "$qemu_pid" 2>/dev/null
+	fi
+}
+trap on_term TERM
+trap 'kill "$qemu_pid" 2>/dev/null; exit 130' INT
+# wait returns early when a trapped signal arrives: wait again until QEMU
+# is gone (a process not yet reaped still answers kill -0).
+rc=0
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	wait "$qemu_pid"
+	rc=$?
+done
+trap - TERM INT
+[ -n "$presser" ] && kill "$presser" 2>/dev/null
 
 status=$(head -n 1 "$tmp/status" 2>/dev/null)
 case $rc:$status in

@@ -297,6 +297,15 @@ monitor button "$crash" sleep 2 system_powerdown
 expect "ACPI power button: clean shutdown" 1 "$rc" "$tmp/button" \
 	"hako: shutdown requested" "crash: shutdown hook ran"
 
+# SIGTERM to run.sh presses the button (as SIGTERM shuts usermode down).
+"$run" "$crash" sleep </dev/null >"$tmp/term" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q "sleeping until shut down" "$tmp/term" && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid"
+expect "SIGTERM to run.sh: the power button, clean shutdown, status 0" 0 "$?" "$tmp/term" \
+	"hako: shutdown requested" "crash: shutdown hook ran"
+
 # An NMI (from the monitor) is an exception like any other: a readable panic.
 monitor nmi "$crash" sleep 2 nmi
 expect "NMI: panic with its vector, status 255" 255 "$rc" "$tmp/nmi" \
