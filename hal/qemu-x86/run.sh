@@ -36,6 +36,7 @@
 #                        listens: a readiness probe must wait for an answer.
 #   HAKO_NET=tap:NAME    a virtio-net-pci on the existing TAP device NAME (no
 #                        scripts run; create it first, e.g. in a namespace).
+#   HAKO_NET_MAC=MAC     the NIC's MAC address (QEMU's default: 52:54:00:12:34:56).
 #   HAKO_DISK=PATH       a virtio-blk-pci over the raw image file PATH;
 #   HAKO_DISK_RO=1       ...read-only.
 # KVM is opt-in: /dev/kvm can exist and still
@@ -120,6 +121,17 @@ tcg) accel_args="-accel tcg" ;;
 esac
 
 # Devices.  romfile= skips the NIC's PXE ROM (nothing boots from it).
+nic=virtio-net-pci,netdev=net0,romfile=
+if [ -n "${HAKO_NET_MAC:-}" ]; then
+	case $HAKO_NET_MAC in
+	[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]) ;;
+	*)
+		echo "$0: HAKO_NET_MAC must be six hexadecimal bytes, a:b:c:d:e:f" >&2
+		exit 2
+		;;
+	esac
+	nic=$nic,mac=$HAKO_NET_MAC
+fi
 set --
 case ${HAKO_NET:-} in
 "" | none) ;;
@@ -136,11 +148,11 @@ user)
 		esac
 		fwd="$fwd,hostfwd=$rule"
 	done
-	set -- -netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0,romfile=
+	set -- -netdev "user,id=net0$fwd" -device "$nic"
 	;;
 tap:?*)
 	set -- -netdev "tap,id=net0,ifname=${HAKO_NET#tap:},script=no,downscript=no" \
-		-device virtio-net-pci,netdev=net0,romfile=
+		-device "$nic"
 	;;
 *)
 	echo "$0: HAKO_NET must be user, tap:NAME or none" >&2
