@@ -127,3 +127,8 @@ void qx_devices_before_wait(void)
 {
 	virtio_before_wait();
 }
+
+void qx_devices_report(void)
+{
+	virtio_report();
+}

@@ -58,6 +58,7 @@ struct vblk {
 	struct hal_block_req *done[SLOTS]; /* completed here, not by the device */
 	unsigned nr_done;
 	struct hal_block_info info;
+	uint64_t done_ok, done_failed;
 	uint32_t bad_id, bad_len;
 };
 
@@ -136,7 +137,7 @@ int hal_block_acquire(const char *name, hal_handle_t *h, struct hal_block_info *
 		return HAL_ENODEV;
 	if (!virtio_take_mem(d, virtio_blk_mem_needed()) || start(d) != HAL_OK)
 		return HAL_EIO;
-	d->acquired = true;
+	virtio_acquired(d, name);
 	*h = d->handle;
 	*info = ((struct vblk *)d->driver)->info;
 	return HAL_OK;
@@ -215,6 +216,10 @@ static struct hal_block_req *finish(struct vblk *b, unsigned s, int status)
 	b->req[s] = NULL;
 	b->free[b->nr_free++] = (uint16_t)s;
 	r->status = status;
+	if (status == HAL_OK)
+		b->done_ok++;
+	else
+		b->done_failed++;
 	return r;
 }
 
@@ -259,4 +264,13 @@ struct hal_block_req *hal_block_complete(hal_handle_t h)
 				      b->status[(uintptr_t)cookie] == S_OK ? HAL_OK : HAL_EIO);
 		}
 	}
+}
+
+void virtio_blk_report(struct virtio_dev *d)
+{
+	struct vblk *b = d->driver;
+
+	printk(LOG_INFO, "hako: %s (virtio %s): requests done %llu, failed %llu; bad completions %u\n",
+	       d->name, d->where, (unsigned long long)b->done_ok,
+	       (unsigned long long)b->done_failed, b->bad_id + b->bad_len);
 }

@@ -5,11 +5,14 @@
  * are the stack's: offloading them would need flags in the HAL's frames).
  *
  * Receive: every buffer is 2 KiB, the 12-byte header then the frame (16-byte
- * aligned, for word-sized copies), so no
- * VIRTIO_NET_F_MRG_RXBUF is needed for a 1500-byte MTU; the ring is kept
- * full (a buffer goes back as soon as its frame is copied out).  Receive
- * interrupts are on only after hal_net_read() said HAL_AGAIN (the HAL's
- * edge), so a burst costs one.
+ * aligned, for word-sized copies); the ring is kept full (a buffer goes back
+ * as soon as its frame is copied out).  One buffer holds any frame the MTU
+ * allows, but VIRTIO_NET_F_MRG_RXBUF is taken when offered: without it a
+ * device drops a longer frame where the driver never sees it (QEMU does),
+ * with it the driver gets the frame in several buffers and drops and counts
+ * it itself (frames that a device splits although they fit are joined).
+ * Receive interrupts are on only after hal_net_read() said HAL_AGAIN (the
+ * HAL's edge), so a burst costs one.
  * Transmit: hal_net_write() copies the frame behind a zeroed header into a
  * free 2 KiB buffer and publishes it without telling the device;
  * hal_net_flush() (or hal_wait()) notifies once if the device asked for it
@@ -29,6 +32,7 @@
 
 #define NET_F_MTU (1ULL << 3)
 #define NET_F_MAC (1ULL << 5)
+#define NET_F_MRG_RXBUF (1ULL << 15)
 #define NET_F_STATUS (1ULL << 16)
 #define NET_S_LINK_UP 1
 #define CFG_MAC 0
@@ -41,6 +45,7 @@
 #define TX_SIZE 256
 #define BUF 2048
 #define HDR 12 /* struct virtio_net_hdr with num_buffers (VERSION_1) */
+#define HDR_NUM_BUFFERS 10
 /* Where the header starts in a buffer: the frame then starts 16-byte
  * aligned, as the kernel's buffers do, so copies go by whole words. */
 #define PAD 4
@@ -55,7 +60,10 @@ struct vnet {
 	uint16_t tx_free[TX_SIZE];
 	unsigned nr_tx_free;
 	unsigned reposted; /* receive buffers given back since the last kick */
+	unsigned skip;	   /* receive buffers left of a frame already dropped */
+	bool mrg;	   /* VIRTIO_NET_F_MRG_RXBUF */
 	size_t mtu;
+	uint64_t rx_frames, tx_frames;
 	struct {
 		uint32_t rx_short, rx_long, rx_bad, tx_bad, rx_id, tx_id;
 	} drops;
@@ -100,11 +108,14 @@ static int start(struct virtio_dev *d, struct hal_net_info *info)
 	struct vnet *n;
 	bool ev;
 
-	if (virtio_begin(d, NET_F_MAC | NET_F_STATUS | NET_F_MTU | VIRTIO_F_RING_EVENT_IDX, &f))
+	if (virtio_begin(d, NET_F_MAC | NET_F_STATUS | NET_F_MTU | NET_F_MRG_RXBUF |
+				    VIRTIO_F_RING_EVENT_IDX,
+			 &f))
 		return HAL_EIO;
 	ev = f & VIRTIO_F_RING_EVENT_IDX;
 	n = virtio_carve(&m, page_up(sizeof(*n)), 4096, NULL);
 	memset(n, 0, sizeof(*n));
+	n->mrg = f & NET_F_MRG_RXBUF;
 	if (virtio_queue_setup(d, &n->rx, RXQ, RX_SIZE, ev, &m) ||
 	    virtio_queue_setup(d, &n->tx, TXQ, TX_SIZE, ev, &m))
 		return HAL_EIO;
@@ -152,7 +163,7 @@ int hal_net_acquire(const char *name, hal_handle_t *h, struct hal_net_info *info
 		return HAL_ENODEV;
 	if (!virtio_take_mem(d, virtio_net_mem_needed()) || start(d, info) != HAL_OK)
 		return HAL_EIO;
-	d->acquired = true;
+	virtio_acquired(d, name);
 	*h = d->handle;
 	return HAL_OK;
 }
@@ -210,6 +221,7 @@ int hal_net_write(hal_handle_t h, const void *frame, size_t len)
 		n->tx_free[n->nr_tx_free++] = (uint16_t)s;
 		return n->tx.broken ? HAL_EIO : HAL_AGAIN;
 	}
+	n->tx_frames++;
 	return HAL_OK;
 }
 
@@ -239,13 +251,93 @@ void virtio_net_flush_all(void)
 	}
 }
 
+static uint8_t *rx_data(struct vnet *n, uintptr_t s)
+{
+	return n->rxbuf + s * BUF + PAD;
+}
+
+/* The next used receive buffer: its slot and length (VQ_GOT), its slot
+ * (VQ_DROPPED), or VQ_EMPTY or VQ_BROKEN. */
+static int rx_take(struct vnet *n, uintptr_t *s, uint32_t *l)
+{
+	void *cookie;
+	int r = vq_get_used(&n->rx, &cookie, l);
+
+	if (r == VQ_GOT || r == VQ_DROPPED)
+		*s = (uintptr_t)cookie;
+	return r;
+}
+
+static int rx_broken(struct virtio_dev *d, struct vnet *n)
+{
+	virtio_report_queue(d, &n->rx, &n->drops.rx_id);
+	virtio_fail(d, "receive ring corrupted by the device (used index)");
+	return HAL_EIO;
+}
+
+static int rx_drop(struct virtio_dev *d, const char *what, uint32_t *count)
+{
+	virtio_report_bad(d, what, ++*count);
+	return HAL_AGAIN;
+}
+
+/*
+ * One frame, whose first buffer is slot s with used length l (r: the
+ * queue's verdict), into buf: HAL_OK, HAL_EIO, or HAL_AGAIN when it was
+ * dropped.  Every buffer it used goes back to the device.
+ */
+static int rx_frame(struct virtio_dev *d, struct vnet *n, int r, uintptr_t s, uint32_t l,
+		    uint8_t *buf, size_t *len)
+{
+	size_t total = 0, max = n->mtu + ETH_HDR;
+	uint16_t nb = 1;
+	bool bad = r == VQ_DROPPED || l < HDR;
+
+	if (!bad) {
+		if (n->mrg)
+			memcpy(&nb, rx_data(n, s) + HDR_NUM_BUFFERS, 2);
+		total = l - HDR;
+		if (nb == 0 || nb > n->rx.size)
+			bad = true, nb = 1;
+		else if (total <= max)
+			memcpy(buf, rx_data(n, s) + HDR, total);
+	}
+	rx_post(d, n, s);
+	/* The rest of a frame in mergeable buffers: data only, no header. */
+	for (unsigned k = 1; k < nb; k++) {
+		r = rx_take(n, &s, &l);
+		if (r == VQ_BROKEN)
+			return rx_broken(d, n);
+		if (r == VQ_EMPTY) {
+			/* Not all there: drop what came, skip the rest later. */
+			n->skip = nb - k;
+			return rx_drop(d, "received frame with buffers missing", &n->drops.rx_bad);
+		}
+		if (r == VQ_DROPPED)
+			bad = true;
+		else if (total + l <= max)
+			memcpy(buf + total, rx_data(n, s), l);
+		total += l;
+		rx_post(d, n, s);
+	}
+	if (bad)
+		return rx_drop(d, "receive entry malformed (length or buffer count)",
+			       &n->drops.rx_bad);
+	if (total > max)
+		return rx_drop(d, "received frame longer than the MTU", &n->drops.rx_long);
+	if (total < ETH_HDR)
+		return rx_drop(d, "received frame shorter than its headers", &n->drops.rx_short);
+	*len = total;
+	n->rx_frames++;
+	return HAL_OK;
+}
+
 int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len)
 {
 	struct vnet *n;
 	struct virtio_dev *d = get(h, &n);
-	void *cookie;
-	uintptr_t s;
-	uint32_t l;
+	uintptr_t s = 0;
+	uint32_t l = 0;
 	int r;
 
 	if (!d || size < n->mtu + ETH_HDR)
@@ -253,7 +345,7 @@ int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len)
 	for (;;) {
 		if (d->failed)
 			return HAL_EIO;
-		r = vq_get_used(&n->rx, &cookie, &l);
+		r = rx_take(n, &s, &l);
 		if (r == VQ_EMPTY) {
 			virtio_report_queue(d, &n->rx, &n->drops.rx_id);
 			n->reposted = 0;
@@ -264,29 +356,29 @@ int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len)
 				continue;
 			return HAL_AGAIN;
 		}
-		if (r == VQ_BROKEN) {
-			virtio_report_queue(d, &n->rx, &n->drops.rx_id);
-			virtio_fail(d, "receive ring corrupted by the device (used index)");
-			return HAL_EIO;
-		}
+		if (r == VQ_BROKEN)
+			return rx_broken(d, n);
 		if (n->rx.intr_on)
 			vq_intr_disable(&n->rx);
-		s = (uintptr_t)cookie;
-		if (r == VQ_DROPPED) {
-			virtio_report_bad(d, "receive entry longer than its buffer",
-					  ++n->drops.rx_bad);
-		} else if (l < HDR + ETH_HDR) {
-			virtio_report_bad(d, "received frame shorter than its headers",
-					  ++n->drops.rx_short);
-		} else if (l - HDR > n->mtu + ETH_HDR) {
-			virtio_report_bad(d, "received frame longer than the MTU",
-					  ++n->drops.rx_long);
-		} else {
-			*len = l - HDR;
-			memcpy(buf, n->rxbuf + s * BUF + PAD + HDR, *len);
+		if (n->skip) { /* the rest of a frame already dropped */
+			n->skip--;
 			rx_post(d, n, s);
-			return HAL_OK;
+			continue;
 		}
-		rx_post(d, n, s);
+		r = rx_frame(d, n, r, s, l, buf, len);
+		if (r != HAL_AGAIN)
+			return r;
 	}
+}
+
+void virtio_net_report(struct virtio_dev *d)
+{
+	struct vnet *n = d->driver;
+
+	printk(LOG_INFO,
+	       "hako: %s (virtio %s): frames in %llu out %llu; dropped: runts %u, oversized %u, "
+	       "bad descriptors %u\n",
+	       d->name, d->where, (unsigned long long)n->rx_frames,
+	       (unsigned long long)n->tx_frames, n->drops.rx_short, n->drops.rx_long,
+	       n->drops.rx_bad + n->drops.tx_bad + n->drops.rx_id + n->drops.tx_id);
 }

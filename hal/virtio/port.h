@@ -47,4 +47,7 @@ size_t virtio_pci_probe(void);
 /* Before hal_wait() halts: push out queued transmissions. */
 void virtio_before_wait(void);
 
+/* In hal_exit(): one line of counters per acquired device (frames, drops). */
+void virtio_report(void);
+
 #endif /* HAL_VIRTIO_PORT_H */

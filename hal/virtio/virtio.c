@@ -61,6 +61,16 @@ struct virtio_dev *virtio_find(uint16_t type, const char *name, const char *pref
 	return NULL;
 }
 
+void virtio_acquired(struct virtio_dev *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < sizeof(d->name); i++)
+		d->name[i] = name[i];
+	d->name[i] = '\0';
+	d->acquired = true;
+}
+
 struct virtio_dev *virtio_get(hal_handle_t h, uint16_t type)
 {
 	if (h >= nr_devices || !devices[h].acquired || devices[h].type != type)
@@ -210,4 +220,20 @@ void virtio_before_wait(void)
 #ifdef CONFIG_VIRTIO_NET
 	virtio_net_flush_all();
 #endif
+}
+
+void virtio_report(void)
+{
+	for (unsigned i = 0; i < nr_devices; i++) {
+		if (!devices[i].acquired)
+			continue;
+#ifdef CONFIG_VIRTIO_NET
+		if (devices[i].type == VIRTIO_ID_NET)
+			virtio_net_report(&devices[i]);
+#endif
+#ifdef CONFIG_VIRTIO_BLK
+		if (devices[i].type == VIRTIO_ID_BLOCK)
+			virtio_blk_report(&devices[i]);
+#endif
+	}
 }

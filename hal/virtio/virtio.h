@@ -70,6 +70,7 @@ struct virtio_dev {
 	bool acquired;
 	bool failed;	/* set FAILED after a device error: refuse everything */
 	const char *where; /* for messages: "pci 00:03.0" */
+	char name[8];	   /* "net0", once acquired */
 	void *mem;	   /* the device's memory, taken at its first acquire */
 	uint64_t mem_dma;
 	void *driver; /* the driver's state, in mem */
@@ -83,6 +84,9 @@ struct virtio_dev *virtio_register(uint16_t type, const struct virtio_transport 
 /* virtio_find - the nth registered device of a type that no one acquired,
  * by the name's number ("net1": type NET, n 1); NULL when none. */
 struct virtio_dev *virtio_find(uint16_t type, const char *name, const char *prefix);
+
+/* virtio_acquired - the device is name's from now on (acquire succeeded). */
+void virtio_acquired(struct virtio_dev *d, const char *name);
 
 /* virtio_get - the acquired device of a type with handle h, or NULL. */
 struct virtio_dev *virtio_get(hal_handle_t h, uint16_t type);
@@ -147,9 +151,12 @@ void *virtio_take_mem(struct virtio_dev *d, size_t size);
  * type (0: no driver for it in this image; the device is left alone). */
 size_t virtio_mem_needed(uint16_t type);
 
-/* The drivers' side of those hooks (net.c, blk.c). */
+/* The drivers' side of those hooks (net.c, blk.c), and their one line of
+ * counters each at exit. */
 size_t virtio_net_mem_needed(void);
 size_t virtio_blk_mem_needed(void);
 void virtio_net_flush_all(void);
+void virtio_net_report(struct virtio_dev *d);
+void virtio_blk_report(struct virtio_dev *d);
 
 #endif /* HAL_VIRTIO_VIRTIO_H */
