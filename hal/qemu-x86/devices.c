@@ -128,7 +128,7 @@ void qx_devices_before_wait(void)
 	virtio_before_wait();
 }
 
-void qx_devices_report(void)
+void qx_devices_exit(void)
 {
-	virtio_report();
+	virtio_exit();
 }

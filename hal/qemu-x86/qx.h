@@ -171,7 +171,7 @@ static inline bool qx_shutdown_take(void)
 #ifdef CONFIG_VIRTIO
 void qx_devices_init(void);
 void qx_devices_before_wait(void);
-void qx_devices_report(void);
+void qx_devices_exit(void);
 extern volatile uint64_t qx_dev_pending;
 static inline bool qx_devices_pending(void)
 {
@@ -188,7 +188,7 @@ static inline void qx_devices_init(void)
 static inline void qx_devices_before_wait(void)
 {
 }
-static inline void qx_devices_report(void)
+static inline void qx_devices_exit(void)
 {
 }
 static inline bool qx_devices_pending(void)

@@ -52,6 +52,7 @@
 #define ETH_HDR 14
 #define MTU_MAX 1500
 #define RX_KICK_BATCH 32
+#define DRAIN_NS (500 * 1000000ULL) /* at exit, for frames to leave */
 
 struct vnet {
 	struct virtq rx, tx;
@@ -369,6 +370,20 @@ int hal_net_read(hal_handle_t h, void *buf, size_t size, size_t *len)
 		if (r != HAL_AGAIN)
 			return r;
 	}
+}
+
+void virtio_net_drain(struct virtio_dev *d)
+{
+	struct vnet *n = d->driver;
+	uint64_t deadline = hal_clock_monotonic() + DRAIN_NS;
+
+	if (d->failed)
+		return;
+	virtio_kick(d, &n->tx);
+	while (n->tx.in_flight && tx_reclaim(d, n) && hal_clock_monotonic() < deadline)
+		;
+	if (n->tx.in_flight)
+		pr_warn("hako: %s: %u frames not sent at exit\n", d->name, n->tx.in_flight);
 }
 
 void virtio_net_report(struct virtio_dev *d)

@@ -47,7 +47,10 @@ size_t virtio_pci_probe(void);
 /* Before hal_wait() halts: push out queued transmissions. */
 void virtio_before_wait(void);
 
-/* In hal_exit(): one line of counters per acquired device (frames, drops). */
-void virtio_report(void);
+/* In hal_exit(): hand the frames hal_net_write() took to the backend
+ * (waits, bounded, for the device to take them: a reset connection's last
+ * frame must not die with the image), then one line of counters per
+ * acquired device (frames, drops). */
+void virtio_exit(void);
 
 #endif /* HAL_VIRTIO_PORT_H */

@@ -222,14 +222,16 @@ void virtio_before_wait(void)
 #endif
 }
 
-void virtio_report(void)
+void virtio_exit(void)
 {
 	for (unsigned i = 0; i < nr_devices; i++) {
 		if (!devices[i].acquired)
 			continue;
 #ifdef CONFIG_VIRTIO_NET
-		if (devices[i].type == VIRTIO_ID_NET)
+		if (devices[i].type == VIRTIO_ID_NET) {
+			virtio_net_drain(&devices[i]);
 			virtio_net_report(&devices[i]);
+		}
 #endif
 #ifdef CONFIG_VIRTIO_BLK
 		if (devices[i].type == VIRTIO_ID_BLOCK)

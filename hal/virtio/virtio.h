@@ -156,6 +156,7 @@ size_t virtio_mem_needed(uint16_t type);
 size_t virtio_net_mem_needed(void);
 size_t virtio_blk_mem_needed(void);
 void virtio_net_flush_all(void);
+void virtio_net_drain(struct virtio_dev *d);
 void virtio_net_report(struct virtio_dev *d);
 void virtio_blk_report(struct virtio_dev *d);
 

@@ -29,6 +29,7 @@ struct fake {
 	uint8_t status, status_log[16];
 	unsigned nr_status;
 	bool refuse_features;
+	bool sync_tx; /* send (use) transmit buffers as soon as notified */
 	uint8_t config[64];
 	struct virtq *q[4];
 	unsigned kicks[4];
@@ -92,10 +93,18 @@ static int f_queue_enable(struct virtio_dev *d, struct virtq *q)
 	return HAL_OK;
 }
 
+static void dev_take(unsigned qi);
+static uint16_t dev_use(unsigned qi, unsigned k, uint32_t id, uint32_t len);
+
 static void f_notify(struct virtio_dev *d, struct virtq *q)
 {
 	ck_assert_msg(dev.status & VIRTIO_STATUS_DRIVER_OK, "notified before DRIVER_OK");
 	dev.kicks[q->index]++;
+	if (q->index == 1 && dev.sync_tx) {
+		dev_take(1);
+		while (dev.nheld[1])
+			dev_use(1, 0, UINT32_MAX, 0);
+	}
 }
 
 static const struct virtio_transport fake_transport = {
@@ -372,7 +381,7 @@ START_TEST(net_mergeable_buffers)
 	ck_assert_uint_eq(buf[0], 0x82);
 	dev_take(0);
 	ck_assert_uint_eq(dev.nheld[0], 256); /* every buffer is back */
-	virtio_report();
+	virtio_exit();
 	ck_assert_str_eq(unit_log_last, "hako: net0 (virtio fake-net): frames in 3 out 0; "
 					"dropped: runts 0, oversized 1, bad descriptors 3\n");
 }
@@ -466,6 +475,27 @@ START_TEST(net_full_transmit_ring)
 	ck_assert_int_eq(hal_net_write(h, frame, sizeof(frame)), HAL_OK);
 	ck_assert(!dev.q[1]->intr_on); /* room again: no more interrupts */
 	ck_assert_int_eq(hal_net_write(h, frame, sizeof(frame)), HAL_AGAIN);
+}
+END_TEST
+
+/* At exit, what hal_net_write() took is handed to the device first. */
+START_TEST(net_exit_sends_what_was_written)
+{
+	struct hal_net_info info;
+	hal_handle_t h = net_setup(ALL_NET, &info);
+	static uint8_t frame[60];
+	volatile uint16_t *avail_event = (volatile uint16_t *)&dev.q[1]->used->ring[dev.q[1]->size];
+
+	*avail_event = 0;
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(hal_net_write(h, frame, sizeof(frame)), HAL_OK);
+	ck_assert_uint_eq(dev.kicks[1], 0);
+	dev.sync_tx = true;
+	virtio_exit();
+	ck_assert_uint_eq(dev.kicks[1], 1);
+	ck_assert_uint_eq(dev.q[1]->in_flight, 0);
+	ck_assert_str_eq(unit_log_last, "hako: net0 (virtio fake-net): frames in 0 out 3; "
+					"dropped: runts 0, oversized 0, bad descriptors 0\n");
 }
 END_TEST
 
@@ -683,6 +713,7 @@ void unit_register(void)
 	tcase_add_test(tc, net_receive_interrupts_follow_the_edge);
 	tcase_add_test(tc, net_write_copies_and_a_burst_costs_one_notification);
 	tcase_add_test(tc, net_full_transmit_ring);
+	tcase_add_test(tc, net_exit_sends_what_was_written);
 	tcase_add_test(tc, net_corrupted_used_index_is_an_io_error);
 	tcase_add_test(tc, net_bad_ids_are_dropped);
 	tcase_add_test(tc, blk_requests_in_flight);
