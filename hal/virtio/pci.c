@@ -57,6 +57,7 @@
 #define NO_VECTOR 0xffff
 
 #define MAX_QUEUES 4
+#define MAX_WINDOW (1u << 20)
 #define MAX_BUS_DEPTH 8
 
 struct vpci {
@@ -269,7 +270,9 @@ static volatile uint8_t *map_window(struct vpci *p, unsigned bar, uint32_t off, 
 	uint64_t base = bar_address(p->bdf, bar);
 	volatile void *v = NULL;
 
-	if (base && len)
+	/* A window is a few registers (QEMU: 4 KiB); a device claiming more
+	 * than MAX_WINDOW is not believed (each would cost page tables). */
+	if (base && len && len <= MAX_WINDOW)
 		v = vport_map_mmio(base + off, len);
 	if (!v)
 		pr_warn("virtio: %s: cannot map its %s (BAR %u)\n", p->where, what, bar);
