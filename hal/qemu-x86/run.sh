@@ -37,8 +37,10 @@
 #   HAKO_NET=tap:NAME    a virtio-net-pci on the existing TAP device NAME (no
 #                        scripts run; create it first, e.g. in a namespace).
 #   HAKO_NET_MAC=MAC     the NIC's MAC address (QEMU's default: 52:54:00:12:34:56).
-#   HAKO_DISK=PATH       a virtio-blk-pci over the raw image file PATH;
-#   HAKO_DISK_RO=1       ...read-only.
+#   HAKO_DISKS="PATH[:ro] ..."  virtio-blk-pci devices disk0, disk1... over
+#                        raw image files (:ro read-only; paths without spaces),
+#                        as usermode's run.sh takes them;
+#   HAKO_DISK=PATH       one disk (HAKO_DISK_RO=1: read-only), before those.
 # KVM is opt-in: /dev/kvm can exist and still
 # not work (nested virtualisation without the features QEMU needs: a guest
 # then hangs on its first SSE instruction), and a probe would cost every run
@@ -159,18 +161,29 @@ tap:?*)
 	exit 2
 	;;
 esac
-if [ -n "${HAKO_DISK:-}" ]; then
-	if [ ! -f "$HAKO_DISK" ]; then
-		echo "$0: HAKO_DISK '$HAKO_DISK' is not a file" >&2
-		exit 2
+# Disks: disk_arg N PATH RO prints the -drive value of disk N.
+disk_arg() {
+	if [ ! -f "$2" ]; then
+		echo "$0: disk image '$2' is not a file" >&2
+		return 1
 	fi
-	ro=
-	[ "${HAKO_DISK_RO:-0}" = 1 ] && ro=,readonly=on
 	# QEMU's option syntax doubles commas in a value.
-	disk=$(printf '%s' "$HAKO_DISK" | sed 's/,/,,/g')
-	set -- "$@" -drive "if=none,id=disk0,format=raw,file=$disk$ro" \
-		-device virtio-blk-pci,drive=disk0
+	printf 'if=none,id=disk%s,format=raw,file=%s%s' "$1" "$(printf '%s' "$2" | sed 's/,/,,/g')" \
+		"$([ "$3" = 1 ] && echo ,readonly=on)"
+}
+ndisks=0
+if [ -n "${HAKO_DISK:-}" ]; then
+	drive=$(disk_arg 0 "$HAKO_DISK" "${HAKO_DISK_RO:-0}") || exit 2
+	set -- "$@" -drive "$drive" -device virtio-blk-pci,drive=disk0
+	ndisks=1
 fi
+for d in ${HAKO_DISKS:-}; do
+	ro=0
+	case $d in *:ro) d=${d%:ro} ro=1 ;; esac
+	drive=$(disk_arg "$ndisks" "$d" "$ro") || exit 2
+	set -- "$@" -drive "$drive" -device "virtio-blk-pci,drive=disk$ndisks"
+	ndisks=$((ndisks + 1))
+done
 
 # The power button: QMP's system_powerdown (what a host's "virsh shutdown"
 # sends).  QMP wants its capabilities negotiated before any command.

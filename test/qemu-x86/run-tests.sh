@@ -169,6 +169,13 @@ expect "virtio-blk read-only: writes refused, reads work" 0 "$rc" "$tmp/blockro"
 cmp -s "$tmp/ro.img" "$tmp/ro.orig"
 case_result "virtio-blk read-only: the image file is unchanged" $?
 
+# HAKO_DISKS: several disks in order (disk0 is the first, here read-only).
+mkdisk "$tmp/first.img"
+mkdisk "$tmp/second.img"
+HAKO_DISKS="$tmp/first.img:ro $tmp/second.img" run disks "$ktest" blockdev
+expect "HAKO_DISKS: disk0 is the first listed (read-only)" 0 "$rc" "$tmp/disks" \
+	'disk0 handle 0, .*read-only' 'write refused, marker read'
+
 # Other shapes of the device: modern-only (PCI id 0x1041), on q35's PCI
 # Express (with RAM above 4 GiB, so device memory is there too), and a
 # legacy-only one, which is refused with a message.
