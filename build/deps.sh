@@ -26,8 +26,11 @@ xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # idle image, peak RSS in the benchmarks).
 # clang + libclang-rt-14-dev: libFuzzer (the device-tree reader's, the cpio
 # reader's and the ext2 driver's fuzzing); e2fsprogs: mkfs.ext4, debugfs,
-# e2fsck (the storage tests).
-tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs)
+# e2fsck (the storage tests); busybox-static (udhcpd), iproute2 (ip): the
+# qemu-x86 TAP test; procps (pgrep), libc-bin (getconf): the qemu-x86 devices
+# benchmark.
+tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs busybox-static iproute2 procps
+	libc-bin)
 host=$(uname -m)
 
 list=0

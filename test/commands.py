@@ -69,6 +69,8 @@ TABLE = {
     "mkfs.ext4": "e2fsprogs", "mkfs.ext2": "e2fsprogs", "e2fsck": "e2fsprogs",
     "debugfs": "e2fsprogs", "dumpe2fs": "e2fsprogs",
     "setsid": "util-linux",
+    "unshare": "util-linux", "pgrep": "procps", "getconf": "libc-bin",
+    "busybox": "busybox-static", "ip": "iproute2",
 }
 
 # Packages whose commands are found by hand only (named by a variable).
@@ -77,6 +79,8 @@ DYNAMIC = {
     "qemu-system-aarch64": "test/qemu-arm64/run-tests.sh, hal/qemu-arm64/run.sh: \"$qemu\"",
     "qemu-aarch64": "hal/usermode/run.sh (an arm64 image on another host), "
                     "test/bench/usermode-arm64.sh: SPAWN_RUNNER",
+    "busybox": "test/qemu-x86/run-tests.sh: the TAP script it writes and runs (udhcpd)",
+    "ip": "test/qemu-x86/run-tests.sh: the TAP script it writes and runs",
 }
 
 # Which deps task a file runs under (first match wins): make runs `deps.sh

@@ -111,10 +111,15 @@ done
 echo "== only selected modules are linked"
 syms='^(thread_create|thread_join|mutex_lock|cond_wait|sem_down|timer_start|malloc|free|tls_init_block|waitq_wait)$'
 mods='/kernel/(sched|sync|timer|malloc|tls)\.o$'
+# The virtio drivers (where the port has them): in devtest, not in hello.
+drv_syms='^(vq_add|virtio_register)$'
+drv_mods='/(virtio/(virtio|queue|pci|net|blk)|qemu-x86/devices)\.o$'
 for p in "${platforms[@]}"; do
 	# hello selects none of them; ktest all: the same checks must see them
 	# there, or they could not see them anywhere.
-	for a in hello ktest; do
+	for a in hello ktest devtest; do
+		[ "$a" = devtest ] && ! grep -q '^CONFIG_HAVE_VIRTIO=y' "$root/defconfig/$p/$a/.config" &&
+			continue
 		d=$root/defconfig/$p/$a
 		if ! nm "$d/$a.elf" >"$tmp/nm" 2>&1 || [ ! -d "$d/obj" ]; then
 			case_result "$p $a: symbols and objects to check" 1 "$(head -c 200 "$tmp/nm")"
@@ -122,13 +127,22 @@ for p in "${platforms[@]}"; do
 		fi
 		found=$(awk '{print $3}' "$tmp/nm" | grep -E "$syms" | sort -u | tr '\n' ' ')
 		objs=$(find "$d/obj" -name '*.o' | grep -Ec "$mods")
-		if [ "$a" = hello ]; then
+		drv=$(awk '{print $3}' "$tmp/nm" | grep -Ec "$drv_syms")
+		drv_objs=$(find "$d/obj" -name '*.o' | grep -Ec "$drv_mods")
+		if [ "$a" = devtest ]; then
+			[ "$drv" = 2 ] && [ "$drv_objs" = 6 ]
+			case_result "$p devtest links the virtio drivers (the checks can see them)" $? \
+				"$drv of 2 symbols, $drv_objs of 6 objects"
+		elif [ "$a" = hello ]; then
 			[ -z "$found" ]
 			case_result "$p hello (no threads, timers, sync, heap) links none of them" $? \
 				"found: $found"
 			[ "$objs" = 0 ] && [ -f "$d/obj/kernel/main.o" ]
 			case_result "$p hello: unselected modules are not even compiled" $? \
 				"$objs object(s)"
+			[ "$drv" = 0 ] && [ "$drv_objs" = 0 ]
+			case_result "$p hello: no virtio driver linked or compiled" $? \
+				"$drv symbol(s), $drv_objs object(s)"
 		else
 			[ "$(echo $found | wc -w)" = 10 ] && [ "$objs" = 5 ]
 			case_result "$p ktest links all of them (the checks can see them)" $? \

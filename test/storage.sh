@@ -39,8 +39,8 @@ done
 # The one platform-specific part: run IMAGE with disk images attached
 # (disk0, disk1... in order; PATH:ro for read-only), console into OUT.
 #   run_with_disks OUT "DISK..." IMAGE ARGS...     (sets $status)
-# usermode: run.sh's HAKO_DISKS (--disk=).  qemu-x86: run.sh's HAKO_DISK
-# and HAKO_DISK_RO (virtio-blk, one disk).  xen: blkfront against the rig's
+# usermode: run.sh's HAKO_DISKS (--disk=).  qemu-x86: run.sh's HAKO_DISKS
+# too (virtio-blk devices).  xen: blkfront against the rig's
 # blkback; the rig makes its disks inside dom0 (test/xen/run.sh --disk), so
 # a host-made image has to go in (--add) and come back out for the host's
 # checker: to be wired here.
@@ -54,14 +54,8 @@ run_with_disks() {
 		status=$?
 		;;
 	qemu-x86)
-		d=${disks%% *}
-		if [ "$d" != "$disks" ]; then
-			echo "storage: qemu-x86 attaches one disk" >"$out"
-			status=127
-			return
-		fi
-		HAKO_DISK=${d%:ro} HAKO_DISK_RO=$([ "$d" != "${d%:ro}" ] && echo 1 || echo 0) \
-			timeout "$timeout_s" hal/qemu-x86/run.sh "$@" </dev/null >"$out" 2>&1
+		HAKO_DISKS=$disks timeout "$timeout_s" hal/qemu-x86/run.sh "$@" \
+			</dev/null >"$out" 2>&1
 		status=$?
 		;;
 	*)

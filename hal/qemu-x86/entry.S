@@ -17,6 +17,8 @@
  * one) is safe.
  */
 #include <x86_64/gprs.h>
+
+#include "vectors.h"
 	.text
 	.balign 8
 	.globl qx_isr_table
@@ -70,6 +72,31 @@ qx_isr_sci:
 	iretq
 	.size qx_isr_sci, . - qx_isr_sci
 
+#endif
+
+#ifdef CONFIG_VIRTIO
+/*
+ * Device interrupts (MSI-X, edge): stub n sets bit n of qx_dev_pending,
+ * which hal_wait() returns as handle n's readiness.  16 bytes a stub.
+ */
+	.balign 16
+	.globl qx_isr_dev
+	.type qx_isr_dev, @function
+qx_isr_dev:
+	.set n, 0
+	.rept QX_DEV_VECTORS
+	.balign 16
+	lock btsq $n, qx_dev_pending(%rip)
+	jmp qx_isr_eoi
+	.set n, n + 1
+	.endr
+qx_isr_eoi:
+	pushq %rax
+	movq qx_lapic_eoi(%rip), %rax
+	movl $0, (%rax)
+	popq %rax
+	iretq
+	.size qx_isr_dev, . - qx_isr_dev
 #endif
 
 /* The LAPIC's spurious vector: no EOI, by the architecture's rules. */

@@ -39,6 +39,7 @@ void qx_fatal_exit(int status)
 
 void hal_exit(int status)
 {
+	qx_devices_exit();
 	qx_fatal_exit(status & 0xff);
 }
 

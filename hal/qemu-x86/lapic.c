@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The local APIC timer and hal_wait().  What wakes hal_wait(): its deadline
- * (the LAPIC timer) and the ACPI power button (button.c), which it reports
- * as HAL_READY_SHUTDOWN once per press.
+ * (the LAPIC timer), the ACPI power button (button.c), which it reports
+ * as HAL_READY_SHUTDOWN once per press, and device interrupts (devices.c),
+ * reported as their handles' bits.  Before halting, hal_wait() pushes out
+ * the frames the network drivers still hold back (hal.h: hal_net_flush).
  *
  * hal_wait() arms the LAPIC timer in one-shot mode for the deadline and
  * halts.  The check of the clock and the halt happen with interrupts off,
@@ -83,21 +85,31 @@ void qx_lapic_arm(uint32_t ticks)
 	lapic_write(TIMER_INIT, ticks);
 }
 
+static bool events_pending(void)
+{
+	return qx_shutdown_pending() || qx_devices_pending();
+}
+
 hal_ready_set hal_wait(uint64_t deadline)
 {
-	uint64_t now = hal_clock_monotonic();
+	uint64_t now;
 	unsigned long flags;
+	hal_ready_set ready;
 
+	qx_devices_before_wait();
+	now = hal_clock_monotonic();
 	qx_clock_idle(now);
-	if (deadline > now && !qx_shutdown_pending()) {
+	if (deadline > now && !events_pending()) {
 		flags = hal_irq_save();
 		now = hal_clock_monotonic();
-		if (now < deadline && !qx_shutdown_pending()) {
+		if (now < deadline && !events_pending()) {
 			qx_lapic_arm(qx_lapic_ticks(deadline - now));
 			__asm__ volatile("sti; hlt; cli" ::: "memory");
 		}
 		hal_irq_restore(flags);
 	}
-	/* No devices yet: only the deadline and the power button wake us. */
-	return qx_shutdown_take() ? HAL_READY_SHUTDOWN : 0;
+	ready = qx_devices_take();
+	if (qx_shutdown_take())
+		ready |= HAL_READY_SHUTDOWN;
+	return ready;
 }

@@ -15,6 +15,10 @@
  * pages, which are taken from the lowest free RAM (below 640 KiB on a PC)
  * and kept out of what the kernel is given.
  *
+ * Devices (devices.c) get their registers mapped uncached and their memory
+ * set aside from the top of free RAM at boot, before the kernel is given
+ * the rest (qx_mm_regions).
+ *
  * Guard pages (hal_mem_guard): a guard in a 2 MiB page splits it into a
  * 4 KiB table first.  One table per 2 MiB of free RAM is reserved at boot
  * (0.2%, never touched until a split uses it), so a guard never fails for
@@ -230,11 +234,9 @@ static void reserve_split_tables(uint64_t from)
 	 * 2 MiB page then fails, and the kernel relies on its canary. */
 }
 
-size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_region *regions,
-		  size_t max_regions)
+void qx_mm_init(const struct qx_mem_range *map, size_t n)
 {
 	uint64_t lapic = align_down(rdmsr(MSR_APIC_BASE) & PTE_ADDR, CHUNK);
-	size_t nr = 0;
 	uint32_t r[4];
 
 	cpuid(0x80000001, r);
@@ -260,8 +262,13 @@ size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_regio
 		boot_pdpt[g] = (uintptr_t)pd | PTE_P | PTE_W;
 	}
 	__asm__ volatile("mov %0, %%cr3" : : "r"((uint64_t)(uintptr_t)boot_pml4) : "memory");
-	reserve_split_tables(image_end_chunk());
+}
 
+size_t qx_mm_regions(struct hal_mem_region *regions, size_t max_regions)
+{
+	size_t nr = 0;
+
+	reserve_split_tables(image_end_chunk());
 	if (max_regions)
 		regions[nr++] = (struct hal_mem_region){
 			(uintptr_t)__image_start,
@@ -273,6 +280,49 @@ size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_regio
 				(size_t)(free_ram[i].end - free_ram[i].base), HAL_MEM_FREE };
 	return nr;
 }
+
+#ifdef CONFIG_VIRTIO
+uint64_t qx_mm_reserve(size_t size)
+{
+	size = align_up(size, PAGE);
+	/* From the top of the highest range that has room: the low RAM the
+	 * page tables come from is left alone. */
+	for (size_t i = nr_free; size && i-- > 0;) {
+		struct qx_mem_range *r = &free_ram[i];
+
+		if (r->end - r->base >= size) {
+			r->end -= size;
+			return r->end;
+		}
+	}
+	return 0;
+}
+
+volatile void *qx_mm_map_device(uint64_t phys, size_t len)
+{
+	uint64_t *pd;
+
+	if (!len || phys + len < phys || phys + len > MAP_LIMIT)
+		return NULL;
+	for (uint64_t a = align_down(phys, CHUNK); a < phys + len; a += CHUNK) {
+		uint64_t *e, g = a / GIB;
+
+		if (!(boot_pdpt[g] & PTE_P)) {
+			pd = early_page();
+			boot_pdpt[g] = (uintptr_t)pd | PTE_P | PTE_W;
+		}
+		pd = (uint64_t *)(uintptr_t)(boot_pdpt[g] & PTE_ADDR);
+		e = &pd[a / CHUNK % 512];
+		/* Registers never share a chunk with RAM or the image on a PC;
+		 * if they did, cached RAM must not become uncached. */
+		if (*e & PTE_P && (*e & (PTE_PS | PTE_PCD)) != (PTE_PS | PTE_PCD))
+			return NULL;
+		*e = a | PTE_P | PTE_W | PTE_PS | PTE_PCD | PTE_PWT | nx;
+	}
+	__asm__ volatile("mov %0, %%cr3" : : "r"((uint64_t)(uintptr_t)boot_pml4) : "memory");
+	return (volatile void *)(uintptr_t)phys;
+}
+#endif
 
 static bool mapped_page(uint64_t a)
 {

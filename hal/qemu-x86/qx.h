@@ -13,6 +13,8 @@
 
 #include <hal.h>
 
+#include "vectors.h"
+
 /* ------------------------------------------------------ CPU primitives --- */
 
 static inline void outb(uint16_t port, uint8_t v)
@@ -94,12 +96,20 @@ struct qx_mem_range {
 /*
  * qx_mm_init - build the final page tables from the firmware map (W^X for
  * the image, the null page unmapped, RAM mapped with 2 MiB pages but never
- * touched) and fill regions[] with what the kernel may use.  Returns the
- * number of regions.  Ends the image with a message when memory is short.
+ * touched).  Ends the image with a message when memory is short.
+ * qx_mm_regions - then fill regions[] with what the kernel may use (the
+ * free RAM minus what qx_mm_reserve() took).  Returns the number.
  * hal_mem_guard() (mm.c too) protects pages of those regions.
  */
-size_t qx_mm_init(const struct qx_mem_range *map, size_t n, struct hal_mem_region *regions,
-		  size_t max_regions);
+void qx_mm_init(const struct qx_mem_range *map, size_t n);
+size_t qx_mm_regions(struct hal_mem_region *regions, size_t max_regions);
+
+/* Boot only, before qx_mm_regions(): set aside size bytes of RAM (page
+ * aligned, untouched) for devices (0 when short); map device registers
+ * uncached (NULL when they cannot be: above 512 GiB, or sharing a 2 MiB
+ * chunk with RAM). */
+uint64_t qx_mm_reserve(size_t size);
+volatile void *qx_mm_map_device(uint64_t phys, size_t len);
 
 /* qx_mm_keep - before qx_mm_init: RAM [base, end) is in use and stays so
  * (the initrd), never handed out as free (CONFIG_INITRD). */
@@ -156,6 +166,41 @@ static inline bool qx_shutdown_take(void)
 }
 #endif
 
+/* Devices (devices.c, hal/virtio/): found at boot, their interrupts
+ * recorded as ready bits for hal_wait(). */
+#ifdef CONFIG_VIRTIO
+void qx_devices_init(void);
+void qx_devices_before_wait(void);
+void qx_devices_exit(void);
+extern volatile uint64_t qx_dev_pending;
+static inline bool qx_devices_pending(void)
+{
+	return qx_dev_pending != 0;
+}
+static inline hal_ready_set qx_devices_take(void)
+{
+	return __atomic_exchange_n(&qx_dev_pending, 0, __ATOMIC_SEQ_CST);
+}
+#else
+static inline void qx_devices_init(void)
+{
+}
+static inline void qx_devices_before_wait(void)
+{
+}
+static inline void qx_devices_exit(void)
+{
+}
+static inline bool qx_devices_pending(void)
+{
+	return false;
+}
+static inline hal_ready_set qx_devices_take(void)
+{
+	return 0;
+}
+#endif
+
 /* The LAPIC (lapic.c). */
 void qx_lapic_init(void);
 uint32_t qx_lapic_id(void);
@@ -163,10 +208,7 @@ void qx_lapic_start_count(void);
 uint32_t qx_lapic_read_count(void);
 void qx_lapic_arm(uint32_t ticks);
 
-#define QX_VEC_TIMER 0x20
-#define QX_VEC_SCI 0x21
 #define QX_IOAPIC_DEFAULT 0xfec00000UL
-#define QX_VEC_SPURIOUS 0xff
 
 /* exit.c: end the image without going through the kernel. */
 _Noreturn void qx_fatal_exit(int status);

@@ -21,7 +21,27 @@
 # default, or kvm), HAKO_QEMU (the QEMU binary), HAKO_QEMU_ARGS (extra
 # options, split on spaces), HAKO_SHUTDOWN_AFTER=S (press the ACPI power
 # button, QMP's system_powerdown, S seconds after QEMU starts: what a host's
-# "virsh shutdown" does; every port's run.sh takes it).  KVM is opt-in: /dev/kvm can exist and still
+# "virsh shutdown" does; every port's run.sh takes it).  SIGTERM to this
+# script presses the button too (a second one, or SIGINT, ends QEMU).
+#
+# Devices (virtio, the image's net0 and disk0):
+#   HAKO_NET=user        a virtio-net-pci on QEMU's user network (slirp: DHCP
+#                        gives 10.0.2.15, the host is 10.0.2.2), with
+#   HAKO_HOSTFWD="RULE..."  host ports forwarded into the image, QEMU's
+#                        hostfwd rules separated by spaces; default
+#                        "tcp:127.0.0.1:8007-:7" (echo).  A rule without a host
+#                        address gets 127.0.0.1: nothing listens beyond this
+#                        machine unless a rule names an address.  Note that
+#                        QEMU accepts a forwarded connection before the image
+#                        listens: a readiness probe must wait for an answer.
+#   HAKO_NET=tap:NAME    a virtio-net-pci on the existing TAP device NAME (no
+#                        scripts run; create it first, e.g. in a namespace).
+#   HAKO_NET_MAC=MAC     the NIC's MAC address (QEMU's default: 52:54:00:12:34:56).
+#   HAKO_DISKS="PATH[:ro] ..."  virtio-blk-pci devices disk0, disk1... over
+#                        raw image files (:ro read-only; paths without spaces),
+#                        as usermode's run.sh takes them;
+#   HAKO_DISK=PATH       one disk (HAKO_DISK_RO=1: read-only), before those.
+# KVM is opt-in: /dev/kvm can exist and still
 # not work (nested virtualisation without the features QEMU needs: a guest
 # then hangs on its first SSE instruction), and a probe would cost every run
 # a second QEMU start or a timeout.
@@ -102,19 +122,73 @@ tcg) accel_args="-accel tcg" ;;
 	;;
 esac
 
-qmp_args=
-if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
-	case $HAKO_SHUTDOWN_AFTER in
-	*[!0-9.]* | "")
-		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
+# Devices.  romfile= skips the NIC's PXE ROM (nothing boots from it).
+nic=virtio-net-pci,netdev=net0,romfile=
+if [ -n "${HAKO_NET_MAC:-}" ]; then
+	case $HAKO_NET_MAC in
+	[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]) ;;
+	*)
+		echo "$0: HAKO_NET_MAC must be six hexadecimal bytes, a:b:c:d:e:f" >&2
 		exit 2
 		;;
 	esac
-	qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
-	# QMP wants its capabilities negotiated before any command.
-	(
-		sleep "$HAKO_SHUTDOWN_AFTER"
-		python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
+	nic=$nic,mac=$HAKO_NET_MAC
+fi
+set --
+case ${HAKO_NET:-} in
+"" | none) ;;
+user)
+	fwd=
+	for rule in ${HAKO_HOSTFWD-tcp:127.0.0.1:8007-:7}; do
+		case $rule in
+		tcp::* | udp::*) rule="${rule%%:*}:127.0.0.1:${rule#*::}" ;;
+		tcp:* | udp:*) ;;
+		*)
+			echo "$0: HAKO_HOSTFWD rule '$rule' is not PROTO:[ADDR]:PORT-[ADDR]:PORT" >&2
+			exit 2
+			;;
+		esac
+		fwd="$fwd,hostfwd=$rule"
+	done
+	set -- -netdev "user,id=net0$fwd" -device "$nic"
+	;;
+tap:?*)
+	set -- -netdev "tap,id=net0,ifname=${HAKO_NET#tap:},script=no,downscript=no" \
+		-device "$nic"
+	;;
+*)
+	echo "$0: HAKO_NET must be user, tap:NAME or none" >&2
+	exit 2
+	;;
+esac
+# Disks: disk_arg N PATH RO prints the -drive value of disk N.
+disk_arg() {
+	if [ ! -f "$2" ]; then
+		echo "$0: disk image '$2' is not a file" >&2
+		return 1
+	fi
+	# QEMU's option syntax doubles commas in a value.
+	printf 'if=none,id=disk%s,format=raw,file=%s%s' "$1" "$(printf '%s' "$2" | sed 's/,/,,/g')" \
+		"$([ "$3" = 1 ] && echo ,readonly=on)"
+}
+ndisks=0
+if [ -n "${HAKO_DISK:-}" ]; then
+	drive=$(disk_arg 0 "$HAKO_DISK" "${HAKO_DISK_RO:-0}") || exit 2
+	set -- "$@" -drive "$drive" -device virtio-blk-pci,drive=disk0
+	ndisks=1
+fi
+for d in ${HAKO_DISKS:-}; do
+	ro=0
+	case $d in *:ro) d=${d%:ro} ro=1 ;; esac
+	drive=$(disk_arg "$ndisks" "$d" "$ro") || exit 2
+	set -- "$@" -drive "$drive" -device "virtio-blk-pci,drive=disk$ndisks"
+	ndisks=$((ndisks + 1))
+done
+
+# The power button: QMP's system_powerdown (what a host's "virsh shutdown"
+# sends).  QMP wants its capabilities negotiated before any command.
+powerdown() {
+	python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -125,16 +199,53 @@ for cmd in ("qmp_capabilities", "system_powerdown"):
     f.flush()
     f.readline()
 PY
+}
+
+presser=
+if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
+	case $HAKO_SHUTDOWN_AFTER in
+	*[!0-9.]* | "")
+		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
+		exit 2
+		;;
+	esac
+	(
+		sleep "$HAKO_SHUTDOWN_AFTER"
+		powerdown
 	) &
+	presser=$!
 fi
 
-# shellcheck disable=SC2086 # accel_args, qmp_args, initrd_args and HAKO_QEMU_ARGS are word lists
+# QEMU runs in the background so that a SIGTERM to this script can press
+# the power button (the image shuts down cleanly, as usermode's does on
+# SIGTERM); a second SIGTERM, or SIGINT, ends QEMU at once.
+# shellcheck disable=SC2086 # accel_args, initrd_args and HAKO_QEMU_ARGS are word lists
 timeout --foreground -k 5 "$timeout_s" "$qemu" $accel_args -m "$mem" \
 	-nodefaults -display none -monitor none -no-reboot \
 	-serial stdio -serial "file:$tmp/status" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $qmp_args $initrd_args \
-	${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
-rc=$?
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -qmp "unix:$tmp/qmp,server=on,wait=off" $initrd_args \
+	"$@" ${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null &
+qemu_pid=$!
+terms=0
+on_term() {
+	terms=$((terms + 1))
+	if [ "$terms" = 1 ]; then
+		powerdown
+	else
+		kill "$qemu_pid" 2>/dev/null
+	fi
+}
+trap on_term TERM
+trap 'kill "$qemu_pid" 2>/dev/null; exit 130' INT
+# wait returns early when a trapped signal arrives: wait again until QEMU
+# is gone (a process not yet reaped still answers kill -0).
+rc=0
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	wait "$qemu_pid"
+	rc=$?
+done
+trap - TERM INT
+[ -n "$presser" ] && kill "$presser" 2>/dev/null
 
 status=$(head -n 1 "$tmp/status" 2>/dev/null)
 case $rc:$status in

@@ -143,14 +143,18 @@ _Noreturn void qx_boot(uint32_t mbi_addr)
 
 		find_initrd(mbi, &initrd, &initrd_end);
 		qx_mm_keep(initrd, initrd_end);
-		boot.nr_regions = qx_mm_init(ranges, n, regions, MAX_REGIONS - 1);
+		qx_mm_init(ranges, n);
+		qx_devices_init();
+		boot.nr_regions = qx_mm_regions(regions, MAX_REGIONS - 1);
 		if (initrd_end)
 			regions[boot.nr_regions++] = (struct hal_mem_region){
 				(uintptr_t)initrd, (size_t)(initrd_end - initrd), HAL_MEM_INITRD
 			};
 	}
 #else
-	boot.nr_regions = qx_mm_init(ranges, n, regions, MAX_REGIONS);
+	qx_mm_init(ranges, n);
+	qx_devices_init();
+	boot.nr_regions = qx_mm_regions(regions, MAX_REGIONS);
 #endif
 	qx_acpi_init(ebda);
 	qx_lapic_init();

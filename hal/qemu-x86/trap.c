@@ -39,7 +39,7 @@ struct trap_regs {
 #define IST_IRQ 2
 
 extern uint64_t qx_gdt[];
-extern char qx_isr_table[], qx_isr_timer[], qx_isr_sci[], qx_isr_spurious[];
+extern char qx_isr_table[], qx_isr_timer[], qx_isr_sci[], qx_isr_spurious[], qx_isr_dev[];
 extern char boot_stack_top[];
 
 static struct tss tss __attribute__((aligned(16)));
@@ -76,6 +76,10 @@ void qx_trap_init(void)
 	set_gate(QX_VEC_TIMER, qx_isr_timer, IST_IRQ);
 #ifdef CONFIG_QEMU_ACPI_BUTTON
 	set_gate(QX_VEC_SCI, qx_isr_sci, IST_IRQ);
+#endif
+#ifdef CONFIG_VIRTIO
+	for (unsigned i = 0; i < QX_DEV_VECTORS; i++)
+		set_gate(QX_VEC_DEV0 + i, qx_isr_dev + 16 * i, IST_IRQ);
 #endif
 	set_gate(QX_VEC_SPURIOUS, qx_isr_spurious, IST_IRQ);
 	__asm__ volatile("lidt %0" : : "m"(idtr));

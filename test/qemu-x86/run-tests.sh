@@ -4,7 +4,9 @@
 # (TCG only, never KVM) with a timeout each, and checks output and exit
 # status, plus what only this port has: exit statuses above 127, the
 # memory floor, power-off without isa-debug-exit, W^X page tables, halting
-# while idle, the ACPI power button, NMI and RAM above 4 GiB.  One line per case, then
+# while idle, the ACPI power button, NMI and RAM above 4 GiB, and the virtio
+# devices (apps/devtest: net0 on QEMU's user network and on a TAP, disks over
+# image files the host then checks).  One line per case, then
 # "N passed, N failed"; exits nonzero on any failure.
 #   test/qemu-x86/run-tests.sh
 set -uo pipefail
@@ -19,7 +21,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "== qemu-x86 port tests"
-for app in hello crash ktest; do
+for app in hello crash ktest devtest; do
 	if ! make -s PLATFORM=qemu-x86 APP="$app" >"$tmp/build.log" 2>&1; then
 		cat "$tmp/build.log"
 		case_result "build qemu-x86/$app" 1 "build failed"
@@ -78,6 +80,146 @@ fi
 
 run ktest out/qemu-x86/ktest/ktest
 expect_ktest "ktest passes" "$rc" "$tmp/ktest"
+
+# ---- virtio devices, through apps/devtest (hal.h's calls, hand-made frames
+# and requests, no network stack or file system in between)
+devtest=out/qemu-x86/devtest/devtest
+net_checks=('^ok +ARP: peer 10\.0\.2\.2 is at 52:55:0a:00:02:02'
+	'^ok +ping: 10 of 10' '^ok +ping bursts: 500 of 500' '^ok +ping flood: 300 of 300'
+	'^ok +DHCP: ack for 10\.0\.2\.15' '^ok +tx burst: 2000 of 2000'
+	'net0 \(virtio pci [0-9a-f:.]+\): frames in [0-9]+ out [0-9]+; dropped: runts 0, oversized 0, bad descriptors 0')
+HAKO_NET=user HAKO_HOSTFWD= run net "$devtest" net ip=10.0.2.15 peer=10.0.2.2 flood=300
+expect "virtio-net on QEMU's user network: ARP, pings, bursts, a flood read late, DHCP, tx burst" \
+	0 "$rc" "$tmp/net" "${net_checks[@]}" '^[0-9]+ passed, 0 failed'
+# The transmit ring filled at least once in the tx burst (the wait for room).
+if grep -Eq '^ok +tx burst: .*\(([1-9][0-9]*) waits for room\)' "$tmp/net"; then
+	case_result "virtio-net: a full transmit ring is waited on and refilled" 0
+else
+	case_result "virtio-net: a full transmit ring is waited on and refilled" 1 \
+		"$(grep 'tx burst' "$tmp/net")"
+fi
+
+# HAKO_NET=tap:NAME: a TAP in a network namespace of its own (unshare -rn:
+# no root needed where user namespaces are allowed), Linux on the host side
+# at 10.0.3.1 with busybox udhcpd.
+cat >"$tmp/tap.sh" <<'SH'
+set -e
+dir=$1
+shift
+ip link set lo up
+ip tuntap add dev tap0 mode tap
+ip link set tap0 up
+ip addr add 10.0.3.1/24 dev tap0
+printf 'start 10.0.3.15\nend 10.0.3.20\ninterface tap0\nlease_file %s/leases\npidfile %s/udhcpd.pid\n' \
+	"$dir" "$dir" >"$dir/udhcpd.conf"
+: >"$dir/leases"
+busybox udhcpd -f "$dir/udhcpd.conf" >"$dir/udhcpd.log" 2>&1 &
+dhcpd=$!
+set +e
+HAKO_NET=tap:tap0 "$@"
+rc=$?
+kill "$dhcpd"
+exit $rc
+SH
+if unshare -rn true 2>/dev/null; then
+	unshare -rn bash "$tmp/tap.sh" "$tmp" "$run" "$devtest" net ip=10.0.3.15 peer=10.0.3.1 \
+		flood=300 </dev/null >"$tmp/tap" 2>&1
+	expect "virtio-net on a TAP (namespace, Linux and udhcpd beyond): the same checks" 0 "$?" \
+		"$tmp/tap" '^ok +ARP: peer 10\.0\.3\.1' '^ok +ping flood: 300 of 300' \
+		'^ok +DHCP: ack for 10\.0\.3\.15' '^[0-9]+ passed, 0 failed'
+else
+	case_result "virtio-net on a TAP" 1 "cannot make a network namespace (unshare -rn)"
+fi
+run nonet "$devtest" net
+expect "no NIC: net0 is no device (a clear failure)" 1 "$rc" "$tmp/nonet" \
+	'^FAIL acquire net0 \(-3\)'
+
+# Disks: devtest writes sectors labelled "hako sector N" over the first
+# MiBs and its last block, flushes, reads back; the host then checks the
+# file.  A read-only disk starts "hako read-only disk".
+# checkdisk FILE MIB: the labels and fill of apps/devtest/block.c's fill()
+# over the first MIB MiB and the last sector; prints what differs.
+checkdisk() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+bad = []
+sectors = list(range(int(sys.argv[2]) * 2048)) + [len(d) // 512 - 1]
+for s in sectors:
+    label = b"hako sector %010d\n" % s
+    want = label + bytes((s * 7 + i) & 0xff for i in range(len(label), 512))
+    if d[512 * s:512 * s + 512] != want:
+        bad.append(s)
+if bad:
+    print("%d of %d sectors differ, the first %d" % (len(bad), len(sectors), bad[0]))
+PY
+}
+rodisk() {
+	truncate -s 1M "$1" && printf 'hako read-only disk\n' | dd of="$1" conv=notrunc 2>/dev/null
+}
+truncate -s 8M "$tmp/disk.img"
+HAKO_DISK=$tmp/disk.img run block "$devtest" block mib=3 iops=1
+expect "virtio-blk: pattern written with requests in flight, flush, read back, random reads" 0 \
+	"$rc" "$tmp/block" '^ok +several requests in flight \(([2-9]|[1-9][0-9]+)\)' \
+	'^ok +flush' '^ok +read back 3072 KiB' '^ok +random 4 KiB reads' \
+	'disk0 \(virtio pci [0-9a-f:.]+\): requests done [0-9]+, failed 0; bad completions 0' \
+	'^[0-9]+ passed, 0 failed'
+bad=$(checkdisk "$tmp/disk.img" 3)
+case_result "virtio-blk: the host reads every sector the image wrote" \
+	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
+
+truncate -s 8M "$tmp/4k.img"
+HAKO_QEMU_ARGS="-drive if=none,id=d4,file=$tmp/4k.img,format=raw -device virtio-blk-pci,drive=d4,logical_block_size=4096,physical_block_size=4096" \
+	run block4k "$devtest" block mib=2
+bad=$(checkdisk "$tmp/4k.img" 2)
+expect "virtio-blk with 4 KiB logical blocks" 0 "$rc" "$tmp/block4k" '4096-byte blocks' \
+	'^[0-9]+ passed, 0 failed'
+case_result "virtio-blk with 4 KiB logical blocks: the host reads the sectors" \
+	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
+
+rodisk "$tmp/ro.img"
+cp "$tmp/ro.img" "$tmp/ro.orig"
+HAKO_DISK=$tmp/ro.img HAKO_DISK_RO=1 run blockro "$devtest" block ro=1
+expect "virtio-blk read-only: writes refused, reads work" 0 "$rc" "$tmp/blockro" \
+	'^ok +the disk is read-only' '^ok +a write to it is refused' \
+	'^ok +its first block reads as the host wrote it' '^[0-9]+ passed, 0 failed'
+cmp -s "$tmp/ro.img" "$tmp/ro.orig"
+case_result "virtio-blk read-only: the image file is unchanged" $?
+
+# HAKO_DISKS: several disks in order; disk1 here is the read-only one.
+truncate -s 8M "$tmp/first.img"
+rodisk "$tmp/second.img"
+HAKO_DISKS="$tmp/first.img $tmp/second.img:ro" run disks "$devtest" block mib=1 + block disk=1 ro=1
+expect "HAKO_DISKS: disk0 and disk1 in order, each its own handle" 0 "$rc" "$tmp/disks" \
+	'^ok +acquire disk0' '^ok +acquire disk1' '^ok +its first block reads as the host wrote it' \
+	'^[0-9]+ passed, 0 failed'
+
+# Other shapes of the device: modern-only (PCI id 0x1041), on q35's PCI
+# Express (with RAM above 4 GiB, so device memory is there too), and a
+# legacy-only one, which is refused with a message.
+HAKO_QEMU_ARGS="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=,disable-legacy=on" \
+	run modern "$devtest" net ip=10.0.2.15 peer=10.0.2.2 pings=2 burst=100
+expect "virtio-net, modern-only device (1af4:1041)" 0 "$rc" "$tmp/modern" '^[0-9]+ passed, 0 failed'
+HAKO_QEMU_MEM=5G HAKO_QEMU_ARGS="-M q35 -netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=" \
+	run q35 "$devtest" net ip=10.0.2.15 peer=10.0.2.2 pings=2 burst=100
+expect "virtio-net on q35 (PCI Express), 5 GiB of RAM" 0 "$rc" "$tmp/q35" '^[0-9]+ passed, 0 failed'
+HAKO_QEMU_ARGS="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=,disable-modern=on" \
+	run legacy "$devtest" net
+expect "virtio-net legacy-only: refused with a message" 1 "$rc" "$tmp/legacy" \
+	'no virtio 1\.x capabilities, ignored' '^FAIL acquire net0'
+
+# Both at once: distinct handles, each device's interrupt to its own.
+truncate -s 8M "$tmp/both.img"
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img \
+	run both "$devtest" net ip=10.0.2.15 peer=10.0.2.2 + block mib=2 iops=1
+expect "virtio-net and virtio-blk in one image" 0 "$rc" "$tmp/both" '^ok +ping bursts: 500 of 500' \
+	'^ok +read back 2048 KiB' '^[0-9]+ passed, 0 failed'
+# Devices the image has no driver for, or does not acquire, change nothing.
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img run hellodev "$hello"
+expect "hello (no drivers) with a NIC and a disk attached" 0 "$rc" "$tmp/hellodev" \
+	"Hello from Hako on qemu-x86"
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img run ktestdev out/qemu-x86/ktest/ktest
+expect_ktest "ktest with a NIC and a disk attached" "$rc" "$tmp/ktestdev"
 
 run exit0 "$crash" exit 0
 expect "exit status 0" 0 "$rc" "$tmp/exit0" "crash: mode 'exit'"
@@ -178,6 +320,15 @@ fi
 # the kernel runs the shutdown hooks and exits 0 (QEMU's code 1).
 monitor button "$crash" sleep 2 system_powerdown
 expect "ACPI power button: clean shutdown" 1 "$rc" "$tmp/button" \
+	"hako: shutdown requested" "crash: shutdown hook ran"
+
+# SIGTERM to run.sh presses the button (as SIGTERM shuts usermode down).
+"$run" "$crash" sleep </dev/null >"$tmp/term" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q "sleeping until shut down" "$tmp/term" && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid"
+expect "SIGTERM to run.sh: the power button, clean shutdown, status 0" 0 "$?" "$tmp/term" \
 	"hako: shutdown requested" "crash: shutdown hook ran"
 
 # An NMI (from the monitor) is an exception like any other: a readable panic.

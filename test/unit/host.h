@@ -28,6 +28,8 @@
 #define CONFIG_THREAD_STACK_KIB 256 /* ASan frames are big */
 #define CONFIG_MAIN_STACK_KIB 1024
 #define CONFIG_PLATFORM_NAME "unit"
+#define CONFIG_VIRTIO_NET 1
+#define CONFIG_VIRTIO_BLK 1
 
 /* ---- 2. the host's headers, under their own names */
 #include <ctype.h>

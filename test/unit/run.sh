@@ -19,7 +19,8 @@
 #   HAKO_UNIT_LOG=1        show printk output of the code under test
 #   HAKO_FUZZ_RUNS=n       inputs per libFuzzer target (default: each its own)
 #
-# The libFuzzer targets (out/unit/fuzz_*: the cpio reader, the ext2 driver)
+# The libFuzzer targets (out/unit/fuzz_*: the cpio reader, the ext2 driver,
+# the virtqueue)
 # run for a fixed number of inputs from seeds made here (GNU cpio, mkfs),
 # with the run's seed; each counts as one test.  A crash is kept in
 # out/unit/fuzz-crash-* (rerun: out/unit/fuzz_NAME FILE).
@@ -41,7 +42,7 @@ if ! make -f test/unit/Makefile -j"$jobs" V="${V:-0}"; then
 	exit 1
 fi
 
-fuzzers=(cpio ext2)
+fuzzers=(cpio ext2 virtq)
 if [ $# -gt 0 ]; then
 	bins=()
 	want_fuzz=()
@@ -103,6 +104,9 @@ fuzz_seeds() { # fuzz_seeds NAME DIR
 		(cd "$src" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$2/a.cpio"
 		rm -rf "$src"
 		;;
+	virtq) # the input is a script: any bytes will do to start
+		head -c 256 /dev/urandom >"$2/script"
+		;;
 	ext2)
 		src=$(mktemp -d)
 		mkdir -p "$src/d/e"
@@ -123,6 +127,7 @@ fuzz_runs() {
 	case $1 in
 	cpio) echo "${HAKO_FUZZ_RUNS:-200000}" ;;
 	ext2) echo "${HAKO_FUZZ_RUNS:-3000}" ;;
+	virtq) echo "${HAKO_FUZZ_RUNS:-50000}" ;;
 	esac
 }
 for f in "${fuzzers[@]}"; do
