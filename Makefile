@@ -95,6 +95,11 @@ CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffunction-sections -fdata-sections -fno-common \
 	-Ilibc/include -Ikernel/include -I$(OUT)/include \
 	-include $(AUTOCONF) -MMD -MP
+# Backtraces walk the frame pointers (kernel/backtrace.c), leaf functions
+# included.
+ifeq ($(CONFIG_BACKTRACE),y)
+CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
+endif
 ifeq ($(CONFIG_OPTIMIZE_SIZE),y)
 CFLAGS += -Os
 else
@@ -156,10 +161,41 @@ $(OBJ)/%.o: %.S $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ASFLAGS) $(hal_include) -c $< -o $@
 
+# link OUTPUT MAP EXTRA-OBJECTS: the image's link.
+link = $(CC) $(LDFLAGS) $(PORT_LDFLAGS) -T $(PORT_LDSCRIPT) -Wl,-Map=$(2) -o $(1) $(OBJS) $(3) -lgcc
+
+ifeq ($(CONFIG_KALLSYMS),y)
+# The symbol table (CONFIG_KALLSYMS), as Linux's kallsyms: link once with an
+# empty table, make the table of that image's functions, link again with
+# it.  The table is read-only data linked last, after every function, so
+# the second link moves none; ksyms.py --check proves it on every build.
+NM ?= nm
+KSYMS := $(OUT)/gen/ksyms
+$(KSYMS)0.S: build/ksyms.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) build/ksyms.py --empty $@
+
+$(KSYMS)%.o: $(KSYMS)%.S
+	$(quiet) AS $@
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(OUT)/$(APP).elf0: $(OBJS) $(PORT_LDSCRIPT) $(KSYMS)0.o
+	$(quiet) LD $@
+	$(Q)$(call link,$@,$@.map,$(KSYMS)0.o)
+
+$(KSYMS)1.S: $(OUT)/$(APP).elf0 build/ksyms.py
+	$(quiet) KSYMS $@
+	$(Q)NM=$(NM) $(PYTHON) build/ksyms.py $< $@
+
+$(ELF): $(OBJS) $(PORT_LDSCRIPT) $(KSYMS)1.o
+	$(quiet) LD $@
+	$(Q)$(call link,$@,$(OUT)/$(APP).map,$(KSYMS)1.o)
+	$(Q)NM=$(NM) $(PYTHON) build/ksyms.py --check $@ $(KSYMS)1.S || { rm -f $@; exit 1; }
+else
 $(ELF): $(OBJS) $(PORT_LDSCRIPT)
 	$(quiet) LD $@
-	$(Q)$(CC) $(LDFLAGS) $(PORT_LDFLAGS) -T $(PORT_LDSCRIPT) \
-		-Wl,-Map=$(OUT)/$(APP).map -o $@ $(OBJS) -lgcc
+	$(Q)$(call link,$@,$(OUT)/$(APP).map)
+endif
 
 # A port whose loader wants something other than a stripped ELF (a raw
 # arm64 Image) sets PORT_OBJCOPY_FLAGS.

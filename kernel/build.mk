@@ -1,6 +1,8 @@
 # The hardware-neutral kernel.  $(d) is kernel/.
 objs-y += $(d)main.o $(d)cmdline.o $(d)printk.o $(d)panic.o $(d)fault.o $(d)page.o
 objs-$(CONFIG_MALLOC) += $(d)malloc.o
+objs-$(CONFIG_BACKTRACE) += $(d)backtrace.o
+objs-$(CONFIG_KALLSYMS) += $(d)ksyms.o
 objs-$(CONFIG_TIMERS) += $(d)timer.o
 objs-$(CONFIG_SYNC) += $(d)sync.o
 objs-$(CONFIG_FILES) += $(d)file.o

@@ -11,6 +11,7 @@
 #include <hako/vfs.h>
 #endif
 
+#include "backtrace.h"
 #include "sched_internal.h"
 
 #ifndef HAKO_APP_NAME
@@ -191,6 +192,7 @@ static void main_thread(void *unused)
 
 void kern_main(const struct hal_boot_info *info)
 {
+	backtrace_set_boot_frame();
 	boot = info;
 	for (size_t i = 0; i < info->nr_regions; i++)
 		if (info->regions[i].type == HAL_MEM_FREE)

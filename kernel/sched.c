@@ -142,15 +142,16 @@ static struct {
 	struct thread *t;
 	const char *what;
 	uintptr_t at;
+	uintptr_t fp; /* the overflowing thread's frame, for the backtrace */
 } overflow;
 
 static void overflow_report(void *unused)
 {
 	struct thread *t = overflow.t;
 
-	panic("stack overflow: thread '%s' ran off its %zu-byte stack (%s 0x%lx, seen at a "
-	      "context switch)", t->name, (size_t)(t->stack_high - t->stack_low), overflow.what,
-	      (unsigned long)overflow.at);
+	panic_at(overflow.fp, "stack overflow: thread '%s' ran off its %zu-byte stack (%s 0x%lx, "
+		 "seen at a context switch)", t->name, (size_t)(t->stack_high - t->stack_low),
+		 overflow.what, (unsigned long)overflow.at);
 }
 
 /* Report on a stack of our own: the thread's may have no room for panic(). */
@@ -162,6 +163,7 @@ static _Noreturn void stack_overflow(struct thread *t, const char *what, uintptr
 	overflow.t = t;
 	overflow.what = what;
 	overflow.at = at;
+	overflow.fp = (uintptr_t)__builtin_frame_address(0);
 	hal_context_init(&report, stack + sizeof(stack), overflow_report, NULL);
 	hal_context_switch(&here, &report);
 	__builtin_unreachable();
