@@ -136,7 +136,7 @@ d := services/
 OBJS := $(addprefix $(OBJ)/,$(sort $(objs-y))) $(sort $(objs-shared))
 CFLAGS += $(PORT_CFLAGS)
 
-.PHONY: run clean distclean help deps test bench size unit-test menuconfig defconfig \
+.PHONY: run debug clean distclean help deps test bench size unit-test menuconfig defconfig \
 	olddefconfig savedefconfig allnoconfig allyesconfig randconfig
 all: $(IMAGE) $(PORT_OUTPUTS)
 
@@ -228,6 +228,13 @@ run: all
 	$(Q)build/deps.sh $(PLATFORM) $(ARCH)
 	$(Q)hal/$(PLATFORM)/run.sh $(IMAGE) $(ARGS)
 
+# The image stopped at its entry under gdb, with its symbols and Hako's gdb
+# commands (build/gdb/hako.py); hal/PLATFORM/debug.sh says how.
+debug: all
+	$(Q)build/deps.sh $(PLATFORM)
+	$(Q)build/deps.sh debug
+	$(Q)hal/$(PLATFORM)/debug.sh $(IMAGE) $(ARGS)
+
 size: $(ELF)
 	$(Q)$(PYTHON) build/size.py $(OUT)/$(APP).map $(ELF) $(IMAGE)
 
@@ -282,6 +289,8 @@ help:
 	@echo "Targets:"
 	@echo "  all (default)  build out/PLATFORM/APP/APP (stripped) and APP.elf (debug)"
 	@echo "  run            build and run; ARGS='...' are the app's arguments"
+	@echo "  debug          build, then run stopped at the entry under gdb (hako-threads,"
+	@echo "                 hako-bt...: build/gdb/hako.py); Xen: XEN_MODE=dom0"
 	@echo "  size           what each module adds to the image (text, data, bss)"
 	@echo "  menuconfig     edit this PLATFORM/APP's configuration"
 	@echo "  defconfig      configuration from the platform's and app's fragments"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Install the Debian packages a task needs, when they are missing.
-#   build/deps.sh build|usermode|qemu-x86|qemu-arm64|xen|test|all [ARCH]
+#   build/deps.sh build|usermode|qemu-x86|qemu-arm64|xen|debug|test|all [ARCH]
 #   build/deps.sh --list TASK [ARCH]   print the task's packages, one a line
 # ARCH (x86_64, arm64) adds the cross toolchain when it is not the host's,
 # and for usermode the user-mode emulator that runs the image.
@@ -27,7 +27,10 @@ xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # clang + libclang-rt-14-dev: libFuzzer (the device-tree reader's, the cpio
 # reader's and the ext2 driver's fuzzing); e2fsprogs: mkfs.ext4, debugfs,
 # e2fsck (the storage tests).
-tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs)
+tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs gdb gdb-multiarch)
+# make debug: gdb, and gdb-multiarch for an arm64 image (with the
+# platform's own task).
+debug=(gdb gdb-multiarch)
 host=$(uname -m)
 
 list=0
@@ -40,12 +43,13 @@ build | usermode) want=("${build[@]}") ;;
 qemu-x86) want=("${build[@]}" "${qemu[@]}") ;;
 qemu-arm64) want=("${build[@]}" "${arm64[@]}" "${qemu_arm64[@]}") ;;
 xen) want=("${build[@]}" "${xen[@]}") ;;
+debug) want=("${build[@]}" "${debug[@]}") ;;
 test | all)
 	want=("${build[@]}" "${qemu[@]}" "${xen[@]}" "${tests[@]}" "${arm64[@]}"
 		"${qemu_arm64[@]}" "${user_arm64[@]}")
 	;;
 *)
-	echo "usage: $0 [--list] build|usermode|qemu-x86|qemu-arm64|xen|test|all [ARCH]" >&2
+	echo "usage: $0 [--list] build|usermode|qemu-x86|qemu-arm64|xen|debug|test|all [ARCH]" >&2
 	exit 2
 	;;
 esac

@@ -56,7 +56,8 @@ struct thread {
 	char *stack_high; /* the stack's top (the first push goes below) */
 	char *canary_low; /* the canary zone is [canary_low, stack_low) */
 	bool guarded;	  /* hal_mem_guard() protects the page at mem */
-	struct list_node all; /* every thread, for kern_fault() */
+	struct list_node all; /* every thread, for kern_fault() and debuggers */
+	struct waitq *waiting_on; /* while blocked in waitq_wait() (build/gdb/hako.py) */
 	struct timer timer;
 	int errno_val;
 	char name[24];
@@ -375,12 +376,14 @@ bool waitq_wait(struct waitq *wq, uint64_t deadline)
 
 	t->woken = false;
 	t->state = T_BLOCKED;
+	t->waiting_on = wq;
 	list_push_back(&wq->waiters, &t->node);
 	if (deadline != WAITQ_FOREVER) {
 		timer_init(&t->timer, timer_wake, t);
 		timer_start(&t->timer, deadline);
 	}
 	schedule();
+	t->waiting_on = NULL;
 	if (deadline != WAITQ_FOREVER)
 		timer_cancel(&t->timer);
 	return t->woken;

@@ -57,7 +57,8 @@ TABLE = {
     "dpkg-source": "dpkg-dev",
     # The ports' runners and the tests.
     "qemu-system-x86_64": "qemu-system-x86", "/usr/bin/time": "time",
-    "xz": "xz-utils", "cpio": "cpio", "strace": "strace",
+    "xz": "xz-utils", "cpio": "cpio", "strace": "strace", "gdb": "gdb",
+    "gdb-multiarch": "gdb-multiarch", "setsid": "util-linux",
     "uname": "coreutils", "cmp": "diffutils", "dd": "coreutils",
     # arm64: the cross toolchain, QEMU's virt machine, qemu-user, libFuzzer.
     "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
@@ -83,6 +84,8 @@ DYNAMIC = {
 # build` before building, `make run` `deps.sh PLATFORM`, make test and make
 # bench `deps.sh test`.
 TASKS = [
+    ("hal/*/debug.sh", "debug"),  # make debug; installs gdb
+    ("build/gdb/*", "debug"),
     ("test/xen/loadercheck.sh", "xen"),  # make PLATFORM=xen; installs libxen-dev
     ("hal/*/port.mk", "build"),
     ("hal/qemu-x86/checkimage.sh", "build"),

@@ -72,7 +72,9 @@
 # and its path printed, when the run fails.
 #
 # Debugging: HAKO_XEN_APPEND adds to Xen's command line (e.g. sync_console),
-# HAKO_XEN_DOM0_APPEND to dom0 Linux's (e.g. loglevel=7) in --domu mode.
+# HAKO_XEN_DOM0_APPEND to dom0 Linux's (e.g. loglevel=7) in --domu mode,
+# HAKO_XEN_QEMU_ARGS to QEMU's (split on spaces; hal/xen/debug.sh gives
+# "-gdb tcp:127.0.0.1:PORT -S" for gdb on a dom0 image).
 #
 # Exit status (batch: of each case, in NAME.status):
 #   N    the guest printed "hako: exit status N" (this line wins)
@@ -241,13 +243,14 @@ T_START=0
 # start_qemu MEMORY_MIB XEN_CMDLINE INITRD_STRING
 start_qemu() {
     T_START=$(now_ms)
+    # shellcheck disable=SC2086  # (HAKO_XEN_QEMU_ARGS is a word list)
     ln -sf "$XEN_ELF" "$TMP/xen"
     # TCG only: the rig must behave the same on machines without KVM.
     qemu-system-x86_64 -accel tcg -display none -nodefaults -no-reboot \
         -m "$1" -nic none -monitor none \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         -serial "file:$SERIAL" \
-        -kernel "$TMP/xen" -append "$2" -initrd "$3" \
+        -kernel "$TMP/xen" -append "$2" -initrd "$3" ${HAKO_XEN_QEMU_ARGS:-} \
         </dev/null >"$TMP/qemu.out" 2>&1 &
     QEMU_PID=$!
 }

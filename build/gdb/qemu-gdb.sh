@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# gdb on an image that runs under QEMU, through QEMU's gdbstub: the shared
+# half of hal/qemu-x86/debug.sh and hal/xen/debug.sh (dom0).
+#   build/gdb/qemu-gdb.sh ELF ENTRY VAR RUNNER [ARGS...]
+#
+# Picks a free TCP port on 127.0.0.1, runs RUNNER ARGS (a port's run.sh) in a
+# process group of its own with the environment variable VAR extended by
+# "-gdb tcp:127.0.0.1:PORT -S" (RUNNER passes it to QEMU: QEMU listens on
+# the loopback only, and starts with the CPU stopped), then runs gdb: the
+# x86_64 architecture, ELF's symbols, Hako's commands (build/gdb/hako.py),
+# `target remote`, and a temporary breakpoint at ENTRY, continued to.  When
+# gdb exits, QEMU is stopped if it still runs; the image's status, if it
+# ended, is printed as "debug: the image ended with status N".
+# HAKO_GDB_BATCH=FILE: FILE's gdb commands in batch mode instead of a
+# session (the tests).  Exit status: gdb's.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+[ $# -ge 4 ] || { echo "usage: $0 ELF ENTRY VAR RUNNER [ARGS...]" >&2; exit 2; }
+elf=$1 entry=$2 var=$3
+shift 3
+[ -r "$elf" ] || { echo "debug: no $elf (the image's debug twin): build with make" >&2; exit 2; }
+command -v gdb >/dev/null || { echo "debug: gdb is missing (Debian: apt-get install gdb)" >&2; exit 2; }
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-debug.XXXXXX") || exit 2
+runner=
+cleanup() {
+	if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
+		kill -TERM -- "-$runner" 2>/dev/null
+		wait "$runner" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export "$var=${!var:+${!var} }-gdb tcp:127.0.0.1:$port -S"
+setsid bash -c '"$@"; echo $? >"$0"' "$tmp/status" "$@" </dev/null &
+runner=$!
+# QEMU is up once its gdbstub listens (the Xen rig first builds its files).
+for _ in $(seq 600); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+	if ! kill -0 "$runner" 2>/dev/null; then
+		echo "debug: QEMU did not start (status $(cat "$tmp/status" 2>/dev/null))" >&2
+		exit 2
+	fi
+	sleep 0.1
+done
+
+batch=()
+[ -z "${HAKO_GDB_BATCH:-}" ] || batch=(-batch -x "$HAKO_GDB_BATCH")
+gdb -q -nx -ex 'set confirm off' -ex 'set architecture i386:x86-64' -ex "file $elf" \
+	-x "$top/build/gdb/hako.py" -ex "target remote 127.0.0.1:$port" \
+	-ex "tbreak $entry" -ex continue "${batch[@]}"
+rc=$?
+# The image may still be printing its last lines.
+for _ in $(seq 100); do
+	kill -0 "$runner" 2>/dev/null || break
+	sleep 0.1
+done
+[ ! -s "$tmp/status" ] || echo "debug: the image ended with status $(cat "$tmp/status")"
+exit $rc
