@@ -15,7 +15,8 @@ set -euo pipefail
 # md5sum, sha256sum, stat, ...), sed, grep, mawk, find/xargs, diff, gzip/zcat,
 # flock, dpkg-query, apt-get.
 base=(bash dash coreutils sed grep mawk findutils diffutils gzip util-linux dpkg apt)
-build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils cpio)
+# git: the build id of the boot line (build/buildid.sh: git describe).
+build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils cpio git)
 qemu=(qemu-system-x86)
 # Cross builds for arm64 and what runs them on an x86_64 host.
 arm64=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)

@@ -79,6 +79,9 @@ struct hal_boot_info {
 	const struct hal_mem_region *regions;
 	size_t nr_regions;
 	unsigned int flags; /* HAL_BOOT_* */
+	uint64_t since_entry_ns; /* how long before kern_main() the port's
+				  * entry point ran (its boot time: the
+				  * boot line says it); 0 if unknown */
 };
 
 /*

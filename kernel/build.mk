@@ -18,3 +18,13 @@ else
 objs-y += $(d)tls_none.o
 endif
 CFLAGS_kernel/main.o := -DHAKO_APP_NAME='"$(APP)"'
+CFLAGS_kernel/banner.o := -DHAKO_APP_NAME='"$(APP)"'
+objs-$(CONFIG_BOOT_BANNER) += $(d)banner.o
+
+# The build id (build/buildid.sh): checked on every build, rewritten (and
+# banner.c recompiled) only when it changes.
+BUILD_ID_H := $(OUT)/include/generated/build_id.h
+.PHONY: FORCE
+$(BUILD_ID_H): FORCE $(OUT)/auto.conf
+	$(Q)build/buildid.sh $(OUT)/auto.conf $@
+$(OBJ)/$(d)banner.o: $(BUILD_ID_H)

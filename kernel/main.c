@@ -187,12 +187,15 @@ static void main_thread(void *unused)
 #ifdef CONFIG_VFS
 	vfs_boot();
 #endif
+
+	banner_print();
 	kern_exit(main(argc, argv));
 }
 
 void kern_main(const struct hal_boot_info *info)
 {
 	backtrace_set_boot_frame();
+	banner_mark(info);
 	boot = info;
 	for (size_t i = 0; i < info->nr_regions; i++)
 		if (info->regions[i].type == HAL_MEM_FREE)

@@ -217,6 +217,9 @@ static struct thread *pick_next(void)
 			break;
 		if (list_empty(&runq) && !anything_to_wait_for())
 			panic("deadlock: every thread is blocked and no timer or device can wake one");
+		if (list_empty(&runq))
+			pr_dbg(SCHED, "idle until %llu ns\n",
+			       (unsigned long long)timer_next_deadline());
 		ready = hal_wait(list_empty(&runq) ? timer_next_deadline() : 0);
 		if (list_empty(&runq))
 			stats.idle_waits++;
@@ -317,6 +320,9 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg,
 	t->arg = arg;
 	list_push_back(&runq, &t->node);
 	stats.threads++;
+	pr_dbg(SCHED, "thread '%s' created: stack [%p, %p), %zu pages%s\n", t->name,
+	       (void *)t->stack_low, (void *)t->stack_high, t->pages,
+	       t->guarded ? " with a guard page" : "");
 	return t;
 }
 
@@ -328,6 +334,7 @@ void thread_exit(void *result)
 		kern_exit(0);
 	t->result = result;
 	t->state = T_ZOMBIE;
+	pr_dbg(SCHED, "thread '%s' exits\n", t->name);
 	if (t->joiner)
 		wake(t->joiner);
 	schedule();
@@ -347,6 +354,7 @@ int thread_join(struct thread *t, void **result)
 	if (result)
 		*result = t->result;
 	stats.threads--;
+	pr_dbg(SCHED, "thread '%s' joined by '%s'\n", t->name, current->name);
 	list_remove(&t->all);
 	/* t switched away for the last time before we could run: its stack
 	 * is no longer in use. */

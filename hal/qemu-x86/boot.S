@@ -116,6 +116,11 @@ _start32:
 	movl $__rodata_run_end, %edi
 	movl $__rodata_gap_size, %ecx
 	rep stosb
+	/* The entry's time stamp, for the boot line (the first write the
+	 * moves above allow; they take microseconds). */
+	rdtsc
+	movl %eax, qx_entry_tsc
+	movl %edx, qx_entry_tsc + 4
 
 	movl $boot_stack_top, %esp
 

@@ -108,6 +108,7 @@ void xen_start(struct start_info *si, uintptr_t boot_stack_top)
 	xen_start_info = NULL; /* its page is reserved, but nothing reads it again */
 	xen_events_restore(0);
 	xen_time_mark(XEN_MARK_MAIN);
+	boot.since_entry_ns = xen_time_since_entry();
 	kern_main(&boot);
 }
 

@@ -130,6 +130,8 @@ bool xen_timer_port_fired(void);
 #define XEN_MARKS 3
 void xen_time_mark(unsigned int which);
 void xen_time_report(void);
+/* xen_time_since_entry - ns since XEN_MARK_ENTRY (0 without that mark). */
+uint64_t xen_time_since_entry(void);
 
 /* -------------------------------------------------------- console.c --- */
 
