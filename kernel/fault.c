@@ -24,6 +24,10 @@
 /* Faults below this address are taken for a NULL pointer plus an offset. */
 #define NULL_PAGE 4096
 
+/* The fault being reported, for debuggers: a core of the crashed image
+ * still holds it (build/gdb/hako.py's hako-fault). */
+const struct hal_fault *kern_last_fault;
+
 void kern_fault(const struct hal_fault *f)
 {
 	const struct thread *t = sched_fault_thread(f);
@@ -35,6 +39,7 @@ void kern_fault(const struct hal_fault *f)
 						       : "";
 	const char *map = f->flags & HAL_FAULT_NOT_MAPPED ? "not mapped, " : "";
 
+	kern_last_fault = f;
 	panic_begin();
 	if (t) {
 		struct thread_stack st;

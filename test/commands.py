@@ -37,7 +37,7 @@ TABLE = {
     "cp": "coreutils", "cut": "coreutils", "date": "coreutils",
     "dirname": "coreutils", "du": "coreutils", "head": "coreutils",
     "id": "coreutils", "install": "coreutils", "ln": "coreutils",
-    "ls": "coreutils", "md5sum": "coreutils", "mkdir": "coreutils",
+    "ls": "coreutils", "md5sum": "coreutils", "mkdir": "coreutils", "base64": "coreutils",
     "mkfifo": "coreutils", "mktemp": "coreutils", "mv": "coreutils",
     "nproc": "coreutils", "od": "coreutils", "realpath": "coreutils",
     "rm": "coreutils", "seq": "coreutils", "sha256sum": "coreutils",

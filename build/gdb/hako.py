@@ -7,7 +7,14 @@
                        number from hako-threads, or address; none: all)
   hako-timers          the armed timers: deadline, callback, what they wake
   hako-mem             the page allocator's and the heap's statistics
+  hako-fault           the fault the kernel reported and the faulting
+                       code's backtrace (also in a core of a crashed image)
   hako-info            platform, command line, argv, build id
+
+And `bt` goes through a fault report: an unwinder (hako-fault) takes the
+caller of kern_fault to be the faulting code, with the registers of the
+fault, so a backtrace from the crash (a breakpoint at hal_abort, a core)
+continues into the function that faulted.
 
 They read the kernel's variables and structures by name from the image's
 debug information (the static `threads` of kernel/sched.c, its `struct
@@ -414,7 +421,105 @@ class HakoInfo(gdb.Command):
                 gdb.write("argv[%d]:  %s\n" % (i, cstr(argv[i])))
 
 
+# -------------------------------------------------------------------- faults --
+
+def last_fault():
+    rec = static("fault.c", "kern_last_fault")
+    if rec is None or not int(rec):
+        return None
+    return rec.dereference()
+
+
+class HakoFault(gdb.Command):
+    """The fault the kernel reported (kern_fault): what it was, where, and the
+backtrace of the faulting code from the fault's registers, checked like the
+kernel's own (a corrupt chain ends with a note)."""
+
+    def __init__(self):
+        super().__init__("hako-fault", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        try:
+            f = last_fault()
+            if f is None:
+                gdb.write("no fault reported (kern_last_fault is NULL)\n")
+                return
+            ip, sp, fp = int(field(f, "ip")), int(field(f, "sp")), int(field(f, "fp", gdb.Value(0)))
+            gdb.write("%s at ip 0x%x (%s), sp 0x%x" % (cstr(field(f, "what")), ip, symbol(ip), sp))
+            if int(field(f, "flags")) & 1:
+                gdb.write(", address 0x%x" % int(field(f, "addr")))
+            gdb.write("\n")
+            lo, hi = sp, sp + 0x100000
+            ts = threads_or_none()
+            if ts:
+                cur = int(need("sched.c", "current", "hako-fault"))
+                for t in ts:
+                    if int(t) == cur:
+                        lo, hi = int(field(t, "mem")), int(field(t, "stack_high"))
+            print_frames(*fp_walk(ip, fp, lo, hi))
+        except HakoError as e:
+            raise gdb.GdbError("hako-fault: %s" % e)
+
+
+class FrameId:
+    def __init__(self, sp, pc):
+        self.sp = sp
+        self.pc = pc
+
+
+try:
+    from gdb.unwinder import Unwinder, register_unwinder
+except ImportError:  # a gdb without Python unwinders: bt stops at the report
+    Unwinder = None
+
+if Unwinder is not None:
+    class FaultUnwinder(Unwinder):
+        """kern_fault's caller is the code that faulted, with the registers
+        the port saved (hal_fault.regs; hal/ARCH/gdb.py's FAULT_REGS)."""
+
+        def __init__(self):
+            super().__init__("hako-fault")
+
+        def __call__(self, pending):
+            try:
+                lay = arch_layout()
+                pc = int(pending.read_register(lay["PC"]))
+                fn = function_at(pc)
+                if fn is None or fn.name != "kern_fault":
+                    return None
+                f = last_fault()
+                if f is None:
+                    return None
+                # The frame's id: its frame record's end, unique to it (its
+                # stack pointer is the callee's frame's id).
+                ulong = gdb.lookup_type("unsigned long")
+                cfa = pending.read_register(lay["FP"]).cast(ulong) + 16
+                info = pending.create_unwind_info(FrameId(cfa, fn.value().address))
+                regs = int(field(f, "regs", gdb.Value(0)))
+                saved = {}
+                if regs:
+                    for name, off in lay.get("FAULT_REGS", {}).items():
+                        saved[name] = read_words(regs + off, 1)[0]
+                saved[lay["PC"]] = int(field(f, "ip"))
+                saved[lay["SP"]] = int(field(f, "sp"))
+                saved[lay["FP"]] = int(field(f, "fp", gdb.Value(saved.get(lay["FP"], 0))))
+                for name, value in saved.items():
+                    t = pending.read_register(name).type
+                    info.add_saved_register(name, gdb.Value(value).cast(ulong).cast(t))
+                return info
+            except (gdb.error, HakoError, KeyError, gdb.MemoryError) as e:
+                if os.environ.get("HAKO_GDB_DEBUG"):
+                    gdb.write("hako-fault unwinder: %s\n" % e)
+                return None
+
+    register_unwinder(None, FaultUnwinder(), replace=True)
+
+
+# main is not where a Hako image starts: the kernel calls it (main_thread).
+gdb.execute("set backtrace past-main on")
+
 HakoThreads()
+HakoFault()
 HakoBt()
 HakoTimers()
 HakoMem()
