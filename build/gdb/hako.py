@@ -518,6 +518,30 @@ if Unwinder is not None:
 # main is not where a Hako image starts: the kernel calls it (main_thread).
 gdb.execute("set backtrace past-main on")
 
+
+def load_ports():
+    """Each port's own part, hal/PORT/gdb.py with a register(hako, gdb)
+    function, given the image: it registers what fits (an unwinder for the
+    port's own code) and nothing when the image is not the port's."""
+    import glob
+    import types
+    api = types.SimpleNamespace(read_words=read_words, FrameId=FrameId, static=static)
+    for path in sorted(glob.glob(os.path.join(TOP, "hal", "*", "gdb.py"))):
+        reg = runpy.run_path(path).get("register")
+        if reg is None:
+            continue
+        try:
+            reg(api, gdb)
+        except (gdb.error, ImportError) as e:
+            gdb.write("hako.py: %s: %s\n" % (path, e))
+
+
+if gdb.current_progspace().filename:
+    load_ports()
+else:
+    # No image yet: load the ports' parts when one is opened.
+    gdb.events.new_objfile.connect(lambda ev: load_ports())
+
 HakoThreads()
 HakoFault()
 HakoBt()
