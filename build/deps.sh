@@ -27,8 +27,9 @@ xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # idle image, peak RSS in the benchmarks).
 # clang + libclang-rt-14-dev: libFuzzer (the device-tree reader's, the cpio
 # reader's and the ext2 driver's fuzzing); e2fsprogs: mkfs.ext4, debugfs,
-# e2fsck (the storage tests).
-tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs gdb gdb-multiarch)
+# e2fsck (the storage tests); gdb, gdb-multiarch, iproute2 (ss): the
+# debugger tests.
+tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs gdb gdb-multiarch iproute2)
 # make debug: gdb, and gdb-multiarch for an arm64 image (with the
 # platform's own task).
 debug=(gdb gdb-multiarch)

@@ -197,6 +197,8 @@ void kern_main(const struct hal_boot_info *info)
 	backtrace_set_boot_frame();
 	banner_mark(info);
 	boot = info;
+	/* The options first: hako.loglevel= applies to what boot prints. */
+	parse_cmdline(info->cmdline ? info->cmdline : "");
 	for (size_t i = 0; i < info->nr_regions; i++)
 		if (info->regions[i].type == HAL_MEM_FREE)
 			page_add_region(info->regions[i].base, info->regions[i].size);
@@ -204,6 +206,5 @@ void kern_main(const struct hal_boot_info *info)
 		else if (info->regions[i].type == HAL_MEM_INITRD)
 			initrd = &info->regions[i];
 #endif
-	parse_cmdline(info->cmdline ? info->cmdline : "");
 	sched_start(main_thread, NULL);
 }

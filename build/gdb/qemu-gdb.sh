@@ -48,6 +48,7 @@ for _ in $(seq 600); do
 	sleep 0.1
 done
 
+echo "debug: gdb attaches to QEMU's gdbstub at 127.0.0.1:$port"
 batch=()
 [ -z "${HAKO_GDB_BATCH:-}" ] || batch=(-batch -x "$HAKO_GDB_BATCH")
 gdb -q -nx -ex 'set confirm off' -ex 'set architecture i386:x86-64' -ex "file $elf" \

@@ -55,9 +55,14 @@ class XenCore:
         shdrs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
                  for i in range(shnum)]
         stroff, strsize = shdrs[shstrndx][4], shdrs[shstrndx][5]
+        if stroff + strsize > len(data):
+            die("the section names run past the end of the file: truncated?")
         self.sections = {}
         for sh in shdrs:
-            name = data[stroff + sh[0]:data.index(b"\0", stroff + sh[0])].decode()
+            end = data.find(b"\0", stroff + sh[0], stroff + strsize)
+            if end < 0:
+                die("a section name runs past its table: not a Xen dump-core file")
+            name = data[stroff + sh[0]:end].decode(errors="replace")
             off, size = sh[4], sh[5]
             if sh[1] != 8 and off + size > len(data):  # (SHT_NOBITS has no bytes)
                 die("section %s runs past the end of the file: truncated?" % name)
