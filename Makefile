@@ -169,7 +169,6 @@ ifeq ($(CONFIG_KALLSYMS),y)
 # empty table, make the table of that image's functions, link again with
 # it.  The table is read-only data linked last, after every function, so
 # the second link moves none; ksyms.py --check proves it on every build.
-NM ?= nm
 KSYMS := $(OUT)/gen/ksyms
 $(KSYMS)0.S: build/ksyms.py
 	@mkdir -p $(dir $@)

@@ -387,6 +387,9 @@ struct hal_fault {
 	uintptr_t sp;	  /* stack pointer at the fault */
 	uintptr_t fp;	  /* frame pointer at the fault (x86_64 rbp, arm64 x29),
 			   * where the backtrace starts; 0 if unknown */
+	uintptr_t lr;	  /* link register at the fault (arm64 x30): the caller
+			   * of a function faulting in its prologue; 0 where
+			   * return addresses live on the stack (x86_64) */
 	uintptr_t addr;	  /* see HAL_FAULT_ADDR */
 	unsigned int flags;
 	/* Print the machine's registers (may be NULL); called once, by

@@ -40,6 +40,8 @@ struct walk {
 	uintptr_t lo, hi; /* frame records must lie in [lo, hi) */
 	unsigned n;	  /* frames so far */
 	uintptr_t tail[TAIL];
+	uintptr_t lr;	    /* a fault's link register, until looked at */
+	const char *ip_fn;  /* the faulting function's name */
 };
 
 static void frame(unsigned n, uintptr_t addr, bool ret)
@@ -73,6 +75,7 @@ static bool bounds(struct walk *w, uintptr_t sp)
 
 	thread_stack(NULL, &st);
 	w->n = 0;
+	w->lr = 0;
 	if (st.high) {
 		/* All of the thread's page run above the guard page is
 		 * mapped: rounding slack and canary zone included. */
@@ -83,6 +86,26 @@ static bool bounds(struct walk *w, uintptr_t sp)
 	w->lo = sp;
 	w->hi = backtrace_boot_frame + 2 * WORD;
 	return backtrace_boot_frame && sp < w->hi && w->hi - sp <= BOOT_STACK_MAX;
+}
+
+/*
+ * A fault in a function that has not stored its frame record yet (in its
+ * prologue: AArch64 stores it after a large frame's stack-clash probes)
+ * has its caller only in the link register: show that when it names a
+ * function that is neither the faulting one nor the chain's next.  (Once
+ * the record is stored the register holds the return address into the
+ * function itself, or into the chain's next: both skipped.)
+ */
+static void link_register(struct walk *w, uintptr_t next_ret)
+{
+#ifdef CONFIG_KALLSYMS
+	uintptr_t off;
+	const char *fn = w->lr ? ksym_name(w->lr - 1, &off) : NULL;
+
+	if (fn && fn != w->ip_fn && (!next_ret || fn != ksym_name(next_ret - 1, &off)))
+		add(w, w->lr, true);
+#endif
+	w->lr = 0;
 }
 
 static void walk(struct walk *w, uintptr_t fp)
@@ -111,12 +134,14 @@ static void walk(struct walk *w, uintptr_t fp)
 		}
 #endif
 		(void)off;
+		link_register(w, ret);
 		add(w, ret, true);
 		if (fp == backtrace_boot_frame)
 			break; /* kern_main's: the boot stack's first frame */
 		prev = fp;
 		fp = rec[0];
 	}
+	link_register(w, 0);
 	if (w->n > HEAD) {
 		unsigned first = w->n - TAIL > HEAD ? w->n - TAIL : HEAD;
 
@@ -149,11 +174,14 @@ void backtrace_from(uintptr_t fp)
 
 void backtrace_fault(const struct hal_fault *f)
 {
+	uintptr_t off;
 	struct walk w;
 	bool known = bounds(&w, f->sp);
 
 	printk(LOG_EMERG, "  backtrace:\n");
 	add(&w, f->ip, false);
+	w.lr = f->lr;
+	w.ip_fn = ksym_name(f->ip, &off);
 	if (!known) {
 		printk(LOG_EMERG, "  backtrace ends: stack pointer 0x%lx is on no known stack\n",
 		       (unsigned long)f->sp);

@@ -46,7 +46,7 @@ TABLE = {
     "touch": "coreutils", "tr": "coreutils", "truncate": "coreutils",
     "wc": "coreutils", "env": "coreutils", "diff": "diffutils",
     "find": "findutils", "xargs": "findutils", "grep": "grep", "sed": "sed",
-    "cmp": "diffutils", "git": "git",
+    "git": "git",
     "gzip": "gzip", "zcat": "gzip", "flock": "util-linux",
     "dpkg": "dpkg", "dpkg-query": "dpkg", "dpkg-deb": "dpkg",
     "apt-get": "apt", "apt-cache": "apt",

@@ -6,7 +6,8 @@
 #   hal/usermode/debug.sh IMAGE [ARGS...]      (make debug)
 # HAKO_GDB_BATCH=FILE: run FILE's gdb commands in batch mode instead of an
 # interactive session (the tests); gdb's status is the script's.
-# The image runs as under run.sh: ARGS reach it unchanged (no shell between).
+# The image runs as under run.sh: ARGS reach it unchanged (no shell between);
+# the debug twin IMAGE.elf is what runs (the same code, with its symbols).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 IMAGE [ARGS...]" >&2; exit 2; }
@@ -14,6 +15,16 @@ image=$1
 shift
 elf=$image.elf
 [ -r "$elf" ] || { echo "$0: no $elf (the image's debug twin): build with make" >&2; exit 2; }
+# An image of another architecture than the host's runs under qemu-user,
+# whose gdbstub (-g) stops it at its first instruction: gdb-multiarch
+# connects (build/gdb/qemu-gdb.sh).  ELF e_machine: 3e00 x86_64, b700 AArch64.
+case $(od -An -tx1 -j18 -N2 "$elf" | tr -d ' \n'):$(uname -m) in
+b700:aarch64 | 3e00:x86_64) ;;
+b700:*) exec "$top/build/gdb/qemu-gdb.sh" "$elf" - - "${HAKO_QEMU_USER:-qemu-aarch64}" \
+	-g @PORT@ "$elf" "$@" ;;
+3e00:*) exec "$top/build/gdb/qemu-gdb.sh" "$elf" - - "${HAKO_QEMU_USER:-qemu-x86_64}" \
+	-g @PORT@ "$elf" "$@" ;;
+esac
 command -v gdb >/dev/null || { echo "$0: gdb is missing (Debian: apt-get install gdb)" >&2; exit 2; }
 if [ -n "${HAKO_GDB_BATCH:-}" ]; then
 	set -- -batch -x "$HAKO_GDB_BATCH" --args "$elf" "$@"
