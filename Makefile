@@ -95,10 +95,10 @@ CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffunction-sections -fdata-sections -fno-common \
 	-Ilibc/include -Ikernel/include -I$(OUT)/include \
 	-include $(AUTOCONF) -MMD -MP
-# Backtraces walk the frame pointers (kernel/backtrace.c), leaf functions
-# included.
+# Backtraces walk the frame pointers (kernel/backtrace.c); whether leaf
+# functions need one too is the architecture's (ARCH_BACKTRACE_CFLAGS).
 ifeq ($(CONFIG_BACKTRACE),y)
-CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
+CFLAGS += -fno-omit-frame-pointer $(ARCH_BACKTRACE_CFLAGS)
 endif
 ifeq ($(CONFIG_OPTIMIZE_SIZE),y)
 CFLAGS += -Os

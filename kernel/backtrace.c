@@ -28,6 +28,7 @@
 #include <hako/thread.h>
 
 #include "backtrace.h"
+#include "ksyms.h"
 
 #define HEAD 16			/* innermost frames shown */
 #define TAIL 4			/* outermost frames shown after a gap */
@@ -40,22 +41,19 @@ struct walk {
 	uintptr_t lo, hi; /* frame records must lie in [lo, hi) */
 	unsigned n;	  /* frames so far */
 	uintptr_t tail[TAIL];
-	uintptr_t lr;	    /* a fault's link register, until looked at */
-	const char *ip_fn;  /* the faulting function's name */
+	uintptr_t lr;	  /* a fault's link register, until looked at */
+	long ip_fn;	  /* the faulting function (ksym_index), or -1 */
 };
 
 static void frame(unsigned n, uintptr_t addr, bool ret)
 {
-	uintptr_t off;
+	uintptr_t off = 0;
 	/* A return address may be just past a call to a noreturn function,
 	 * at the next function's first byte: name the call's function. */
-	const char *name = ksym_name(ret ? addr - 1 : addr, &off);
+	const char *name = ksym_name(addr - ret, &off);
 
-	if (name)
-		printk(LOG_EMERG, "   #%-2u 0x%016lx %s+0x%lx\n", n, (unsigned long)addr, name,
-		       (unsigned long)(off + ret));
-	else
-		printk(LOG_EMERG, "   #%-2u 0x%016lx\n", n, (unsigned long)addr);
+	printk(LOG_EMERG, "   #%-2u 0x%016lx %s+0x%lx\n", n, (unsigned long)addr,
+	       name ? name : "?", (unsigned long)(off + ret));
 }
 
 static void add(struct walk *w, uintptr_t addr, bool ret)
@@ -74,8 +72,6 @@ static bool bounds(struct walk *w, uintptr_t sp)
 	struct thread_stack st;
 
 	thread_stack(NULL, &st);
-	w->n = 0;
-	w->lr = 0;
 	if (st.high) {
 		/* All of the thread's page run above the guard page is
 		 * mapped: rounding slack and canary zone included. */
@@ -90,104 +86,84 @@ static bool bounds(struct walk *w, uintptr_t sp)
 
 /*
  * A fault in a function that has not stored its frame record yet (in its
- * prologue: AArch64 stores it after a large frame's stack-clash probes)
- * has its caller only in the link register: show that when it names a
- * function that is neither the faulting one nor the chain's next.  (Once
- * the record is stored the register holds the return address into the
- * function itself, or into the chain's next: both skipped.)
+ * prologue: AArch64 stores it after a large frame's stack-clash probes, and
+ * leaf functions store none there) has its caller only in the link
+ * register: show that when it names a function that is neither the
+ * faulting one nor the chain's next.  (Once the record is stored the
+ * register holds a return address into the function itself, or into the
+ * chain's next: both skipped.)
  */
 static void link_register(struct walk *w, uintptr_t next_ret)
 {
-#ifdef CONFIG_KALLSYMS
 	uintptr_t off;
-	const char *fn = w->lr ? ksym_name(w->lr - 1, &off) : NULL;
+	long fn = w->lr ? ksym_index(w->lr - 1, &off) : -1;
 
-	if (fn && fn != w->ip_fn && (!next_ret || fn != ksym_name(next_ret - 1, &off)))
+	if (fn >= 0 && fn != w->ip_fn && (!next_ret || fn != ksym_index(next_ret - 1, &off)))
 		add(w, w->lr, true);
-#endif
 	w->lr = 0;
 }
 
-static void walk(struct walk *w, uintptr_t fp)
+/* The chain from the frame record at fp, after the fault's ip if not 0. */
+static void trace(uintptr_t ip, uintptr_t fp, uintptr_t sp, uintptr_t lr)
 {
+	struct walk w = { .lr = lr, .ip_fn = -1 };
 	uintptr_t prev = 0, ret = 0, off;
 	const char *why = NULL;
-	bool bad_ret = false;
 
-	while (fp) {
+	printk(LOG_EMERG, "  backtrace:\n");
+	if (ip) {
+		add(&w, ip, false);
+		w.ip_fn = ksym_index(ip, &off);
+	}
+	if (!bounds(&w, sp))
+		why = "is on no stack the kernel knows";
+	while (fp && !why) {
 		const uintptr_t *rec = (const uintptr_t *)fp;
 
 		if (fp % WORD)
 			why = "is misaligned";
-		else if (fp < w->lo || fp > w->hi - 2 * WORD)
+		else if (fp < w.lo || fp > w.hi - 2 * WORD)
 			why = "is outside the stack";
 		else if (fp <= prev)
 			why = "does not climb the stack (a loop)";
+		else if (ret = rec[1],
+			 HAKO_IS_SET(CONFIG_KALLSYMS) && ksym_index(ret - 1, &off) < 0)
+			why = "holds a return address outside the code";
 		if (why)
 			break;
-		ret = rec[1];
-#ifdef CONFIG_KALLSYMS
-		if (!ksym_name(ret - 1, &off)) {
-			why = "holds a return address outside the code";
-			bad_ret = true;
-			break;
-		}
-#endif
-		(void)off;
-		link_register(w, ret);
-		add(w, ret, true);
+		link_register(&w, ret);
+		add(&w, ret, true);
 		if (fp == backtrace_boot_frame)
 			break; /* kern_main's: the boot stack's first frame */
 		prev = fp;
 		fp = rec[0];
 	}
-	link_register(w, 0);
-	if (w->n > HEAD) {
-		unsigned first = w->n - TAIL > HEAD ? w->n - TAIL : HEAD;
+	link_register(&w, 0);
+	if (w.n > HEAD) {
+		unsigned first = w.n - TAIL > HEAD ? w.n - TAIL : HEAD;
 
 		if (first > HEAD)
 			printk(LOG_EMERG, "   ... %u frames not shown\n", first - HEAD);
-		for (unsigned i = first; i < w->n; i++)
-			frame(i, w->tail[i % TAIL], true);
+		for (unsigned i = first; i < w.n; i++)
+			frame(i, w.tail[i % TAIL], true);
 	}
-	if (why == NULL)
+	if (!why)
 		return;
 	printk(LOG_EMERG, "  backtrace ends: frame pointer 0x%lx %s", (unsigned long)fp, why);
-	if (bad_ret)
+	if (*why == 'h') /* the return address */
 		printk(LOG_EMERG, " (0x%lx)\n", (unsigned long)ret);
 	else
-		printk(LOG_EMERG, " [0x%lx, 0x%lx)\n", (unsigned long)w->lo, (unsigned long)w->hi);
+		printk(LOG_EMERG, " [0x%lx, 0x%lx)\n", (unsigned long)w.lo, (unsigned long)w.hi);
 }
 
 void backtrace_from(uintptr_t fp)
 {
-	struct walk w;
-
-	printk(LOG_EMERG, "  backtrace:\n");
-	if (!bounds(&w, fp)) {
-		printk(LOG_EMERG, "  backtrace ends: frame pointer 0x%lx is on no known stack\n",
-		       (unsigned long)fp);
-		return;
-	}
-	walk(&w, fp);
+	trace(0, fp, fp, 0);
 }
 
 void backtrace_fault(const struct hal_fault *f)
 {
-	uintptr_t off;
-	struct walk w;
-	bool known = bounds(&w, f->sp);
-
-	printk(LOG_EMERG, "  backtrace:\n");
-	add(&w, f->ip, false);
-	w.lr = f->lr;
-	w.ip_fn = ksym_name(f->ip, &off);
-	if (!known) {
-		printk(LOG_EMERG, "  backtrace ends: stack pointer 0x%lx is on no known stack\n",
-		       (unsigned long)f->sp);
-		return;
-	}
-	walk(&w, f->fp);
+	trace(f->ip, f->fp, f->sp, f->lr);
 }
 
 __attribute__((noinline)) void dump_stack(void)

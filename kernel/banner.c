@@ -21,7 +21,7 @@
 #endif
 
 /* For debuggers too (build/gdb/hako.py's hako-info). */
-const char kern_build_id[] = HAKO_APP_NAME " build " HAKO_BUILD_GIT " config " HAKO_BUILD_CONFIG;
+const char kern_build_id[] = "build " HAKO_BUILD_GIT " config " HAKO_BUILD_CONFIG;
 
 static uint64_t kern_main_at, port_ns;
 
@@ -35,10 +35,6 @@ void banner_print(void)
 {
 	uint64_t us = (hal_clock_monotonic() - kern_main_at + port_ns) / 1000;
 
-	printk(LOG_INFO, "hako: %s on %s, build %s config %s, ", HAKO_APP_NAME, kern_platform(),
-	       HAKO_BUILD_GIT, HAKO_BUILD_CONFIG);
-	if (port_ns)
-		printk(LOG_INFO, "%lu us from entry to main\n", (unsigned long)us);
-	else
-		printk(LOG_INFO, "%lu us from kern_main to main\n", (unsigned long)us);
+	printk(LOG_INFO, "hako: " HAKO_APP_NAME " on %s, %s, %lu us from %s to main\n",
+	       kern_platform(), kern_build_id, (unsigned long)us, port_ns ? "entry" : "kern_main");
 }

@@ -3,6 +3,11 @@ objs-y += $(d)main.o $(d)cmdline.o $(d)printk.o $(d)panic.o $(d)fault.o $(d)page
 objs-$(CONFIG_MALLOC) += $(d)malloc.o
 objs-$(CONFIG_BACKTRACE) += $(d)backtrace.o
 objs-$(CONFIG_KALLSYMS) += $(d)ksyms.o
+# Only ever run on the way to a panic (or once at boot): small, not fast.
+CFLAGS_kernel/backtrace.o := -Os
+CFLAGS_kernel/ksyms.o := -Os
+CFLAGS_kernel/fault.o := -Os
+CFLAGS_kernel/panic.o := -Os
 objs-$(CONFIG_TIMERS) += $(d)timer.o
 objs-$(CONFIG_SYNC) += $(d)sync.o
 objs-$(CONFIG_FILES) += $(d)file.o
@@ -18,7 +23,7 @@ else
 objs-y += $(d)tls_none.o
 endif
 CFLAGS_kernel/main.o := -DHAKO_APP_NAME='"$(APP)"'
-CFLAGS_kernel/banner.o := -DHAKO_APP_NAME='"$(APP)"'
+CFLAGS_kernel/banner.o := -DHAKO_APP_NAME='"$(APP)"' -Os
 objs-$(CONFIG_BOOT_BANNER) += $(d)banner.o
 
 # The build id (build/buildid.sh): checked on every build, rewritten (and

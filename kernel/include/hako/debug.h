@@ -31,7 +31,8 @@ static inline void dump_stack(void)
 /*
  * ksym_name - the name of the image's function that holds the code address
  * addr, with addr's offset into it in *offset; NULL (and *offset untouched)
- * when addr is not in the image's code or there is no symbol table.
+ * when addr is not in the image's code or there is no symbol table.  The
+ * name is in a buffer the next call overwrites (print it, or copy it).
  */
 #ifdef CONFIG_KALLSYMS
 const char *ksym_name(uintptr_t addr, uintptr_t *offset);
