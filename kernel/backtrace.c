@@ -52,8 +52,11 @@ static void frame(unsigned n, uintptr_t addr, bool ret)
 	 * at the next function's first byte: name the call's function. */
 	const char *name = ksym_name(addr - ret, &off);
 
-	printk(LOG_EMERG, "   #%-2u 0x%016lx %s+0x%lx\n", n, (unsigned long)addr,
-	       name ? name : "?", (unsigned long)(off + ret));
+	if (name)
+		printk(LOG_EMERG, "   #%-2u 0x%016lx %s+0x%lx\n", n, (unsigned long)addr, name,
+		       (unsigned long)(off + ret));
+	else /* no table, or not in it */
+		printk(LOG_EMERG, "   #%-2u 0x%016lx\n", n, (unsigned long)addr);
 }
 
 static void add(struct walk *w, uintptr_t addr, bool ret)

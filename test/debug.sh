@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Debugging on every port: the symbol table's build, the boot line, debug
 # messages, scripted gdb sessions (make debug's scripts in batch mode) on
-# usermode, qemu-x86 and Xen dom0, and a Xen domU's post-mortem (xenctx,
-# xl dump-core, gdb on the core).  The backtraces of panics and faults are
+# usermode (x86_64 natively, arm64 under qemu-user), qemu-x86, qemu-arm64
+# and Xen dom0, and a Xen domU's post-mortem (xenctx, xl dump-core, gdb on
+# the core).  The backtraces of panics and faults are
 # checked on every port by test/ports.sh.
 #   test/debug.sh
 set -uo pipefail
@@ -22,9 +23,10 @@ build() { # build NAME MAKE-ARGS...: a build that must work
 		exit 1
 	fi
 }
-for p in usermode qemu-x86 xen; do
+for p in usermode qemu-x86 qemu-arm64 xen; do
 	build "$p/crash" PLATFORM=$p APP=crash
 done
+build usermode-arm64/crash ARCH=arm64 APP=crash
 build usermode/hello APP=hello
 crash=out/usermode/crash/crash
 
@@ -95,7 +97,6 @@ case_result "allnoconfig: no backtraces, symbol table or boot line" $?
 # read argv[1], a breakpoint in a thread, Hako's commands, run to the end.
 cat >"$tmp/session.gdb" <<'EOF'
 echo @@entry\n
-info symbol $pc
 break main
 continue
 echo @@argv1\n
@@ -121,7 +122,7 @@ EOF
 gdb_checks() {
 	local n=$1 log=$2 end=$3 entry=$4
 	expect "$n: stopped at the entry ($entry), then at main" 0 0 "$log" \
-		"^$entry in section \.text" '^Breakpoint [0-9]+, main \(argc=2, argv='
+		"(^|, )$entry \(\) at hal/.*\.S:[0-9]+$" '^Breakpoint [0-9]+, main \(argc=2, argv='
 	expect "$n: argv[1] read at main" 0 0 "$log" '^\$1 = 0x[0-9a-f]+ .*"threads"$'
 	expect "$n: a breakpoint in a thread (the second time it hits)" 0 0 "$log" \
 		'^Breakpoint [0-9]+, worker_step \(n=n@entry=2\)'
@@ -157,6 +158,16 @@ port=$(sed -n 's/^debug: gdb attaches to QEMU.s gdbstub at 127\.0\.0\.1:\([0-9]*
 	! grep -Eq " (0\.0\.0\.0|\*|\[::\]):$port " "$tmp/listen"
 case_result "qemu-x86: the gdbstub listens on 127.0.0.1 only (port ${port:-?})" $?
 
+echo "== gdb: qemu-arm64 (gdb-multiarch on QEMU's gdbstub)"
+HAKO_GDB_BATCH=$tmp/session.gdb timeout -k 5 120 hal/qemu-arm64/debug.sh \
+	out/qemu-arm64/crash/crash threads >"$tmp/gdb-qemu-arm64" 2>&1
+gdb_checks qemu-arm64 "$tmp/gdb-qemu-arm64" '^debug: the image ended with status 0$' _start
+
+echo "== gdb: usermode on arm64 (gdb-multiarch on qemu-aarch64's gdbstub)"
+HAKO_GDB_BATCH=$tmp/session.gdb timeout -k 5 120 hal/usermode/debug.sh \
+	out/usermode-arm64/crash/crash threads >"$tmp/gdb-usermode-arm64" 2>&1
+gdb_checks usermode-arm64 "$tmp/gdb-usermode-arm64" '^debug: the image ended with status 0$' _start
+
 echo "== gdb: Xen dom0 (QEMU's gdbstub, the image as Xen's first guest)"
 HAKO_GDB_BATCH=$tmp/session.gdb XEN_MODE=dom0 timeout -k 5 180 hal/xen/debug.sh \
 	out/xen/crash/crash threads >"$tmp/gdb-xen" 2>&1
@@ -178,7 +189,7 @@ timeout -k 10 300 test/xen/run.sh --batch "$tmp/cases" --outdir "$tmp/pm" --time
 grep -q '^null: status 255 (crash' "$tmp/pm.log" && grep -q '^hang: status 124 (timeout' "$tmp/pm.log"
 case_result "domU: the crash and the hang end as such" $? "$(tail -n 3 "$tmp/pm.log" | tr '\n' ' ')"
 expect "domU crash: xenctx prints the stack with the image's symbols" 0 0 "$tmp/cores/null.xenctx" \
-	'^rip: [0-9a-f]{16} hypercall_page\+0x' '\] hal_abort\+0x' '\] kern_fault\+0x'
+	'^rip: [0-9a-f]{16} hypercall_page\+0x' '\] hal_abort\+0x' '\] xen_fatal\+0x'
 expect "domU hang: xenctx prints where it waits (main, asleep)" 0 0 "$tmp/cores/hang.xenctx" \
 	'^rip: [0-9a-f]{16} hypercall_page\+0x' '\] schedule\+0x' '\] thread_sleep\+0x' \
 	'\] main\+0x'

@@ -484,7 +484,9 @@ if Unwinder is not None:
             try:
                 lay = arch_layout()
                 pc = int(pending.read_register(lay["PC"]))
-                fn = function_at(pc)
+                # a caller's pc is a return address, maybe just past a call
+                # to a noreturn function (kern_fault ends with one)
+                fn = function_at(pc - 1 if pending.level() else pc)
                 if fn is None or fn.name != "kern_fault":
                     return None
                 f = last_fault()
