@@ -22,7 +22,9 @@ objs-y += $(d)tls.o
 else
 objs-y += $(d)tls_none.o
 endif
-CFLAGS_kernel/main.o := -DHAKO_APP_NAME='"$(APP)"'
+# Boot code runs once: small, not fast (as the cold paths above).
+CFLAGS_kernel/main.o := -DHAKO_APP_NAME='"$(APP)"' -Os
+CFLAGS_kernel/cmdline.o := -Os
 CFLAGS_kernel/banner.o := -DHAKO_APP_NAME='"$(APP)"' -Os
 objs-$(CONFIG_BOOT_BANNER) += $(d)banner.o
 
