@@ -51,7 +51,8 @@ void printk_set_level(int level);
  * CONFIG_LOG_LEVEL says.  Any DEBUG_* option makes level 7 the run-time
  * default, so the messages show unless hako.loglevel= hides them.  A
  * subsystem adds its own: a `config DEBUG_NET` that selects DEBUG_MESSAGES,
- * then pr_dbg(NET, ...).
+ * its prefix (`#define hako_dbg_name_NET "net"`, in its own header or
+ * file), then pr_dbg(NET, ...).
  */
 #define pr_dbg(sub, fmt, ...)                                                  \
 	do {                                                                   \
