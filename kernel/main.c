@@ -187,7 +187,6 @@ static void main_thread(void *unused)
 #ifdef CONFIG_VFS
 	vfs_boot();
 #endif
-
 	banner_print();
 	kern_exit(main(argc, argv));
 }
