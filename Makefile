@@ -95,6 +95,11 @@ CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffunction-sections -fdata-sections -fno-common \
 	-Ilibc/include -Ikernel/include -I$(OUT)/include \
 	-include $(AUTOCONF) -MMD -MP
+# Backtraces walk the frame pointers (kernel/backtrace.c); whether leaf
+# functions need one too is the architecture's (ARCH_BACKTRACE_CFLAGS).
+ifeq ($(CONFIG_BACKTRACE),y)
+CFLAGS += -fno-omit-frame-pointer $(ARCH_BACKTRACE_CFLAGS)
+endif
 ifeq ($(CONFIG_OPTIMIZE_SIZE),y)
 CFLAGS += -Os
 else
@@ -131,7 +136,7 @@ d := services/
 OBJS := $(addprefix $(OBJ)/,$(sort $(objs-y))) $(sort $(objs-shared))
 CFLAGS += $(PORT_CFLAGS)
 
-.PHONY: run clean distclean help deps test bench size unit-test menuconfig defconfig \
+.PHONY: run debug clean distclean help deps test bench size unit-test menuconfig defconfig \
 	olddefconfig savedefconfig allnoconfig allyesconfig randconfig
 all: $(IMAGE) $(PORT_OUTPUTS)
 
@@ -156,10 +161,40 @@ $(OBJ)/%.o: %.S $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ASFLAGS) $(hal_include) -c $< -o $@
 
+# link OUTPUT MAP EXTRA-OBJECTS: the image's link.
+link = $(CC) $(LDFLAGS) $(PORT_LDFLAGS) -T $(PORT_LDSCRIPT) -Wl,-Map=$(2) -o $(1) $(OBJS) $(3) -lgcc
+
+ifeq ($(CONFIG_KALLSYMS),y)
+# The symbol table (CONFIG_KALLSYMS), as Linux's kallsyms: link once with an
+# empty table, make the table of that image's functions, link again with
+# it.  The table is read-only data linked last, after every function, so
+# the second link moves none; ksyms.py --check proves it on every build.
+KSYMS := $(OUT)/gen/ksyms
+$(KSYMS)0.S: build/ksyms.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) build/ksyms.py --empty $@
+
+$(KSYMS)%.o: $(KSYMS)%.S
+	$(quiet) AS $@
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(OUT)/$(APP).elf0: $(OBJS) $(PORT_LDSCRIPT) $(KSYMS)0.o
+	$(quiet) LD $@
+	$(Q)$(call link,$@,$@.map,$(KSYMS)0.o)
+
+$(KSYMS)1.S: $(OUT)/$(APP).elf0 build/ksyms.py
+	$(quiet) KSYMS $@
+	$(Q)NM=$(NM) $(PYTHON) build/ksyms.py $< $@
+
+$(ELF): $(OBJS) $(PORT_LDSCRIPT) $(KSYMS)1.o
+	$(quiet) LD $@
+	$(Q)$(call link,$@,$(OUT)/$(APP).map,$(KSYMS)1.o)
+	$(Q)NM=$(NM) $(PYTHON) build/ksyms.py --check $@ $(KSYMS)1.S || { rm -f $@; exit 1; }
+else
 $(ELF): $(OBJS) $(PORT_LDSCRIPT)
 	$(quiet) LD $@
-	$(Q)$(CC) $(LDFLAGS) $(PORT_LDFLAGS) -T $(PORT_LDSCRIPT) \
-		-Wl,-Map=$(OUT)/$(APP).map -o $@ $(OBJS) -lgcc
+	$(Q)$(call link,$@,$(OUT)/$(APP).map)
+endif
 
 # A port whose loader wants something other than a stripped ELF (a raw
 # arm64 Image) sets PORT_OBJCOPY_FLAGS.
@@ -191,6 +226,13 @@ endif
 run: all
 	$(Q)build/deps.sh $(PLATFORM) $(ARCH)
 	$(Q)hal/$(PLATFORM)/run.sh $(IMAGE) $(ARGS)
+
+# The image stopped at its entry under gdb, with its symbols and Hako's gdb
+# commands (build/gdb/hako.py); hal/PLATFORM/debug.sh says how.
+debug: all
+	$(Q)build/deps.sh $(PLATFORM)
+	$(Q)build/deps.sh debug
+	$(Q)hal/$(PLATFORM)/debug.sh $(IMAGE) $(ARGS)
 
 size: $(ELF)
 	$(Q)$(PYTHON) build/size.py $(OUT)/$(APP).map $(ELF) $(IMAGE)
@@ -246,6 +288,8 @@ help:
 	@echo "Targets:"
 	@echo "  all (default)  build out/PLATFORM/APP/APP (stripped) and APP.elf (debug)"
 	@echo "  run            build and run; ARGS='...' are the app's arguments"
+	@echo "  debug          build, then run stopped at the entry under gdb (hako-threads,"
+	@echo "                 hako-bt...: build/gdb/hako.py); Xen: XEN_MODE=dom0"
 	@echo "  size           what each module adds to the image (text, data, bss)"
 	@echo "  menuconfig     edit this PLATFORM/APP's configuration"
 	@echo "  defconfig      configuration from the platform's and app's fragments"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Install the Debian packages a task needs, when they are missing.
-#   build/deps.sh build|usermode|qemu-x86|qemu-arm64|xen|test|all [ARCH]
+#   build/deps.sh build|usermode|qemu-x86|qemu-arm64|xen|debug|test|all [ARCH]
 #   build/deps.sh --list TASK [ARCH]   print the task's packages, one a line
 # ARCH (x86_64, arm64) adds the cross toolchain when it is not the host's,
 # and for usermode the user-mode emulator that runs the image.
@@ -15,7 +15,8 @@ set -euo pipefail
 # md5sum, sha256sum, stat, ...), sed, grep, mawk, find/xargs, diff, gzip/zcat,
 # flock, dpkg-query, apt-get.
 base=(bash dash coreutils sed grep mawk findutils diffutils gzip util-linux dpkg apt)
-build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils cpio)
+# git: the build id of the boot line (build/buildid.sh: git describe).
+build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils cpio git)
 qemu=(qemu-system-x86)
 # Cross builds for arm64 and what runs them on an x86_64 host.
 arm64=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
@@ -26,11 +27,14 @@ xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # idle image, peak RSS in the benchmarks).
 # clang + libclang-rt-14-dev: libFuzzer (the device-tree reader's, the cpio
 # reader's and the ext2 driver's fuzzing); e2fsprogs: mkfs.ext4, debugfs,
-# e2fsck (the storage tests); busybox-static (udhcpd), iproute2 (ip): the
-# qemu-x86 TAP test; procps (pgrep), libc-bin (getconf): the qemu-x86 devices
-# benchmark.
+# e2fsck (the storage tests); busybox-static (udhcpd), iproute2 (ip, ss): the
+# qemu-x86 TAP test and the debugger tests; procps (pgrep), libc-bin (getconf):
+# the qemu-x86 devices benchmark; gdb, gdb-multiarch: the debugger tests.
 tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs busybox-static iproute2 procps
-	libc-bin)
+	libc-bin gdb gdb-multiarch)
+# make debug: gdb, and gdb-multiarch for an arm64 image (with the
+# platform's own task).
+debug=(gdb gdb-multiarch)
 host=$(uname -m)
 
 list=0
@@ -43,12 +47,13 @@ build | usermode) want=("${build[@]}") ;;
 qemu-x86) want=("${build[@]}" "${qemu[@]}") ;;
 qemu-arm64) want=("${build[@]}" "${arm64[@]}" "${qemu_arm64[@]}") ;;
 xen) want=("${build[@]}" "${xen[@]}") ;;
+debug) want=("${build[@]}" "${debug[@]}") ;;
 test | all)
 	want=("${build[@]}" "${qemu[@]}" "${xen[@]}" "${tests[@]}" "${arm64[@]}"
 		"${qemu_arm64[@]}" "${user_arm64[@]}")
 	;;
 *)
-	echo "usage: $0 [--list] build|usermode|qemu-x86|qemu-arm64|xen|test|all [ARCH]" >&2
+	echo "usage: $0 [--list] build|usermode|qemu-x86|qemu-arm64|xen|debug|test|all [ARCH]" >&2
 	exit 2
 	;;
 esac

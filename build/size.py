@@ -12,6 +12,7 @@ import re
 import sys
 from collections import defaultdict
 
+KSYMS = "ksyms (symbol table)"
 SECTION = re.compile(r"^ (\.[\w.$-]+|COMMON)(?:\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+))?\s*$")
 CONT = re.compile(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)\s*$")
 
@@ -30,6 +31,8 @@ def kind(name):
 
 def module_of(path):
     path = path.split("(")[0]
+    if re.search(r"/gen/ksyms\d\.o$", path):
+        return KSYMS
     m = re.search(r"/obj/(.*)\.o$", path)
     if m:
         return m.group(1)
@@ -85,6 +88,9 @@ def main():
         for c in cols:
             total[c] += groups[g][c]
     print("%-34s %8d %8d %8d %8d" % (("total",) + tuple(total[c] for c in cols)))
+    if KSYMS in sizes:
+        print("symbol table (CONFIG_KALLSYMS): %d bytes of read-only data"
+              % sizes[KSYMS]["rodata"])
     print("image %s: %d bytes stripped (%s: %d bytes with debug info)"
           % (image, os.path.getsize(image), elf, os.path.getsize(elf)))
 

@@ -79,6 +79,9 @@ struct hal_boot_info {
 	const struct hal_mem_region *regions;
 	size_t nr_regions;
 	unsigned int flags; /* HAL_BOOT_* */
+	uint64_t since_entry_ns; /* how long before kern_main() the port's
+				  * entry point ran (its boot time: the
+				  * boot line says it); 0 if unknown */
 };
 
 /*
@@ -382,6 +385,11 @@ struct hal_fault {
 	const char *what; /* "page fault", "general protection fault", "SIGBUS"... */
 	uintptr_t ip;	  /* instruction pointer of the faulting instruction */
 	uintptr_t sp;	  /* stack pointer at the fault */
+	uintptr_t fp;	  /* frame pointer at the fault (x86_64 rbp, arm64 x29),
+			   * where the backtrace starts; 0 if unknown */
+	uintptr_t lr;	  /* link register at the fault (arm64 x30): the caller
+			   * of a function faulting in its prologue; 0 where
+			   * return addresses live on the stack (x86_64) */
 	uintptr_t addr;	  /* see HAL_FAULT_ADDR */
 	unsigned int flags;
 	/* Print the machine's registers (may be NULL); called once, by
@@ -395,7 +403,10 @@ struct hal_fault {
  * Says what happened in one format on every port ("NULL pointer
  * dereference", "stack overflow" naming the thread whose guard page or
  * stack bottom was hit, or what->what with the address), then the port's
- * register dump, then ends through hal_abort().  Never returns.
+ * register dump, then the backtrace from ip and fp (CONFIG_BACKTRACE; the
+ * frame pointers are checked against the faulting thread's stack, so a
+ * corrupt chain cannot fault again), then ends through hal_abort().  Never
+ * returns.
  */
 _Noreturn void kern_fault(const struct hal_fault *f);
 

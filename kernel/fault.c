@@ -7,7 +7,8 @@
  *   hako: panic in thread 'T': NULL pointer dereference at address 0x0 (page fault, ...)
  *   hako: panic in thread 'T': general protection fault (ip 0x..., sp 0x...)
  *
- * then the port's register dump, then hal_abort().  It runs on the stack
+ * then the port's register dump, the backtrace from the faulting
+ * instruction (CONFIG_BACKTRACE), then hal_abort().  It runs on the stack
  * the port chose (an IST stack, the signal stack): it reads the scheduler's
  * thread records, never the stack that faulted.
  */
@@ -17,10 +18,15 @@
 #include <hako/printk.h>
 #include <hako/thread.h>
 
+#include "backtrace.h"
 #include "sched_internal.h"
 
 /* Faults below this address are taken for a NULL pointer plus an offset. */
 #define NULL_PAGE 4096
+
+/* The fault being reported, for debuggers: a core of the crashed image
+ * still holds it (build/gdb/hako.py's hako-fault). */
+const struct hal_fault *kern_last_fault;
 
 void kern_fault(const struct hal_fault *f)
 {
@@ -33,6 +39,7 @@ void kern_fault(const struct hal_fault *f)
 						       : "";
 	const char *map = f->flags & HAL_FAULT_NOT_MAPPED ? "not mapped, " : "";
 
+	kern_last_fault = f;
 	panic_begin();
 	if (t) {
 		struct thread_stack st;
@@ -54,5 +61,6 @@ void kern_fault(const struct hal_fault *f)
 	}
 	if (f->dump)
 		f->dump(f);
+	backtrace_fault(f);
 	hal_abort("fault");
 }

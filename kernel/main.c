@@ -11,6 +11,7 @@
 #include <hako/vfs.h>
 #endif
 
+#include "backtrace.h"
 #include "sched_internal.h"
 
 #ifndef HAKO_APP_NAME
@@ -186,12 +187,17 @@ static void main_thread(void *unused)
 #ifdef CONFIG_VFS
 	vfs_boot();
 #endif
+	banner_print();
 	kern_exit(main(argc, argv));
 }
 
 void kern_main(const struct hal_boot_info *info)
 {
+	backtrace_set_boot_frame();
+	banner_mark(info);
 	boot = info;
+	/* The options first: hako.loglevel= applies to what boot prints. */
+	parse_cmdline(info->cmdline ? info->cmdline : "");
 	for (size_t i = 0; i < info->nr_regions; i++)
 		if (info->regions[i].type == HAL_MEM_FREE)
 			page_add_region(info->regions[i].base, info->regions[i].size);
@@ -199,6 +205,5 @@ void kern_main(const struct hal_boot_info *info)
 		else if (info->regions[i].type == HAL_MEM_INITRD)
 			initrd = &info->regions[i];
 #endif
-	parse_cmdline(info->cmdline ? info->cmdline : "");
 	sched_start(main_thread, NULL);
 }

@@ -64,6 +64,7 @@ static struct header *raw_alloc(size_t size)
 
 			if (!page)
 				return NULL;
+			pr_dbg(MEM, "heap: a page of %zu-byte chunks at %p\n", chunk, (void *)page);
 			for (size_t off = PAGE_SIZE; off >= chunk; off -= chunk) {
 				struct free_chunk *f = (struct free_chunk *)(page + off - chunk);
 

@@ -47,6 +47,8 @@ void page_add_region(uintptr_t base, size_t size)
 	r->hint = 0;
 	memset(r->bitmap, 0, (r->pages + 63) / 64 * 8);
 	stats.total += r->pages;
+	pr_dbg(MEM, "region %u: %zu pages at %#lx (bitmap %zu pages)\n", nr_regions - 1,
+	       r->pages, (unsigned long)r->base, map_pages);
 }
 
 static bool test_bit(const uint64_t *map, size_t i)
@@ -109,8 +111,11 @@ void *page_alloc(size_t n, size_t align)
 		stats.used += n;
 		if (stats.used > stats.peak)
 			stats.peak = stats.used;
+		pr_dbg(MEM, "page_alloc(%zu, %zu) = %#lx (%zu pages used)\n", n, align,
+		       (unsigned long)(r->base + i * PAGE_SIZE), stats.used);
 		return (void *)(r->base + i * PAGE_SIZE);
 	}
+	pr_dbg(MEM, "page_alloc(%zu, %zu): no room\n", n, align);
 	stats.failed++;
 	return NULL;
 }
@@ -133,6 +138,7 @@ void page_free(void *p, size_t n)
 				      p, n, j);
 		set_bits(r->bitmap, i, n, false);
 		stats.used -= n;
+		pr_dbg(MEM, "page_free(%p, %zu) (%zu pages used)\n", p, n, stats.used);
 		if (i < r->hint)
 			r->hint = i;
 		return;

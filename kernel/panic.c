@@ -7,6 +7,7 @@
 #include <hako/printk.h>
 #include <hako/thread.h>
 
+#include "backtrace.h"
 #include "sched_internal.h"
 
 void panic_begin(void)
@@ -23,16 +24,31 @@ void panic_begin(void)
 	dprintf(2, "\nhako: panic in thread '%s': ", thread_name(thread_self()));
 }
 
+static _Noreturn void vpanic_at(uintptr_t fp, const char *fmt, va_list ap)
+{
+	panic_begin();
+	vdprintf(2, fmt, ap);
+	dprintf(2, "\n");
+	backtrace_from(fp);
+	hal_abort("panic");
+}
+
+void panic_at(uintptr_t fp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic_at(fp, fmt, ap);
+}
+
+/* The backtrace starts at panic's caller: the frame record at panic's own
+ * frame pointer holds the return address into it. */
 void panic(const char *fmt, ...)
 {
 	va_list ap;
 
-	panic_begin();
 	va_start(ap, fmt);
-	vdprintf(2, fmt, ap);
-	va_end(ap);
-	dprintf(2, "\n");
-	hal_abort("panic");
+	vpanic_at((uintptr_t)__builtin_frame_address(0), fmt, ap);
 }
 
 /* The compiler's and libc's hooks for impossible situations. */

@@ -5,7 +5,8 @@
 #include <hal.h>
 #include <hako/printk.h>
 
-static int runtime_level = CONFIG_LOG_LEVEL;
+/* Selected debug messages (pr_dbg) show by default. */
+static int runtime_level = HAKO_IS_SET(CONFIG_DEBUG_MESSAGES) ? LOG_DEBUG : CONFIG_LOG_LEVEL;
 
 void printk_set_level(int level)
 {

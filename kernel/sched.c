@@ -56,7 +56,8 @@ struct thread {
 	char *stack_high; /* the stack's top (the first push goes below) */
 	char *canary_low; /* the canary zone is [canary_low, stack_low) */
 	bool guarded;	  /* hal_mem_guard() protects the page at mem */
-	struct list_node all; /* every thread, for kern_fault() */
+	struct list_node all; /* every thread, for kern_fault() and debuggers */
+	struct waitq *waiting_on; /* while blocked in waitq_wait() (build/gdb/hako.py) */
 	struct timer timer;
 	int errno_val;
 	char name[24];
@@ -142,15 +143,16 @@ static struct {
 	struct thread *t;
 	const char *what;
 	uintptr_t at;
+	uintptr_t fp; /* the overflowing thread's frame, for the backtrace */
 } overflow;
 
 static void overflow_report(void *unused)
 {
 	struct thread *t = overflow.t;
 
-	panic("stack overflow: thread '%s' ran off its %zu-byte stack (%s 0x%lx, seen at a "
-	      "context switch)", t->name, (size_t)(t->stack_high - t->stack_low), overflow.what,
-	      (unsigned long)overflow.at);
+	panic_at(overflow.fp, "stack overflow: thread '%s' ran off its %zu-byte stack (%s 0x%lx, "
+		 "seen at a context switch)", t->name, (size_t)(t->stack_high - t->stack_low),
+		 overflow.what, (unsigned long)overflow.at);
 }
 
 /* Report on a stack of our own: the thread's may have no room for panic(). */
@@ -162,6 +164,7 @@ static _Noreturn void stack_overflow(struct thread *t, const char *what, uintptr
 	overflow.t = t;
 	overflow.what = what;
 	overflow.at = at;
+	overflow.fp = (uintptr_t)__builtin_frame_address(0);
 	hal_context_init(&report, stack + sizeof(stack), overflow_report, NULL);
 	hal_context_switch(&here, &report);
 	__builtin_unreachable();
@@ -214,6 +217,9 @@ static struct thread *pick_next(void)
 			break;
 		if (list_empty(&runq) && !anything_to_wait_for())
 			panic("deadlock: every thread is blocked and no timer or device can wake one");
+		if (list_empty(&runq))
+			pr_dbg(SCHED, "idle until %llu ns\n",
+			       (unsigned long long)timer_next_deadline());
 		ready = hal_wait(list_empty(&runq) ? timer_next_deadline() : 0);
 		if (list_empty(&runq))
 			stats.idle_waits++;
@@ -314,6 +320,9 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg,
 	t->arg = arg;
 	list_push_back(&runq, &t->node);
 	stats.threads++;
+	pr_dbg(SCHED, "thread '%s' created: stack [%p, %p), %zu pages%s\n", t->name,
+	       (void *)t->stack_low, (void *)t->stack_high, t->pages,
+	       t->guarded ? " with a guard page" : "");
 	return t;
 }
 
@@ -325,6 +334,7 @@ void thread_exit(void *result)
 		kern_exit(0);
 	t->result = result;
 	t->state = T_ZOMBIE;
+	pr_dbg(SCHED, "thread '%s' exits\n", t->name);
 	if (t->joiner)
 		wake(t->joiner);
 	schedule();
@@ -344,6 +354,7 @@ int thread_join(struct thread *t, void **result)
 	if (result)
 		*result = t->result;
 	stats.threads--;
+	pr_dbg(SCHED, "thread '%s' joined by '%s'\n", t->name, current->name);
 	list_remove(&t->all);
 	/* t switched away for the last time before we could run: its stack
 	 * is no longer in use. */
@@ -373,12 +384,14 @@ bool waitq_wait(struct waitq *wq, uint64_t deadline)
 
 	t->woken = false;
 	t->state = T_BLOCKED;
+	t->waiting_on = wq;
 	list_push_back(&wq->waiters, &t->node);
 	if (deadline != WAITQ_FOREVER) {
 		timer_init(&t->timer, timer_wake, t);
 		timer_start(&t->timer, deadline);
 	}
 	schedule();
+	t->waiting_on = NULL;
 	if (deadline != WAITQ_FOREVER)
 		timer_cancel(&t->timer);
 	return t->woken;

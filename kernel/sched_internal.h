@@ -33,6 +33,27 @@ static inline const struct thread *sched_fault_thread(const struct hal_fault *f)
  * a panic inside a panic ends the image at once (panic.c). */
 void panic_begin(void);
 
+/* panic() with the backtrace from the frame record at fp (on the current
+ * thread's stack) rather than from the caller: for a report made on a
+ * stack of its own. */
+_Noreturn void panic_at(uintptr_t fp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The boot line (banner.c, CONFIG_BOOT_BANNER): mark kern_main's start,
+ * print the line just before main. */
+struct hal_boot_info;
+#ifdef CONFIG_BOOT_BANNER
+void banner_mark(const struct hal_boot_info *info);
+void banner_print(void);
+#else
+static inline void banner_mark(const struct hal_boot_info *info)
+{
+}
+static inline void banner_print(void)
+{
+}
+#endif
+
 /* Called from the idle loop when hal_wait() reports a shutdown request. */
 void kern_handle_shutdown_request(void);
 /* Can the platform still deliver a shutdown request that wakes something?

@@ -37,7 +37,7 @@ TABLE = {
     "cp": "coreutils", "cut": "coreutils", "date": "coreutils",
     "dirname": "coreutils", "du": "coreutils", "head": "coreutils",
     "id": "coreutils", "install": "coreutils", "ln": "coreutils",
-    "ls": "coreutils", "md5sum": "coreutils", "mkdir": "coreutils",
+    "ls": "coreutils", "md5sum": "coreutils", "mkdir": "coreutils", "base64": "coreutils",
     "mkfifo": "coreutils", "mktemp": "coreutils", "mv": "coreutils",
     "nproc": "coreutils", "od": "coreutils", "realpath": "coreutils",
     "rm": "coreutils", "seq": "coreutils", "sha256sum": "coreutils",
@@ -46,6 +46,7 @@ TABLE = {
     "touch": "coreutils", "tr": "coreutils", "truncate": "coreutils",
     "wc": "coreutils", "env": "coreutils", "diff": "diffutils",
     "find": "findutils", "xargs": "findutils", "grep": "grep", "sed": "sed",
+    "git": "git",
     "gzip": "gzip", "zcat": "gzip", "flock": "util-linux",
     "dpkg": "dpkg", "dpkg-query": "dpkg", "dpkg-deb": "dpkg",
     "apt-get": "apt", "apt-cache": "apt",
@@ -57,7 +58,9 @@ TABLE = {
     "dpkg-source": "dpkg-dev",
     # The ports' runners and the tests.
     "qemu-system-x86_64": "qemu-system-x86", "/usr/bin/time": "time",
-    "xz": "xz-utils", "cpio": "cpio", "strace": "strace",
+    "xz": "xz-utils", "cpio": "cpio", "strace": "strace", "gdb": "gdb",
+    "gdb-multiarch": "gdb-multiarch", "setsid": "util-linux", "ss": "iproute2",
+    "strings": "binutils",
     "uname": "coreutils", "cmp": "diffutils", "dd": "coreutils",
     # arm64: the cross toolchain, QEMU's virt machine, qemu-user, libFuzzer.
     "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
@@ -87,6 +90,8 @@ DYNAMIC = {
 # build` before building, `make run` `deps.sh PLATFORM`, make test and make
 # bench `deps.sh test`.
 TASKS = [
+    ("hal/*/debug.sh", "debug"),  # make debug; installs gdb
+    ("build/gdb/*", "debug"),
     ("test/xen/loadercheck.sh", "xen"),  # make PLATFORM=xen; installs libxen-dev
     ("hal/*/port.mk", "build"),
     ("hal/qemu-x86/checkimage.sh", "build"),

@@ -30,6 +30,17 @@ for app in hello ktest crash; do
 		exit 1
 	fi
 done
+# crash without threads: faults and panics on the boot stack.
+nothreads=out/nothreads/$build/crash/crash
+echo '# CONFIG_THREADS is not set' >"$tmp/nothreads.config"
+if ! make -s OUTROOT=out/nothreads PLATFORM="$platform" APP=crash \
+	EXTRA_CONFIG="$tmp/nothreads.config" >"$tmp/build.log" 2>&1 ||
+	grep -q '^CONFIG_THREADS=y' "out/nothreads/$build/crash/.config"; then
+	cat "$tmp/build.log"
+	case_result "build $build/crash without threads" 1 "build failed"
+	summary
+	exit 1
+fi
 
 # Every case is queued first, then run: one at a time through
 # hal/PLATFORM/run.sh, or all together through hal/PLATFORM/run-batch.sh
@@ -37,14 +48,15 @@ done
 cases=$tmp/cases
 : >"$cases"
 # queue NAME APP ARGS...; SHUTDOWN_AFTER=S queue ... also asks the image to
-# shut down S seconds after it starts (the platform's own request).
+# shut down S seconds after it starts (the platform's own request).  An APP
+# with a slash is an image's path.
 queue() {
 	local name=$1 app=$2
 	shift 2
+	[[ "$app" == */* ]] || app=out/$build/$app/$app
 	(
 		IFS=$'\t'
-		printf '%s\t%s\t%s\n' "$name" "${SHUTDOWN_AFTER:-0}" \
-			"out/$build/$app/$app${*:+$'\t'$*}"
+		printf '%s\t%s\t%s\n' "$name" "${SHUTDOWN_AFTER:-0}" "$app${*:+$'\t'$*}"
 	) >>"$cases"
 }
 
@@ -86,6 +98,12 @@ queue oom crash oom
 queue longcmd hello "$long"
 queue options hello hako.nosuch=1 hako.loglevel=6 x
 SHUTDOWN_AFTER=3 queue shutdown ktest shutdown
+queue bt_unmapped crash bt-unmapped
+queue bt_loop crash bt-loop
+queue bt_smash crash bt-smash
+queue nt_null "$nothreads" null
+queue nt_panic "$nothreads" panic
+queue nt_loop "$nothreads" bt-loop
 
 # What a fault report looks like on the image's architecture (kernel/fault.c
 # says what happened; the words for the CPU's exception and the register
@@ -193,5 +211,51 @@ else
 		"waiting for a shutdown request" "drained after the shutdown request" \
 		'^ktest: 1 case$' '^1 passed, 0 failed'
 fi
+
+# Backtraces (CONFIG_BACKTRACE and CONFIG_KALLSYMS are on by default): every
+# panic and fault report ends with the call chain, innermost first, each
+# frame named.  fr N FUNCTION: the line of frame N (a regex).
+fr() { printf '^   #%s +0x[0-9a-f]{16} %s\\+0x[0-9a-f]+$' "$1" "$2"; }
+echo "== backtraces"
+check null "NULL dereference: the backtrace names main, then main_thread" nonzero \
+	'^  backtrace:$' "$(fr 0 main)" "$(fr 1 main_thread)"
+check panic "panic: the backtrace starts at panic's caller" nonzero "$(fr 0 main)" \
+	"$(fr 1 main_thread)"
+check assert "assert: __assert_fail, then main" nonzero "$(fr 0 __assert_fail)" "$(fr 1 main)"
+check deadlock "deadlock: the chain from the scheduler to main" nonzero \
+	"$(fr '[0-9]+' waitq_wait)" "$(fr '[0-9]+' main)"
+check overflow "overflow seen at a switch: the chain from the overflowing thread" nonzero \
+	"$(fr '[0-9]+' recurse)" "$(fr '[0-9]+' overflower)" "$(fr '[0-9]+' thread_start)"
+check guard_touch "guard page access: the faulting function, then its caller" nonzero \
+	"$(fr 0 overflower)" "$(fr 1 thread_start)"
+if [ "$platform" != xen ]; then
+	check overflow_frame "overflow by one big frame: the faulting function and its caller" \
+		nonzero "$(fr 0 'big_frame[.a-z0-9]*')" "$(fr 1 overflower)"
+	check overflow_deep "deep recursion: innermost and outermost frames, the middle elided" \
+		nonzero "$(fr 0 recurse_no_yield)" "$(fr 1 recurse_no_yield)" \
+		'^   \.\.\. [0-9]+ frames not shown$' "$(fr '[0-9]+' overflower)"
+fi
+# Corrupt chains end the trace with a note, never a second fault, and the
+# panic still ends the image with its status.
+check bt_unmapped "a frame pointer into unmapped memory ends the trace" nonzero \
+	"$(fr 0 bt_unmapped)" "$(fr 1 main)" \
+	'^  backtrace ends: frame pointer 0x[0-9a-f]+ is outside the stack \[0x'
+check bt_loop "a loop of frames ends the trace" nonzero "$(fr 0 bt_loop_inner)" \
+	"$(fr 1 bt_loop_outer)" "$(fr 2 main)" \
+	'^  backtrace ends: frame pointer 0x[0-9a-f]+ does not climb the stack \(a loop\)'
+check bt_smash "a smashed frame ends the trace" nonzero "$(fr 0 bt_smash)" \
+	'^  backtrace ends: frame pointer 0x[0-9a-f]+ holds a return address outside the code \(0xa5a5a5a5a5a5a5a5\)'
+! grep -q 'panic while panicking' "$tmp"/bt_*.out
+case_result "no corrupt chain faults the backtrace (no nested panic)" $?
+# Without threads the app runs on the boot stack: the chain goes down to
+# kern_main and the port's boot code, and ends there without a note.
+check nt_null "no threads: NULL dereference, the chain down to kern_main" nonzero \
+	"$(fr 0 main)" "$(fr '[0-9]+' kern_main)"
+! grep -q 'backtrace ends' "$tmp/nt_null.out" "$tmp/nt_panic.out"
+case_result "no threads: the boot stack's chain ends at kern_main without a note" $?
+check nt_panic "no threads: panic, the chain down to kern_main" nonzero \
+	"$(fr 0 main)" "$(fr '[0-9]+' kern_main)"
+check nt_loop "no threads: a loop of frames on the boot stack ends the trace" nonzero \
+	"$(fr 0 bt_loop_inner)" '^  backtrace ends: frame pointer 0x[0-9a-f]+ does not climb'
 
 summary

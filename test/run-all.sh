@@ -30,6 +30,7 @@ suites=(
 	# storage-qemu-x86 and storage-xen: "test/storage.sh qemu-x86" / "xen", once
 	# virtio-blk and blkfront are on main (test/storage.sh: run_with_disks).
 	"config|test/config.sh"
+	"debug|test/debug.sh"
 )
 names=()
 for entry in "${suites[@]}"; do names+=("${entry%%|*}"); done

@@ -21,6 +21,15 @@
  *   wtext      write into the image's own code: W^X makes it a fault
  *   xdata      call code placed in writable data: W^X makes it a fault
  *   trap       __builtin_trap(): the CPU's undefined/breakpoint exception
+ *   bt-unmapped  panic with a frame whose caller's frame pointer is in
+ *              unmapped memory (the guard page, or the NULL page)
+ *   bt-loop    panic with two frames that name each other as caller
+ *   bt-smash   fault after overwriting this frame and those above it
+ *   threads    a worker thread calls worker_step() (the debugger tests'
+ *              breakpoint) while main waits in thread_join and a third
+ *              thread sleeps for a minute; exits 0 once the worker is done
+ * Without threads (CONFIG_THREADS off: the same faults on the boot stack)
+ * the modes that need them say so and exit with 2.
  */
 #include <assert.h>
 #include <errno.h>
@@ -28,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hako/debug.h>
 #include <hako/heap.h>
 #include <hako/kernel.h>
 #include <hako/printk.h>
@@ -35,8 +45,10 @@
 #include <hako/waitq.h>
 
 static volatile int sink;
+static uintptr_t *volatile outer_frame;
 static volatile int limit = 1 << 30; /* never reached: the guard trips first */
 
+#ifdef CONFIG_THREADS
 /* Yields at every level: an overflow is seen at a switch before it can
  * reach the guard page (the canary zone is deeper than one level). */
 static __attribute__((noinline)) int recurse(int depth)
@@ -94,6 +106,72 @@ static void *overflower(void *arg)
 	return NULL;
 }
 
+/* The debugger tests' breakpoint in a thread (test/debug.sh). */
+__attribute__((noinline)) void worker_step(int n)
+{
+	printf("crash: worker step %d\n", n);
+	sink = n;
+}
+
+static void *sleeper(void *arg)
+{
+	thread_sleep(60000000000ULL);
+	return arg;
+}
+
+static void *worker(void *arg)
+{
+	for (int i = 1; i <= 2; i++) {
+		worker_step(i);
+		thread_sleep(1000000);
+	}
+	return arg;
+}
+#endif
+
+/*
+ * Corrupt frame chains: frame records are [caller's frame pointer, return
+ * address] at the frame pointer on every architecture (kernel/backtrace.c),
+ * and __builtin_frame_address(0) is this function's.  None returns.
+ */
+static __attribute__((noinline)) void bt_unmapped(void)
+{
+	uintptr_t *fp = __builtin_frame_address(0);
+	struct thread_stack st;
+
+	thread_stack(NULL, &st);
+	fp[0] = st.guard_len ? st.guard + 64 : 64;
+	panic("deliberate panic: the caller's frame pointer is 0x%lx (unmapped)",
+	      (unsigned long)fp[0]);
+}
+
+static __attribute__((noinline)) void bt_loop_inner(void)
+{
+	uintptr_t *fp = __builtin_frame_address(0);
+
+	outer_frame[0] = (uintptr_t)fp; /* the outer frame's caller: this one */
+	panic("deliberate panic: frames 0x%lx and 0x%lx name each other as caller",
+	      (unsigned long)fp, (unsigned long)outer_frame);
+}
+
+static __attribute__((noinline)) void bt_loop_outer(void)
+{
+	outer_frame = __builtin_frame_address(0);
+	bt_loop_inner();
+	sink++;
+}
+
+static __attribute__((noinline)) void bt_smash(void)
+{
+	uintptr_t *fp = __builtin_frame_address(0);
+
+	/* This frame's record and 240 bytes above it: a runaway memset. */
+	for (int i = 0; i < 32; i++)
+		((volatile uintptr_t *)fp)[i] = (uintptr_t)0xa5a5a5a5a5a5a5a5ULL;
+	sink = *(volatile int *)NULL;
+	sink++;
+}
+
 static void on_shutdown(void *arg)
 {
 	printf("crash: shutdown hook ran\n");
@@ -110,11 +188,38 @@ int main(int argc, char **argv)
 		panic("deliberate panic from the crash app");
 	} else if (!strcmp(mode, "exit") && argc > 2) {
 		return atoi(argv[2]);
+	} else if (!strcmp(mode, "bt-unmapped")) {
+		bt_unmapped();
+	} else if (!strcmp(mode, "bt-loop")) {
+		bt_loop_outer();
+	} else if (!strcmp(mode, "bt-smash")) {
+		bt_smash();
+#ifdef CONFIG_THREADS
 	} else if (!strcmp(mode, "overflow") || !strcmp(mode, "overflow-frame") ||
 		   !strcmp(mode, "overflow-deep") || !strcmp(mode, "guard-touch")) {
 		struct thread *t = thread_create("overflower", overflower, (void *)mode, 8192);
 
 		thread_join(t, NULL);
+	} else if (!strcmp(mode, "threads")) {
+		struct thread *t = thread_create("worker", worker, (void *)mode, 0);
+		void *res = NULL;
+
+		thread_create("sleeper", sleeper, NULL, 0); /* ends with the image */
+		thread_join(t, &res);
+		printf("crash: worker done\n");
+		return res == mode ? 0 : 1;
+	} else if (!strcmp(mode, "deadlock")) {
+		struct waitq wq;
+
+		waitq_init(&wq);
+		waitq_wait(&wq, WAITQ_FOREVER);
+#else
+	} else if (!strcmp(mode, "overflow") || !strcmp(mode, "overflow-frame") ||
+		   !strcmp(mode, "overflow-deep") || !strcmp(mode, "guard-touch") ||
+		   !strcmp(mode, "threads") || !strcmp(mode, "deadlock")) {
+		printf("crash: mode '%s' needs threads (CONFIG_THREADS)\n", mode);
+		return 2;
+#endif
 	} else if (!strcmp(mode, "gpf")) {
 		sink = *(volatile int *)0x8000000000000000ULL;
 	} else if (!strcmp(mode, "sleep")) {
@@ -137,11 +242,6 @@ int main(int argc, char **argv)
 		printf("crash: malloc failed after %zu blocks of 64 KiB, errno %s, %zu failure(s)\n",
 		       n, errno == ENOMEM ? "ENOMEM" : "wrong", st.failures);
 		return errno == ENOMEM && st.failures == 1 ? 0 : 1;
-	} else if (!strcmp(mode, "deadlock")) {
-		struct waitq wq;
-
-		waitq_init(&wq);
-		waitq_wait(&wq, WAITQ_FOREVER);
 	} else if (!strcmp(mode, "assert")) {
 		assert(argc == 42);
 	} else if (!strcmp(mode, "wtext")) {
@@ -167,7 +267,8 @@ int main(int argc, char **argv)
 		__builtin_trap();
 	} else {
 		printf("usage: crash null|panic|exit N|overflow|overflow-frame|overflow-deep|\n"
-		       "             guard-touch|gpf|sleep|spin|oom|assert|deadlock|wtext|xdata|trap\n");
+		       "             guard-touch|gpf|sleep|spin|oom|assert|deadlock|wtext|xdata|trap|\n"
+		       "             bt-unmapped|bt-loop|bt-smash|threads\n");
 		return 2;
 	}
 	printf("crash: survived mode '%s' (this is a bug)\n", mode);

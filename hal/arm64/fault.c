@@ -86,7 +86,8 @@ void a64_fault(const char *what_prefix, const struct a64_regs *r)
 {
 	static char what[128];
 	unsigned ec = ESR_EC(r->esr), fsc = ESR_FSC(r->esr);
-	struct hal_fault f = { .what = what, .ip = r->elr, .sp = r->sp, .dump = dump, .regs = r };
+	struct hal_fault f = { .what = what, .ip = r->elr, .sp = r->sp, .fp = r->x[29],
+			       .lr = r->x[30], .dump = dump, .regs = r };
 	char desc[96];
 
 	a64_esr_describe(r->esr, desc, sizeof(desc));

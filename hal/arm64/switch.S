@@ -16,6 +16,9 @@
 #define FRAME 176
 
 	.text
+	/* Call frame information for debuggers only (.debug_frame is not
+	 * loaded; the image keeps no unwind tables). */
+	.cfi_sections .debug_frame
 
 	.globl hal_context_switch
 	.type hal_context_switch, %function
@@ -61,9 +64,12 @@ hal_context_switch:
  */
 	.type hal_context_start, %function
 hal_context_start:
+	.cfi_startproc
+	.cfi_undefined x30		/* a thread's outermost frame: gdb's bt ends here */
 	mov x0, x20
 	blr x19
 	udf #0
+	.cfi_endproc
 	.size hal_context_start, . - hal_context_start
 
 /* void hal_context_init(ctx, stack_top, entry, arg) */

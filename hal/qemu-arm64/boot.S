@@ -33,6 +33,7 @@ _start:
 
 entry:
 	mov x19, x0			/* the device tree */
+	mrs x20, cntvct_el0		/* the entry's time, for the boot line */
 	/* Loaded elsewhere than linked (not QEMU's virt): nothing can work. */
 	adr x1, _start
 	ldr x2, =_start
@@ -155,6 +156,9 @@ at_el1:
 	isb
 
 	mov x0, x19
+	mov x1, x20
+	mov x29, xzr			/* the end of the frame record chain */
+	mov x30, xzr
 	bl qa_boot
 stuck:
 	wfi

@@ -78,6 +78,9 @@ uint32_t qa_gic_ack(void);
 void qa_gic_eoi(uint32_t iar);
 
 void qa_timer_init(const struct qa_machine *m);
+/* qa_clock_since - ns since the virtual counter read then (after
+ * qa_timer_init): boot.S passes the entry's to qa_boot. */
+uint64_t qa_clock_since(uint64_t then);
 void qa_timer_irq(void);
 
 void qa_button_init(const struct qa_machine *m);

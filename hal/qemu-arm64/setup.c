@@ -38,7 +38,7 @@ static void copy_cmdline(const char *s)
 		pr_warn("hako: command line longer than %d bytes, truncated\n", CMDLINE_MAX - 1);
 }
 
-_Noreturn void qa_boot(uint64_t dtb)
+_Noreturn void qa_boot(uint64_t dtb, uint64_t entry_ticks)
 {
 	uint64_t dtb_size = 0;
 	const char *why;
@@ -75,5 +75,6 @@ _Noreturn void qa_boot(uint64_t dtb)
 	if (qa_button_present())
 		boot.flags |= HAL_BOOT_SHUTDOWN_SOURCE;
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	boot.since_entry_ns = qa_clock_since(entry_ticks);
 	kern_main(&boot);
 }

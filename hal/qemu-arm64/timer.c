@@ -44,6 +44,11 @@ uint64_t hal_clock_monotonic(void)
 	return (uint64_t)((unsigned __int128)ticks() * mult >> 32);
 }
 
+uint64_t qa_clock_since(uint64_t then)
+{
+	return (uint64_t)((unsigned __int128)(ticks() - then) * mult >> 32);
+}
+
 uint64_t hal_clock_wall(void)
 {
 	static uint64_t wall_at, mono_at;

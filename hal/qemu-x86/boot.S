@@ -116,6 +116,11 @@ _start32:
 	movl $__rodata_run_end, %edi
 	movl $__rodata_gap_size, %ecx
 	rep stosb
+	/* The entry's time stamp, for the boot line (the first write the
+	 * moves above allow; they take microseconds). */
+	rdtsc
+	movl %eax, qx_entry_tsc
+	movl %edx, qx_entry_tsc + 4
 
 	movl $boot_stack_top, %esp
 
@@ -214,6 +219,7 @@ start64:
 	movq $boot_stack_top, %rsp
 	fninit
 	movl %ebp, %edi			/* the multiboot info, zero-extended */
+	xorl %ebp, %ebp			/* the end of the frame pointer chain */
 	callq qx_boot
 	ud2
 	.size start64, . - start64
@@ -238,9 +244,9 @@ gdt_desc:
 
 /*
  * Boot page tables (kept: C builds the final map into them) and the boot
- * stack.  The boot stack doubles as the emergency stack of exceptions
- * (IST1): it is dead once the kernel has switched to its main thread, and
- * an exception during boot never returns, so reusing it is safe.
+ * stack, on which an image without threads runs its app.  Exceptions have
+ * a stack of their own (trap.c), so a fault report never overwrites the
+ * frames it walks for its backtrace.
  */
 	.section .bss.boot, "aw", @nobits
 	.balign 4096

@@ -192,6 +192,13 @@ uint64_t hal_clock_monotonic(void)
 	return tsc_to_ns(rdtsc());
 }
 
+uint64_t qx_entry_tsc;
+
+uint64_t qx_clock_since(uint64_t tsc)
+{
+	return (uint64_t)((unsigned __int128)(rdtsc() - tsc) * mult >> 32);
+}
+
 void qx_clock_idle(uint64_t now)
 {
 	struct sample end;

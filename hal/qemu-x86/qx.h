@@ -141,6 +141,10 @@ _Noreturn void qx_acpi_poweroff(void);
 /* Clocks (clock.c): start calibrating at boot, finish before kern_main. */
 void qx_clock_start(void);
 void qx_clock_finish(void);
+/* qx_clock_since - ns since the TSC read tsc (once the clock is started);
+ * boot.S keeps the entry's in qx_entry_tsc. */
+uint64_t qx_clock_since(uint64_t tsc);
+extern uint64_t qx_entry_tsc;
 /* qx_clock_idle - called when idle: refines the TSC rate over a long window. */
 void qx_clock_idle(uint64_t now);
 /* qx_lapic_ticks - LAPIC timer ticks in ns nanoseconds (saturating). */

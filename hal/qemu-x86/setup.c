@@ -165,5 +165,6 @@ _Noreturn void qx_boot(uint32_t mbi_addr)
 	boot.flags |= HAL_BOOT_SHUTDOWN_SOURCE;
 #endif
 	__asm__ volatile("sti");
+	boot.since_entry_ns = qx_clock_since(qx_entry_tsc);
 	kern_main(&boot);
 }

@@ -45,6 +45,9 @@ extern char boot_stack_top[];
 static struct tss tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static uint64_t irq_stack[64] __attribute__((aligned(16)));
+/* The emergency stack (IST1): not the boot stack, which holds the frames of
+ * an image without threads that the report's backtrace walks. */
+static uint64_t fault_stack[1024] __attribute__((aligned(16)));
 
 static void set_gate(unsigned vec, void *handler, unsigned ist)
 {
@@ -63,7 +66,7 @@ void qx_trap_init(void)
 		uint64_t base;
 	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 
-	tss.ist[IST_EMERGENCY - 1] = (uint64_t)(uintptr_t)boot_stack_top;
+	tss.ist[IST_EMERGENCY - 1] = (uint64_t)(uintptr_t)(fault_stack + 1024);
 	tss.ist[IST_IRQ - 1] = (uint64_t)(uintptr_t)(irq_stack + 64);
 	tss.iomap_base = sizeof(tss);
 	qx_gdt[3] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ULL << 40 |

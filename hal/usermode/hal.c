@@ -198,6 +198,8 @@ _Noreturn void usermode_start(long *sp)
 #ifdef CONFIG_INITRD
 	struct hal_mem_region initrd = { 0, 0, HAL_MEM_RESERVED };
 #endif
+
+	uint64_t t0 = hal_clock_monotonic();
 	size_t len = 0;
 	long base;
 	int i = 1;
@@ -260,6 +262,8 @@ _Noreturn void usermode_start(long *sp)
 	if (initrd.type == HAL_MEM_INITRD)
 		regions[boot.nr_regions++] = initrd;
 #endif
+
+	boot.since_entry_ns = hal_clock_monotonic() - t0;
 	kern_main(&boot);
 }
 

@@ -34,6 +34,7 @@ void x86_fault(const struct x86_trap_frame *r, uint64_t cr2, const char *what)
 	    .what = what ? what : x86_vector_name(r->vector),
 	    .ip = r->rip,
 	    .sp = r->rsp,
+	    .fp = r->g.rbp,
 	    .dump = x86_fault_dump,
 	    .regs = r,
 	};

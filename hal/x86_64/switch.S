@@ -11,6 +11,9 @@
  *   24: r13, 32: r12, 40: rbx, 48: rbp, 56: return address
  */
 	.text
+	/* Call frame information for debuggers only (.debug_frame is not
+	 * loaded; the image keeps no unwind tables). */
+	.cfi_sections .debug_frame
 
 	.globl hal_context_switch
 	.type hal_context_switch, @function
@@ -45,10 +48,13 @@ hal_context_switch:
  */
 	.type hal_context_start, @function
 hal_context_start:
+	.cfi_startproc
+	.cfi_undefined rip		/* a thread's outermost frame: gdb's bt ends here */
 	movq %r13, %rdi
 	xorl %ebp, %ebp
 	callq *%r12
 	ud2
+	.cfi_endproc
 	.size hal_context_start, . - hal_context_start
 
 /* void hal_context_init(ctx, stack_top, entry, arg) */

@@ -102,12 +102,14 @@ void xen_start(struct start_info *si, uintptr_t boot_stack_top)
 	boot.nr_regions = xen_mm_init(boot_stack_top, regions);
 	xen_console_mask_port();
 	xen_traps_init();
+	xen_mm_publish_p2m();
 	xen_xs_init();
 	if (xen_xs_available())
 		boot.flags |= HAL_BOOT_SHUTDOWN_SOURCE;
 	xen_start_info = NULL; /* its page is reserved, but nothing reads it again */
 	xen_events_restore(0);
 	xen_time_mark(XEN_MARK_MAIN);
+	boot.since_entry_ns = xen_time_since_entry();
 	kern_main(&boot);
 }
 

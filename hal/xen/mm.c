@@ -83,6 +83,9 @@ static const uint64_t *l3;
 
 /* Frames holding page tables: Xen's bootstrap ones, then our reserve. */
 static unsigned long boot_pt_first, boot_pt_end, pool_first, pool_next, pool_end;
+/* The P2M's frame tree for the toolstack (xen_mm_publish_p2m): one page
+ * of frame-list frames, then the frame lists, right after the pool. */
+static unsigned long p2m_entries, p2m_tree, p2m_tree_pages;
 /* Chunks [0, mapped_chunks) of the physmap are mapped; the physmap has
  * last_chunk + 1 chunks (chunk 0 starts at XEN_VIRT_BASE). */
 static unsigned long mapped_chunks, last_chunk;
@@ -97,7 +100,7 @@ static unsigned int batch_len;
 void xen_mm_early(void)
 {
 	p2m = (const unsigned long *)xen_start_info->mfn_list;
-	nr_pages = xen_start_info->nr_pages;
+	nr_pages = p2m_entries = xen_start_info->nr_pages;
 }
 
 unsigned long xen_nr_pages(void)
@@ -347,7 +350,7 @@ int hal_mem_guard(uintptr_t base, size_t len, bool guard)
 		return HAL_EINVAL;
 	first = virt_to_pfn((const void *)base);
 	n = len / XEN_PAGE_SIZE;
-	if (first < pool_end || first >= nr_pages || n > nr_pages - first)
+	if (first < p2m_tree + p2m_tree_pages || first >= nr_pages || n > nr_pages - first)
 		return HAL_EINVAL; /* not in the free region */
 	last = (first + n - 1) / CHUNK_PAGES;
 	while (mapped_chunks <= last)
@@ -447,7 +450,10 @@ size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
 			     (last_chunk + BASE_PFN / CHUNK_PAGES) / ENTRIES + 1;
 	pool_first = pool_next = next;
 	pool_end = next + pool_size;
-	if (pool_end >= nr_pages)
+	p2m_tree = pool_end;
+	p2m_tree_pages = 1 + ((p2m_entries * 8 + XEN_PAGE_SIZE - 1) / XEN_PAGE_SIZE + ENTRIES - 1) /
+				 ENTRIES;
+	if (p2m_tree + p2m_tree_pages >= nr_pages)
 		panic("xen: %lu pages of memory cannot hold their own page tables", nr_pages);
 
 	/* One batch: the bootstrap mapping as physmap_pte() wants it.  Only
@@ -476,16 +482,17 @@ size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
 
 	regions[0] = (struct hal_mem_region){ XEN_VIRT_BASE,
 					      (size_t)(__image_end - __image_start), HAL_MEM_IMAGE };
+	next = p2m_tree + p2m_tree_pages;
 #ifdef CONFIG_INITRD
 	return 1 + with_initrd(regions + 1, (uintptr_t)__image_end,
-			       (uintptr_t)xen_pfn_to_virt(pool_end),
+			       (uintptr_t)xen_pfn_to_virt(next),
 			       (uintptr_t)xen_pfn_to_virt(nr_pages));
 #else
 	regions[1] = (struct hal_mem_region){ (uintptr_t)__image_end,
-					      (pool_end - virt_to_pfn(__image_end)) * XEN_PAGE_SIZE,
+					      (next - virt_to_pfn(__image_end)) * XEN_PAGE_SIZE,
 					      HAL_MEM_RESERVED };
-	regions[2] = (struct hal_mem_region){ (uintptr_t)xen_pfn_to_virt(pool_end),
-					      (nr_pages - pool_end) * XEN_PAGE_SIZE, HAL_MEM_FREE };
+	regions[2] = (struct hal_mem_region){ (uintptr_t)xen_pfn_to_virt(next),
+					      (nr_pages - next) * XEN_PAGE_SIZE, HAL_MEM_FREE };
 	return 3;
 #endif
 }
@@ -538,6 +545,34 @@ static size_t with_initrd(struct hal_mem_region *r, uintptr_t start, uintptr_t m
 	return n;
 }
 #endif
+
+/*
+ * The toolstack reads a PV guest's memory by pseudo-physical frame through
+ * the guest's P2M, which the guest publishes in shared_info: xl dump-core
+ * (and save) need it.  The P2M list Xen built stays where it is; this
+ * publishes it as the three-level tree (the frames of the list, and the
+ * frame of that list), in the pages reserved for it after the pool.  (The
+ * linear form, p2m_cr3 and p2m_vaddr, would need the list at a 1 GiB
+ * aligned address: libxenguest 4.17 reads it that way.)  Needs the page
+ * fault handler: the tree may lie beyond the mapped prefix.
+ */
+void xen_mm_publish_p2m(void)
+{
+	unsigned long *fll = xen_pfn_to_virt(p2m_tree), *fl = fll + ENTRIES;
+	unsigned long pages = (p2m_entries * 8 + XEN_PAGE_SIZE - 1) / XEN_PAGE_SIZE;
+
+	if ((uintptr_t)p2m % XEN_PAGE_SIZE)
+		return; /* not from a builder we know: nothing to publish */
+	zero_page(fll);
+	for (unsigned long i = 0; i < p2m_tree_pages - 1; i++) {
+		zero_page(fl + i * ENTRIES);
+		fll[i] = p2m[p2m_tree + 1 + i];
+	}
+	for (unsigned long i = 0; i < pages; i++)
+		fl[i] = xen_virt_to_mfn(p2m + i * ENTRIES);
+	xen_shared->arch.max_pfn = p2m_entries;
+	xen_shared->arch.pfn_to_mfn_frame_list_list = p2m[p2m_tree];
+}
 
 /* ----------------------------------------------------------- I/O window --- */
 

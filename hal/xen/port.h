@@ -55,6 +55,9 @@ const char *xen_strerror(long rc);
 struct hal_mem_region;
 void xen_mm_early(void); /* p2m and nr_pages, for the helpers below */
 size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions);
+/* xen_mm_publish_p2m - tell the toolstack where the P2M is (xl dump-core);
+ * after xen_traps_init. */
+void xen_mm_publish_p2m(void);
 
 /* Pseudo-physical <-> machine frames and virtual addresses. */
 unsigned long xen_pfn_to_mfn(unsigned long pfn);
@@ -130,6 +133,8 @@ bool xen_timer_port_fired(void);
 #define XEN_MARKS 3
 void xen_time_mark(unsigned int which);
 void xen_time_report(void);
+/* xen_time_since_entry - ns since XEN_MARK_ENTRY (0 without that mark). */
+uint64_t xen_time_since_entry(void);
 
 /* -------------------------------------------------------- console.c --- */
 

@@ -10,7 +10,9 @@
 # XEN_SHUTDOWN_AFTER=S or HAKO_SHUTDOWN_AFTER=S (the convention of every
 # port's run.sh): `xl shutdown` the domU S seconds after `xl create` (a dom0
 # has no xenstore: it never gets a request), XEN_LOG=FILE (keep the whole
-# serial log, Xen's lines included, there).
+# serial log, Xen's lines included, there), XEN_DUMP_CORE=DIR (a domU that
+# crashes or hangs is kept for a post-mortem: its xenctx and core go to DIR,
+# test/xen/run.sh --dump-core; hal/xen/debug.sh uses it).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -ge 1 ] || { echo "usage: hal/xen/run.sh IMAGE [ARGS...]" >&2; exit 2; }
@@ -28,5 +30,6 @@ fi
 after=${XEN_SHUTDOWN_AFTER:-${HAKO_SHUTDOWN_AFTER:-}}
 [ "$mode" = domu ] || after=
 set -- --"$mode" ${mem:+--memory "$mem"} ${XEN_TIMEOUT:+--timeout "$XEN_TIMEOUT"} \
-	${after:+--shutdown-after "$after"} ${XEN_LOG:+--log "$XEN_LOG"} -- "$image" "$@"
+	${after:+--shutdown-after "$after"} ${XEN_LOG:+--log "$XEN_LOG"} \
+	${XEN_DUMP_CORE:+--dump-core "$XEN_DUMP_CORE"} -- "$image" "$@"
 exec "$top/test/xen/run.sh" "$@"

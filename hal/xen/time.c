@@ -137,6 +137,11 @@ static uint64_t tsc_to_ns(uint64_t tsc)
 	return sys - scale((uint64_t)-d, t->tsc_to_system_mul, t->tsc_shift);
 }
 
+uint64_t xen_time_since_entry(void)
+{
+	return marks[XEN_MARK_ENTRY] ? xen_time_now() - tsc_to_ns(marks[XEN_MARK_ENTRY]) : 0;
+}
+
 /*
  * The vCPU has been running, runnable or blocked (not offline) since it was
  * unpaused, so now minus that total is the unpause, as Xen time.  Each

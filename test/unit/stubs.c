@@ -102,17 +102,32 @@ void hal_console_write(const char *buf, size_t len)
 	console_write(buf, len);
 }
 
+static _Noreturn void vpanic(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("hako: panic (SIGABRT): ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	abort();
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("hako: panic (SIGABRT): ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
+	vpanic(fmt, ap);
+}
+
+/* kernel/panic.c's panic with the backtrace from another frame: no
+ * backtrace here either. */
+_Noreturn void panic_at(uintptr_t fp, const char *fmt, ...);
+void panic_at(uintptr_t fp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(fmt, ap);
 }
 
 void *unit_map(size_t size)

@@ -18,6 +18,10 @@
 #   /rig/NAME.sh    optional dom0-side script (e.g. a network client): started
 #                   with `sh /rig/NAME.sh NAME DOMID` right after the domain
 #                   is created, killed when the domain is gone
+#   /rig/NAME.dump  present: post-mortem of a guest that crashed (its config
+#                   says on_crash = "preserve") or timed out: xenctx prints
+#                   its stack (with /rig/NAME.syms, the image's `nm -n`),
+#                   `xl dump-core` writes its core, then it is destroyed
 #
 # Output on the console, for run.sh (lines start in column 0):
 #   rig: ...                          progress, for humans
@@ -25,6 +29,10 @@
 #   @@hako:NAME| LINE                 each line the guest wrote to its console
 #   @@hako-rig xl:NAME| LINE          xl's own output, when it failed
 #   @@hako-rig dom0:NAME| LINE        output of /rig/NAME.sh
+#   @@hako-rig xenctx:NAME| LINE      xenctx's output (post-mortem)
+#   @@hako-rig core:NAME| LINE        the core, gzip'ed, in base64 lines
+#   @@hako-rig core-end NAME SUM      after them: the md5sum of the gzip
+#                                     stream (the host checks it)
 #   @@hako-rig end NAME reason=R ms=T lines=N
 #                                     R: poweroff reboot suspend crash watchdog
 #                                     soft_reset timeout error; T: guest run
@@ -154,6 +162,39 @@ reason_name() {
     esac
 }
 
+# post_mortem NAME: the domain is still there (crashed and preserved, or
+# hung): its stack, then its core, then destroy it.  The image is linked at
+# 0x400000, where xenctx must look for the kernel (-k).
+post_mortem() {
+    pm=$1
+    if ! pmid=$(xl domid "$pm" 2>/dev/null); then
+        say "case $pm: no domain left for a post-mortem"
+        return
+    fi
+    set --
+    [ -s "/rig/$pm.syms" ] && set -- -s "/rig/$pm.syms"
+    xenctx -f -k 0x400000 "$@" "$pmid" >"/run/xenctx-$pm.log" 2>&1 ||
+        say "case $pm: xenctx failed"
+    rm -f "/run/core-$pm"
+    if xl dump-core "$pm" "/run/core-$pm" >"/run/dump-$pm.log" 2>&1; then
+        say "case $pm: core of $(wc -c <"/run/core-$pm") bytes"
+    else
+        say "case $pm: xl dump-core failed: $(tail -n 3 "/run/dump-$pm.log" | tr '\n' ' ')"
+    fi
+    xl destroy "$pm" >>"/run/xl-$pm.log" 2>&1
+}
+
+# send_core NAME: the core on the console, checked by its sum.
+send_core() {
+    [ -s "/run/core-$1" ] || return 0
+    gzip -1 -c "/run/core-$1" >"/run/core-$1.gz"
+    rm -f "/run/core-$1"
+    base64 "/run/core-$1.gz" | awk -v p="@@hako-rig core:$1| " '{ print p $0 }'
+    set -- "$1" "$(md5sum "/run/core-$1.gz")"
+    echo "@@hako-rig core-end $1 ${2%% *}"
+    rm -f "/run/core-$1.gz"
+}
+
 run_case() {
     name=$1 limit=$2 after=$3
     cfg=/rig/$name.cfg
@@ -206,11 +247,17 @@ run_case() {
     elif xl domid "$name" >/dev/null 2>&1; then
         # Still there: xl was killed by timeout. Take the domain down ourselves.
         reason=timeout
-        xl destroy "$name" >>"$xllog" 2>&1
+        [ -e "/rig/$name.dump" ] || xl destroy "$name" >>"$xllog" 2>&1
     else
         reason=error
     fi
     say "case $name: $reason after $((t1 - t0)) ms"
+    if [ -e "/rig/$name.dump" ]; then
+        case $reason in
+        crash | timeout) post_mortem "$name" ;;
+        *) xl destroy "$name" >/dev/null 2>&1 ;; # (preserved only on a crash)
+        esac
+    fi
 
     lines=0
     [ -f "$conlog" ] && lines=$(sed -n '$=' "$conlog")
@@ -220,6 +267,8 @@ run_case() {
     [ -f "$conlog" ] && prefix "@@hako:$name| " "$conlog"
     [ "$reason" = error ] && prefix "@@hako-rig xl:$name| " "$xllog"
     [ -f "/run/dom0-$name.log" ] && prefix "@@hako-rig dom0:$name| " "/run/dom0-$name.log"
+    [ -f "/run/xenctx-$name.log" ] && prefix "@@hako-rig xenctx:$name| " "/run/xenctx-$name.log"
+    send_core "$name"
     echo "@@hako-rig end $name reason=$reason ms=$((t1 - t0)) lines=${lines:-0}"
     # (its disk lives in dom0's RAM: the next cases need the room)
     rm -f "/run/$name.disk"

@@ -45,7 +45,8 @@ NET_MODULES=(llc stp bridge xen-netback)
 BLK_MODULES=(loop xen-blkback)
 
 # Toolstack binaries from /usr/lib/xen-4.17/bin that dom0 needs.
-XEN_BINS=(xl xenstored xenconsoled xenconsole xen-init-dom0 libxl-save-helper)
+# xenctx: the stack of a crashed or hung guest (run.sh --dump-core).
+XEN_BINS=(xl xenstored xenconsoled xenconsole xen-init-dom0 libxl-save-helper xenctx)
 
 KEY_FILE="$RIG_CACHE/initramfs.key"
 WORK=""

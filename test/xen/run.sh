@@ -5,9 +5,9 @@
 # Usage:
 #   test/xen/run.sh [--dom0|--domu] [--memory MiB] [--timeout S]
 #                   [--shutdown-after S] [--net] [--disk MIB] [--dom0-script SH]
-#                   [--log FILE] IMAGE [ARGS...]
+#                   [--log FILE] [--dump-core DIR] IMAGE [ARGS...]
 #   test/xen/run.sh --batch FILE [--outdir DIR] [--timeout S] [--net] [--disk MIB]
-#                   [--dom0-script SH] [--add FILE]... [--log FILE]
+#                   [--dom0-script SH] [--add FILE]... [--log FILE] [--dump-core DIR]
 #
 # Modes:
 #   --domu (default)  Xen boots the rig's Debian dom0 Linux (built and cached by
@@ -36,6 +36,14 @@
 #       guest's kernel).
 #       --timeout S (default 30): the guest's time from `xl create` to its end;
 #       dom0's boot has its own budget (HAKO_XEN_BOOT_BUDGET, default 90 s).
+#       --dump-core DIR: a post-mortem of a guest that crashes or times out.
+#       Its config says on_crash = "preserve"; dom0 then runs Xen's `xenctx
+#       -f -S` on it with the image's symbols (nm -n of IMAGE.elf, when it
+#       is beside IMAGE), `xl dump-core` and `xl destroy`, and sends both to
+#       the host: DIR/NAME.xenctx and DIR/NAME.core (Xen's dump-core format:
+#       build/gdb/xencore.py makes it a core gdb opens), NAME "hako" for a
+#       single image.  The core comes over the serial line, gzip'ed, and is
+#       kept only when its checksum matches.
 #   --dom0  Xen boots IMAGE itself as dom0 (about 1 s of Xen boot, no Linux).
 #       dom0_mem = MiB (default 64). The image ends the run by writing its exit
 #       status to I/O port 0xf4 (after PHYSDEVOP_set_iopl), so QEMU exits with
@@ -72,7 +80,9 @@
 # and its path printed, when the run fails.
 #
 # Debugging: HAKO_XEN_APPEND adds to Xen's command line (e.g. sync_console),
-# HAKO_XEN_DOM0_APPEND to dom0 Linux's (e.g. loglevel=7) in --domu mode.
+# HAKO_XEN_DOM0_APPEND to dom0 Linux's (e.g. loglevel=7) in --domu mode,
+# HAKO_XEN_QEMU_ARGS to QEMU's (split on spaces; hal/xen/debug.sh gives
+# "-gdb tcp:127.0.0.1:PORT -S" for gdb on a dom0 image).
 #
 # Exit status (batch: of each case, in NAME.status):
 #   N    the guest printed "hako: exit status N" (this line wins)
@@ -99,6 +109,7 @@ OUTDIR=""
 IMAGE=""
 DOM0_SCRIPT=""
 ADD=()
+DUMP_CORE=""
 ARGS=()
 
 usage() {
@@ -118,6 +129,7 @@ parse_args() {
             --disk) DISK=${2:?--disk needs MiB}; shift ;;
             --dom0-script) DOM0_SCRIPT=${2:?--dom0-script needs a file}; shift ;;
             --add) ADD+=("${2:?--add needs a file}"); shift ;;
+            --dump-core) DUMP_CORE=${2:?--dump-core needs a directory}; shift ;;
             --log) LOG=${2:?--log needs a file}; shift ;;
             --batch) BATCH=${2:?--batch needs a file}; shift ;;
             --outdir) OUTDIR=${2:?--outdir needs a directory}; shift ;;
@@ -139,6 +151,7 @@ parse_args() {
         [[ -f "$f" ]] || die "--add: no such file: $f"
     done
     [[ ${#ADD[@]} -eq 0 || "$MODE" == domu ]] || die "--add needs --domu"
+    [[ -z "$DUMP_CORE" || "$MODE" == domu ]] || die "--dump-core needs --domu"
     if [[ -n "$BATCH" ]]; then
         [[ $# -eq 0 ]] || die "--batch takes no IMAGE"
         [[ "$MODE" == domu ]] || die "--batch runs domUs only"
@@ -241,13 +254,14 @@ T_START=0
 # start_qemu MEMORY_MIB XEN_CMDLINE INITRD_STRING
 start_qemu() {
     T_START=$(now_ms)
+    # shellcheck disable=SC2086  # (HAKO_XEN_QEMU_ARGS is a word list)
     ln -sf "$XEN_ELF" "$TMP/xen"
     # TCG only: the rig must behave the same on machines without KVM.
     qemu-system-x86_64 -accel tcg -display none -nodefaults -no-reboot \
         -m "$1" -nic none -monitor none \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         -serial "file:$SERIAL" \
-        -kernel "$TMP/xen" -append "$2" -initrd "$3" \
+        -kernel "$TMP/xen" -append "$2" -initrd "$3" ${HAKO_XEN_QEMU_ARGS:-} \
         </dev/null >"$TMP/qemu.out" 2>&1 &
     QEMU_PID=$!
 }
@@ -442,13 +456,21 @@ build_rig_cpio() {
             [[ -z "${CASE_CMDLINE[$name]}" ]] || echo "cmdline = $(xl_string "${CASE_CMDLINE[$name]}")"
             echo 'on_poweroff = "destroy"'
             echo 'on_reboot = "destroy"'
-            echo 'on_crash = "destroy"'
+            if [[ -n "$DUMP_CORE" ]]; then
+                echo 'on_crash = "preserve"'
+            else
+                echo 'on_crash = "destroy"'
+            fi
             # A fixed MAC, for the same entropy reason.
             ((NET)) && printf "vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:%02x' ]\n" "$i"
             ((DISK)) && echo "disk = [ 'format=raw,vdev=xvda,access=rw,target=/run/$name.disk' ]"
         } >"$cfg"
         printf '%s\t%s\t%s\n' "$name" "$TIMEOUT" "${CASE_AFTER[$name]}" >>"$stage/rig/cases"
         [[ -z "$DOM0_SCRIPT" ]] || cp "$DOM0_SCRIPT" "$stage/rig/$name.sh"
+        if [[ -n "$DUMP_CORE" ]]; then
+            : >"$stage/rig/$name.dump"
+            [[ ! -f "${CASE_IMAGE[$name]}.elf" ]] || nm -n "${CASE_IMAGE[$name]}.elf" >"$stage/rig/$name.syms"
+        fi
     done
     # The base is padded to 512 bytes, so this archive starts aligned.
     ln -s "$RIG_CACHE/vmlinux" "$TMP/vmlinux"
@@ -482,10 +504,31 @@ extract_case() {
     awk -v s="rig: case $name: xl create" -v e="rig: case $name: " \
         'index($0, s) == 1 {on = 1; next} on && index($0, e) == 1 {exit}
          on && /^\(XEN\)/' "$TMP/clean.log" >"$3"
+    [[ -z "$DUMP_CORE" ]] || extract_post_mortem "$name"
     if [[ "$C_REASON" == error ]]; then
         say "$name: xl create failed:"
         sed -n "s/^@@hako-rig xl:$name| /    /p" "$TMP/clean.log" >&2
     fi
+}
+
+# extract_post_mortem NAME: DUMP_CORE/NAME.xenctx and, when its checksum
+# matches, DUMP_CORE/NAME.core (--dump-core).
+extract_post_mortem() {
+    local name=$1 sum want
+    mkdir -p "$DUMP_CORE"
+    rm -f "$DUMP_CORE/$name.core" "$DUMP_CORE/$name.xenctx"
+    sed -n "s/^@@hako-rig xenctx:$name| //p" "$TMP/clean.log" >"$DUMP_CORE/$name.xenctx"
+    [[ -s "$DUMP_CORE/$name.xenctx" ]] || rm -f "$DUMP_CORE/$name.xenctx"
+    want=$(sed -n "s/^@@hako-rig core-end $name \([0-9a-f]*\)$/\1/p" "$TMP/clean.log" | tail -n 1)
+    [[ -n "$want" ]] || return 0
+    sed -n "s/^@@hako-rig core:$name| //p" "$TMP/clean.log" | base64 -d >"$TMP/$name.core.gz" 2>/dev/null
+    sum=$(md5sum <"$TMP/$name.core.gz" | cut -d' ' -f1)
+    if [[ "$sum" != "$want" ]]; then
+        say "$name: the core was damaged on the serial line (md5 $sum, dom0 sent $want): not kept"
+        return 0
+    fi
+    gzip -dc "$TMP/$name.core.gz" >"$DUMP_CORE/$name.core"
+    say "$name: core in $DUMP_CORE/$name.core ($(wc -c <"$DUMP_CORE/$name.core") bytes)"
 }
 
 run_domu() {

@@ -77,6 +77,8 @@ void usermode_fatal_signal(int sig, void *info, void *uctx)
 		a64_fault(signal_name(sig), &r);
 	f.ip = r.elr;
 	f.sp = r.sp;
+	f.fp = r.x[29];
+	f.lr = r.x[30];
 	if ((sig == SIGSEGV || sig == SIGBUS) && from_cpu) {
 		f.addr = *(uintptr_t *)((char *)info + SIGINFO_ADDR);
 		f.flags = HAL_FAULT_ADDR;

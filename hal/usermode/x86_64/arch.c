@@ -29,7 +29,8 @@ void usermode_fatal_signal(int sig, void *info, void *uctx)
 		.cs = g[REG_CSGSFS] & 0xffff, .rflags = g[REG_EFL], .rsp = g[REG_RSP],
 		.ss = g[REG_CSGSFS] >> 48,
 	};
-	struct hal_fault f = { .ip = r.rip, .sp = r.rsp, .dump = x86_fault_dump, .regs = &r };
+	struct hal_fault f = { .ip = r.rip, .sp = r.rsp, .fp = r.g.rbp, .dump = x86_fault_dump,
+			       .regs = &r };
 
 	f.what = from_cpu ? x86_vector_name(r.vector) : NULL;
 	if (!f.what)

@@ -44,6 +44,36 @@ void printk_set_level(int level);
 #define pr_info(...) pr_level(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) pr_level(LOG_DEBUG, __VA_ARGS__)
 
+/*
+ * Per-subsystem debug messages: pr_dbg(SCHED, "...") prints "sched: ..." at
+ * LOG_DEBUG when the image was configured with CONFIG_DEBUG_SCHED, and is
+ * compiled out entirely (text included) otherwise, whatever
+ * CONFIG_LOG_LEVEL says.  Any DEBUG_* option makes level 7 the run-time
+ * default, so the messages show unless hako.loglevel= hides them.  A
+ * subsystem adds its own: a `config DEBUG_NET` that selects DEBUG_MESSAGES,
+ * its prefix (`#define hako_dbg_name_NET "net"`, in its own header or
+ * file), then pr_dbg(NET, ...).
+ */
+#define pr_dbg(sub, fmt, ...)                                                  \
+	do {                                                                   \
+		if (HAKO_IS_SET(CONFIG_DEBUG_##sub))                           \
+			printk(LOG_DEBUG, "%s: " fmt, hako_dbg_name_##sub,     \
+			       ##__VA_ARGS__);                                 \
+	} while (0)
+#define hako_dbg_name_SCHED "sched"
+#define hako_dbg_name_MEM "mem"
+
+/* HAKO_IS_SET(CONFIG_X): 1 when CONFIG_X is defined as 1 (a Kconfig bool
+ * that is y), else 0, usable in a plain if: the code stays compiled (and
+ * type-checked) and the compiler drops it.  CONFIG_X expands to 1 or to
+ * itself; pasting that to HAKO_SET_ gives "0," for 1 only, which moves 1
+ * into the second argument's place. */
+#define HAKO_SET_1 0,
+#define HAKO_IS_SET(x) hako_is_set_(x)
+#define hako_is_set_(v) hako_is_set__(HAKO_SET_##v)
+#define hako_is_set__(comma_or_junk) hako_second_(comma_or_junk 1, 0, 0)
+#define hako_second_(a, b, ...) b
+
 /* console_write - raw bytes to the console, no level, no formatting. */
 void console_write(const char *buf, size_t len);
 
