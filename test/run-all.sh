@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# make test: every suite, one after the other, then one summary line.
-# A suite that cannot run fails (it is never skipped silently).
+# make test: every suite, then one summary line.  A suite that cannot run
+# fails (it is never skipped silently).
 #   test/run-all.sh [SUITE...]   (default: all; names as listed below)
+#
+# Suites run in two lanes side by side (HAKO_TEST_JOBS=1: one after the
+# other): each lane is single-threaded QEMU most of the time, and the
+# machines have two cores.  The Xen rig's suites make one lane, the rest the
+# other; each suite's lines show as they come, prefixed with its name.
+# Builds take turns (a make wrapper on PATH holds one lock), so two suites
+# that build the same image never write it at once.
 #
 # The summary cannot say more than the suites showed: a name that is not a
 # suite is an error (status 2, the valid names listed); a suite fails when it
@@ -61,29 +68,47 @@ mkdir -p out/test
 build/deps.sh test 2>&1 | tee out/test/deps.log
 rc=${PIPESTATUS[0]}
 if [ "$rc" != 0 ]; then
-	summary 0 1 "$(printf '%-14s %4s passed %4s failed %5ss  (exit %s: %s)' deps 0 1 \
+	summary 0 1 "$(printf '%-18s %4s passed %4s failed %5ss  (exit %s: %s)' deps 0 1 \
 		$(($(date +%s) - start)) "$rc" "build/deps.sh test failed; no suite ran")"
 	exit 1
 fi
 
-total_pass=0
-total_fail=0
-report=()
-for entry in "${suites[@]}"; do
-	name=${entry%%|*}
-	cmd=${entry#*|}
-	if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qxF -- "$name"; then
-		continue
-	fi
-	log=out/test/$name.log
+# The lane a suite runs in: the Xen rig's suites (and debug, which boots
+# the rig too) in lane 2, the rest in lane 1.
+lane_of() {
+	case $1 in
+	xen-* | storage-xen | debug) echo 2 ;;
+	*) echo 1 ;;
+	esac
+}
+
+jobs=${HAKO_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -ge 2 ] 2>/dev/null && jobs=2 || jobs=1
+
+lanes=out/test/lanes
+rm -rf "$lanes"
+mkdir -p "$lanes/bin"
+# make for the suites: one build at a time across the lanes.  Test scripts
+# build and then run; none runs an image under make.
+cat >"$lanes/bin/make" <<WRAP
+#!/bin/sh
+exec flock "$PWD/$lanes/make.lock" $(command -v make) "\$@"
+WRAP
+chmod +x "$lanes/bin/make"
+
+# run_suite NAME CMD: run one suite; its report line goes to $lanes/NAME.
+run_suite() {
+	local name=$1 cmd=$2 log=out/test/$1.log t0 script rc line why p f prefix=
 	t0=$(date +%s)
+	[ "$jobs" = 1 ] || prefix="[$name] "
 	echo "=== suite $name: $cmd"
 	script=$(echo "$cmd" | tr ' ' '\n' | grep -m1 '^test/')
 	if [ ! -x "$script" ]; then
 		echo "suite $name cannot run: $script is missing" | tee "$log"
 		rc=127
 	else
-		$cmd 2>&1 | tee "$log"
+		PATH="$PWD/$lanes/bin:$PATH" $cmd </dev/null 2>&1 | tee "$log" |
+			sed -u "s/^/$prefix/"
 		rc=${PIPESTATUS[0]}
 	fi
 	# The suite's own count: its last line, nothing printed before it.
@@ -104,9 +129,56 @@ for entry in "${suites[@]}"; do
 	# A suite that fails without counting a failure still counts as one.
 	if { [ "$rc" != 0 ] || [ -n "$why" ]; } && [ "$f" = 0 ]; then f=1; fi
 	[ "$rc" = 0 ] || why="exit $rc${why:+; $why}"
+	echo "$p $f $(printf '%-18s %4s passed %4s failed %5ss  (%s)' "$name" "$p" "$f" \
+		$(($(date +%s) - t0)) "${why:-exit 0}")" >"$lanes/$name"
+	echo "=== suite $name: $p passed, $f failed"
+}
+
+# run_lane LANE: the selected suites of LANE, in the table's order.
+run_lane() {
+	local entry name
+	for entry in "${suites[@]}"; do
+		name=${entry%%|*}
+		[ "$jobs" = 1 ] || [ "$(lane_of "$name")" = "$1" ] || continue
+		if [ $# -gt 1 ] && ! printf '%s\n' "${@:2}" | grep -qxF -- "$name"; then
+			continue
+		fi
+		run_suite "$name" "${entry#*|}"
+	done
+}
+
+if [ "$jobs" = 1 ]; then
+	run_lane all "$@"
+else
+	run_lane 1 "$@" &
+	lane1=$!
+	run_lane 2 "$@" &
+	lane2=$!
+	# Ctrl-C or a timeout stops both lanes and what they started.
+	killtree() {
+		local child
+		for child in $(pgrep -P "$1"); do killtree "$child"; done
+		kill "$1" 2>/dev/null
+	}
+	trap 'killtree "$lane1"; killtree "$lane2"; exit 130' INT TERM
+	wait "$lane1" "$lane2"
+fi
+
+total_pass=0
+total_fail=0
+report=()
+for entry in "${suites[@]}"; do
+	name=${entry%%|*}
+	if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qxF -- "$name"; then
+		continue
+	fi
+	if [ ! -f "$lanes/$name" ]; then
+		echo "0 1 $(printf '%-18s %4s passed %4s failed %5ss  (%s)' "$name" 0 1 0 \
+			"did not finish")" >"$lanes/$name"
+	fi
+	read -r p f line <"$lanes/$name"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	report+=("$(printf '%-14s %4s passed %4s failed %5ss  (%s)' "$name" "$p" "$f" \
-		$(($(date +%s) - t0)) "${why:-exit 0}")")
+	report+=("$line")
 done
 summary "$total_pass" "$total_fail" "${report[@]}"
