@@ -49,6 +49,12 @@ static void pad(struct fmt_sink *o, char c, long long n)
 {
 	static const char spaces[16] = "                ", zeros[16] = "0000000000000000";
 
+	/* A full buffer that cannot be emptied (snprintf) only counts: a
+	 * width of INT_MAX costs no two billion bytes of copying. */
+	if (n > 0 && !o->flush && o->pos == o->cap) {
+		o->total += (size_t)n;
+		return;
+	}
 	while (n > 0) {
 		int k = n < 16 ? (int)n : 16;
 
