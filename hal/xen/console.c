@@ -25,6 +25,7 @@
 
 #include <xen/io/console.h>
 
+#include "barrier.h"
 #include "hypercall.h"
 #include "port.h"
 #include "ring.h"
@@ -128,8 +129,9 @@ static void ring_put(const char *buf, size_t len)
 			continue;
 		}
 		n = len < (size_t)space ? len : (size_t)space;
+		xen_mb(); /* the backend's index read before we overwrite */
 		ring_copy_in(ring->out, OUT_SIZE, prod, buf, n);
-		barrier(); /* bytes before the index (x86 keeps stores in order) */
+		xen_wmb(); /* bytes before the index that publishes them */
 		prod += (uint32_t)n;
 		ring->out_prod = prod;
 		buf += n;

@@ -29,6 +29,7 @@
 #include <hal.h>
 #include <hako/printk.h>
 
+#include "barrier.h"
 #include "hypercall.h"
 #include "port.h"
 #include "ring.h"
@@ -91,6 +92,8 @@ static bool put(const void *data, size_t len)
 		long space = xs_ring_space(xs->req_cons, xs->req_prod);
 		size_t n;
 
+		xen_mb(); /* the backend's index read before we write the space */
+
 		if (space < 0) {
 			give_up("backend sent a bad request ring index", XS_ERR_PROTO);
 			return false;
@@ -107,7 +110,7 @@ static bool put(const void *data, size_t len)
 		}
 		n = len < (size_t)space ? len : (size_t)space;
 		ring_copy_in(xs->req, XENSTORE_RING_SIZE, xs->req_prod, p, n);
-		barrier();
+		xen_wmb(); /* the bytes before the index that publishes them */
 		xs->req_prod += (uint32_t)n;
 		p += n;
 		len -= n;
@@ -183,9 +186,11 @@ static void drain(void)
 {
 	for (;;) {
 		uint32_t start = xs->rsp_cons, cons = start, prod = xs->rsp_prod;
-		int r = xs_reader_feed(&reader, xs->rsp, &cons, prod);
+		int r;
 
-		barrier(); /* done reading before the space is given back */
+		xen_rmb(); /* the index before the bytes it covers */
+		r = xs_reader_feed(&reader, xs->rsp, &cons, prod);
+		xen_mb(); /* done reading before the space is given back */
 		xs->rsp_cons = cons;
 		if (r == XS_FEED_BAD) {
 			give_up("backend sent a bad response index or an oversized message",
