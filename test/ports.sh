@@ -62,7 +62,16 @@ queue() {
 
 run_cases() {
 	if [ -x "hal/$platform/run-batch.sh" ]; then
-		timeout -k 10 $((timeout_s * 4)) "hal/$platform/run-batch.sh" "$cases" "$tmp" </dev/null
+		# Half a case's own bound per case, and one more: a batch of many
+		# cases on a loaded machine is slow, not hung.
+		local n
+		n=$(wc -l <"$cases")
+		timeout -k 10 $((timeout_s * (n + 2) / 2)) "hal/$platform/run-batch.sh" "$cases" \
+			"$tmp" </dev/null
+		case $? in
+		124 | 137) echo "ports: the batch of $n cases ran out of its" \
+			"$((timeout_s * (n + 2) / 2)) s: the cases without output fail" ;;
+		esac
 		return
 	fi
 	while IFS=$'\t' read -r -a c; do

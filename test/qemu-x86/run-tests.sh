@@ -53,13 +53,23 @@ run() {
 }
 
 # monitor NAME IMAGE APPEND DELAY COMMANDS...: boot with the QEMU monitor
-# on stdin, send COMMANDS (one per line) after DELAY seconds.  Console in
+# on stdin, send COMMANDS (one per line) after DELAY seconds, once the
+# image says it is up (a fixed delay races a slow boot).  Console in
 # $tmp/NAME, monitor output in $tmp/NAME.mon, QEMU's status in $rc.
 monitor() {
 	local name=$1 image=$2 append=$3 delay=$4
 	shift 4
-	{ sleep "$delay"; printf '%s\n' "$@"; sleep 5; } |
-		timeout -k 5 60 "$qemu" -accel tcg -m 64M -nodefaults -display none -no-reboot \
+	# crash's sleep mode says when it is up; wait at most 60 s more.
+	{
+		sleep "$delay"
+		for _ in $(seq 1 600); do
+			grep -q 'sleeping until shut down' "$tmp/$name" 2>/dev/null && break
+			sleep 0.1
+		done
+		printf '%s\n' "$@"
+		sleep 5
+	} |
+		timeout -k 5 120 "$qemu" -accel tcg -m 64M -nodefaults -display none -no-reboot \
 			-monitor stdio -serial "file:$tmp/$name" \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 			-kernel "$image" -append "$append" 2>&1 | tr -d '\r' >"$tmp/$name.mon"
