@@ -110,16 +110,12 @@ void sys_check_core_locking(void);
 /* ------------------------------------------------------------------- TCP --- */
 #define LWIP_TCP 1
 #define TCP_MSS 1460
-#if CONFIG_NET_TCP_WND_KIB >= 64
-#define TCP_WND 65535
-#else
+/* Window scaling: windows past 64 KiB, and peers (passt among them) that
+ * count their own window in scaled units work as they expect. */
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 2
 #define TCP_WND (CONFIG_NET_TCP_WND_KIB * 1024)
-#endif
-#if CONFIG_NET_TCP_SNDBUF_KIB >= 64
-#define TCP_SND_BUF 65535 /* the most a 16-bit window field counts */
-#else
 #define TCP_SND_BUF (CONFIG_NET_TCP_SNDBUF_KIB * 1024)
-#endif
 #define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS + 8)
 #define TCP_SNDLOWAT LWIP_MIN(LWIP_MAX(((TCP_SND_BUF) / 4), (2 * TCP_MSS) + 1), (TCP_SND_BUF)-1)
 #define TCP_QUEUE_OOSEQ 1
@@ -131,7 +127,6 @@ void sys_check_core_locking(void);
 #define LWIP_TCP_TIMESTAMPS 0
 #define LWIP_TCP_KEEPALIVE 1
 #define LWIP_TCP_SACK_OUT 0
-#define LWIP_WND_SCALE 0
 #define TCP_MAXRTX 12
 #define TCP_SYNMAXRTX 6
 #define LWIP_CALLBACK_API 1
