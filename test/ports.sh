@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 
 platform=${1:?usage: test/ports.sh PLATFORM}
 timeout_s=${HAKO_TEST_TIMEOUT:-60}
+# The in-image suite tests sockets over loopback: it needs no NIC (and a
+# run.sh must not start a network back end for it).
+export HAKO_NET=none
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The build folder: out/PLATFORM, or out/PLATFORM-ARCH for an architecture

@@ -27,6 +27,7 @@ suites=(
 	"usermode-arm64|env ARCH=arm64 test/ports.sh usermode"
 	"usermode-arm64-port|env ARCH=arm64 test/usermode.sh"
 	"storage-usermode|test/storage.sh usermode"
+	"usermode-net|test/net.sh usermode"
 	"qemu-x86|test/ports.sh qemu-x86"
 	"qemu-x86-port|test/qemu-x86/run-tests.sh"
 	"qemu-arm64|test/ports.sh qemu-arm64"

@@ -221,7 +221,7 @@ const char *inet_ntop(int af, const void *restrict src, char *restrict dst, sock
 }
 
 /* The classic forms: a.b.c.d, a.b.c (c 16 bits), a.b (b 24 bits), a (32
- * bits); each part decimal, 0-octal or 0x-hex.  Ends at NUL or a space. */
+ * bits); each part decimal, 0-octal or 0x-hex.  Ends at NUL or white space. */
 int inet_aton(const char *s, struct in_addr *addr)
 {
 	uint32_t part[4];
@@ -259,7 +259,7 @@ int inet_aton(const char *s, struct in_addr *addr)
 			return 0;
 		s++;
 	}
-	if (*s && *s != ' ' && *s != '\t' && *s != '\n')
+	if (*s && *s != ' ' && (*s < '\t' || *s > '\r')) /* glibc: any isspace() */
 		return 0;
 	{
 		uint32_t v = part[n - 1], max = n == 1 ? 0xffffffffu : 0xffffffu >> (8 * (n - 2));
