@@ -113,11 +113,13 @@ void sys_check_core_locking(void);
 /* Window scaling: windows past 64 KiB, and peers (passt among them) that
  * count their own window in scaled units work as they expect. */
 #define LWIP_WND_SCALE 1
-#define TCP_RCV_SCALE 2
+#define TCP_RCV_SCALE 3
 #define TCP_WND (CONFIG_NET_TCP_WND_KIB * 1024)
 #define TCP_SND_BUF (CONFIG_NET_TCP_SNDBUF_KIB * 1024)
 #define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS + 8)
-#define TCP_SNDLOWAT LWIP_MIN(LWIP_MAX(((TCP_SND_BUF) / 4), (2 * TCP_MSS) + 1), (TCP_SND_BUF)-1)
+#define TCP_SNDLOWAT                                                           \
+	LWIP_MIN(LWIP_MIN(LWIP_MAX(((TCP_SND_BUF) / 4), (2 * TCP_MSS) + 1), (TCP_SND_BUF)-1), \
+		 0xffff - 4 * TCP_MSS - 1)
 #define TCP_QUEUE_OOSEQ 1
 #define TCP_OOSEQ_MAX_BYTES TCP_WND
 #define TCP_OOSEQ_MAX_PBUFS 64
