@@ -142,6 +142,7 @@ void sys_check_core_locking(void);
 /* ----------------------------------------------------------- statistics --- */
 #define LWIP_STATS 1
 #define LWIP_STATS_DISPLAY 0
+#define LWIP_STATS_LARGE 1 /* 32-bit counters: 16-bit ones wrap in seconds */
 #define LINK_STATS 1
 #define ETHARP_STATS 1
 #define IP_STATS 1
