@@ -7,6 +7,8 @@
  *                                   of a pattern, check that they come back
  *   echo udp-client HOST PORT [N]   send N datagrams (default 100), check
  *                                   every reply
+ *   echo selftest                   serve on loopback and be the client of
+ *                                   both (a check that needs no NIC)
  *
  * The server runs one thread per TCP connection (Hako's threads are
  * cheap, and a blocking loop per connection is the plainest echo) and one
@@ -191,15 +193,35 @@ static int serve(int port)
 	}
 }
 
+static void *serve_thread(void *arg)
+{
+	serve((int)(long)arg);
+	return NULL;
+}
+
+static int selftest(void)
+{
+	char *tcp[] = { "127.0.0.1", "7", "300000" }, *udp[] = { "127.0.0.1", "7", "20" };
+
+	if (!thread_create("echo-server", serve_thread, (void *)7L, 0)) {
+		printf("echo: no memory for the server thread\n");
+		return 1;
+	}
+	thread_yield(); /* let it listen */
+	return tcp_client(3, tcp) || udp_client(3, udp);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "selftest"))
+		return selftest();
 	if (argc >= 2 && !strcmp(argv[1], "client"))
 		return tcp_client(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "udp-client"))
 		return udp_client(argc - 2, argv + 2);
 	if (argc > 2 || (argc == 2 && (atoi(argv[1]) <= 0 || atoi(argv[1]) > 65535))) {
 		printf("usage: echo [PORT] | echo client HOST PORT [BYTES] | "
-		       "echo udp-client HOST PORT [N]\n");
+		       "echo udp-client HOST PORT [N] | echo selftest\n");
 		return 2;
 	}
 	return serve(argc == 2 ? atoi(argv[1]) : 7);

@@ -1,7 +1,4 @@
 objs-y += $(d)main.o $(d)t_threads.o $(d)t_sync.o $(d)t_memory.o $(d)t_libc.o \
 	$(d)t_shutdown.o $(d)t_vfs.o
-# With networking (nettest builds ktest's sources so) the socket cases too.
-objs-$(CONFIG_NET) += apps/nettest/t_net.o
-CFLAGS_apps/nettest/t_net.o += -Ihal -Iapps/ktest
 # ktest tests the kernel and the HAL directly: it, alone of the apps, sees hal.h.
 $(foreach f,main t_threads t_sync t_memory t_libc t_shutdown,$(eval CFLAGS_$(d)$(f).o += -Ihal))

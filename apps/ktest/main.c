@@ -34,8 +34,8 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 
 static const struct ktest_case *const groups[] = {
 	ktest_libc, ktest_memory, ktest_threads, ktest_sync, ktest_vfs,
-#ifdef CONFIG_NET
-	ktest_net, /* nettest: the same suite with networking */
+#ifdef KTEST_NET
+	ktest_net, /* nettest: the same suite with the socket cases */
 #endif
 	ktest_on_request,
 };

@@ -214,6 +214,19 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	return ERR_OK;
 }
 
+/* lwipopts.h's LWIP_HOOK_TCP_INPACKET_PCB (net_hooks.h says why). */
+err_t net_tcp_inpacket(struct tcp_pcb *pcb, const struct tcp_hdr *hdr, const struct pbuf *p)
+{
+	if (pcb->state == LISTEN || pcb->state == TIME_WAIT || p->tot_len != 0 ||
+	    TCPH_FLAGS(hdr) != TCP_ACK || pcb->rcv_wnd != 0)
+		return ERR_OK;
+	/* lwIP has turned the header to host byte order by now. */
+	if (hdr->seqno != pcb->rcv_nxt || hdr->ackno != pcb->lastack ||
+	    (tcpwnd_size_t)SND_WND_SCALE(pcb, hdr->wnd) != pcb->snd_wnd)
+		return ERR_OK;
+	return ERR_VAL; /* nothing new: no answer either */
+}
+
 /* ---------------------------------------------------------------- calls --- */
 
 int tcp_sock_open(struct net_sock *s)
