@@ -411,6 +411,67 @@ static void test_many_connections(void)
 	close(lfd);
 }
 
+/* A thread blocked in accept() or recv() while another closes the
+ * descriptor: the call ends (EBADF), the socket is freed once, nothing
+ * else breaks. */
+static int blocked_fd;
+static long blocked_rc, blocked_errno;
+
+static void *block_in_accept(void *arg)
+{
+	blocked_rc = accept(blocked_fd, NULL, NULL);
+	blocked_errno = errno;
+	return NULL;
+}
+
+static void *block_in_recv(void *arg)
+{
+	char c;
+
+	blocked_rc = recv(blocked_fd, &c, 1, 0);
+	blocked_errno = errno;
+	return NULL;
+}
+
+static void test_close_while_blocked(void)
+{
+	uint16_t port;
+	int lfd, fd, afd;
+	struct thread *t;
+	struct net_stats before, after;
+
+	net_get_stats(&before);
+	lfd = listener(&port);
+	REQUIRE(lfd >= 0);
+	blocked_fd = lfd;
+	t = thread_create("acceptor", block_in_accept, NULL, 0);
+	REQUIRE(t);
+	thread_sleep(5 * MS); /* it blocks in accept() */
+	CHECK(close(lfd) == 0);
+	thread_join(t, NULL);
+	CHECK_MSG(blocked_rc == -1 && blocked_errno == EBADF, "accept: %ld errno %ld",
+		  blocked_rc, blocked_errno);
+
+	lfd = listener(&port);
+	REQUIRE(lfd >= 0);
+	fd = connect_to(port);
+	afd = accept(lfd, NULL, NULL);
+	REQUIRE(fd >= 0 && afd >= 0);
+	blocked_fd = afd;
+	t = thread_create("reader", block_in_recv, NULL, 0);
+	REQUIRE(t);
+	thread_sleep(5 * MS);
+	CHECK(close(afd) == 0);
+	thread_join(t, NULL);
+	CHECK_MSG(blocked_rc == -1 && blocked_errno == EBADF, "recv: %ld errno %ld", blocked_rc,
+		  blocked_errno);
+	close(fd);
+	close(lfd);
+	net_get_stats(&after);
+	CHECK_MSG(after.sockets == before.sockets, "%u sockets open, %u before", after.sockets,
+		  before.sockets);
+}
+
 #ifdef CONFIG_NET_IPV6
 static void test_ipv6(void)
 {
@@ -485,6 +546,7 @@ const struct ktest_case ktest_net[] = {
 	{ "net_errors", test_errors },
 	{ "net_emfile", test_emfile },
 	{ "net_many_connections", test_many_connections },
+	{ "net_close_while_blocked", test_close_while_blocked },
 #ifdef CONFIG_NET_IPV6
 	{ "net_ipv6", test_ipv6 },
 #endif

@@ -80,6 +80,9 @@ struct net_sock {
 	int type;	  /* SOCK_STREAM, SOCK_DGRAM */
 	unsigned flags;	  /* S_* */
 	int so_error;	  /* pending error (positive errno): SO_ERROR */
+	unsigned busy;	  /* calls in progress (they may block) */
+	bool closed;	  /* its descriptor was closed during one: freed when
+			   * the last of them returns */
 	uint64_t rcvtimeo, sndtimeo; /* ns; 0 = none */
 	struct waitq rx_wait, tx_wait;
 	struct list_node all; /* every socket, for shutdown */
@@ -108,6 +111,12 @@ extern unsigned int net_nr_socks;
 
 struct net_sock *sock_alloc(int family, int type);
 void sock_free(struct net_sock *s);
+/* Around a call that may block: the socket outlives a close() meanwhile. */
+static inline void sock_enter(struct net_sock *s)
+{
+	s->busy++;
+}
+void sock_leave(struct net_sock *s);
 void sock_wake(struct net_sock *s);
 /* Wait for an event on q until deadline, the core lock released meanwhile.
  * Returns false on timeout. */

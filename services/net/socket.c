@@ -126,6 +126,12 @@ struct net_sock *sock_alloc(int family, int type)
 	return s;
 }
 
+void sock_leave(struct net_sock *s)
+{
+	if (--s->busy == 0 && s->closed)
+		sock_free(s);
+}
+
 void sock_free(struct net_sock *s)
 {
 	list_remove(&s->all);
@@ -341,6 +347,7 @@ int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int
 	if (s->type != SOCK_STREAM)
 		return fail(EOPNOTSUPP);
 	net_lock();
+	sock_enter(s);
 	rc = tcp_sock_accept(s, &c);
 	if (rc >= 0) {
 		if (flags & SOCK_NONBLOCK)
@@ -350,6 +357,7 @@ int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int
 		else if (addr && len)
 			sock_from_ip(c, NULL, 0, addr, len);
 	}
+	sock_leave(s);
 	net_unlock();
 	return rc < 0 ? fail(-rc) : rc;
 }
@@ -369,6 +377,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	if (!s)
 		return -1;
 	net_lock();
+	sock_enter(s);
 	if (s->type == SOCK_DGRAM && addr && len >= sizeof(sa_family_t) &&
 	    addr->sa_family == AF_UNSPEC) {
 		rc = udp_sock_connect(s, NULL, 0);
@@ -378,6 +387,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 			rc = s->type == SOCK_STREAM ? tcp_sock_connect(s, &ip, port)
 						     : udp_sock_connect(s, &ip, port);
 	}
+	sock_leave(s);
 	net_unlock();
 	return rc < 0 ? fail(-rc) : 0;
 }
@@ -393,6 +403,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 	if (flags & MSG_OOB)
 		return fail(EOPNOTSUPP);
 	net_lock();
+	sock_enter(s);
 	if (s->type == SOCK_STREAM) {
 		n = tcp_sock_send(s, buf, len, flags);
 	} else if (to) {
@@ -405,6 +416,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 	} else {
 		n = udp_sock_send(s, buf, len, flags, NULL, 0);
 	}
+	sock_leave(s);
 	net_unlock();
 	return n < 0 ? fail((int)-n) : n;
 }
@@ -425,6 +437,7 @@ ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
 	if (flags & MSG_OOB)
 		return fail(EOPNOTSUPP);
 	net_lock();
+	sock_enter(s);
 	if (s->type == SOCK_STREAM) {
 		n = tcp_sock_recv(s, buf, len, flags);
 		if (n >= 0 && from && fromlen && s->pcb.tcp)
@@ -438,6 +451,7 @@ ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
 		if (n >= 0 && from && fromlen)
 			sock_from_ip(s, &ip, port, from, fromlen);
 	}
+	sock_leave(s);
 	net_unlock();
 	return n < 0 ? fail((int)-n) : n;
 }
@@ -609,8 +623,10 @@ static ssize_t sock_read(struct file *f, void *buf, size_t len)
 	ssize_t n;
 
 	net_lock();
+	sock_enter(s);
 	n = s->type == SOCK_STREAM ? tcp_sock_recv(s, buf, len, 0)
 				   : udp_sock_recv(s, buf, len, 0, &ip, &port);
+	sock_leave(s);
 	net_unlock();
 	return n;
 }
@@ -621,8 +637,10 @@ static ssize_t sock_write(struct file *f, const void *buf, size_t len)
 	ssize_t n;
 
 	net_lock();
+	sock_enter(s);
 	n = s->type == SOCK_STREAM ? tcp_sock_send(s, buf, len, 0)
 				   : udp_sock_send(s, buf, len, 0, NULL, 0);
+	sock_leave(s);
 	net_unlock();
 	return n;
 }
@@ -654,8 +672,12 @@ static int sock_release(struct file *f)
 		tcp_sock_close(s);
 	else
 		udp_sock_close(s);
+	/* A call blocked on it (another thread's) wakes, sees it closed and
+	 * returns EBADF; the last one frees it. */
+	s->closed = true;
 	sock_wake(s);
-	sock_free(s);
+	if (!s->busy)
+		sock_free(s);
 	net_unlock();
 	return 0;
 }

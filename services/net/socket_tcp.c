@@ -296,14 +296,16 @@ int tcp_sock_accept(struct net_sock *l, struct net_sock **out)
 	if (!(l->flags & S_LISTENING))
 		return -EINVAL;
 	while (!l->aq_head) {
+		if (l->closed)
+			return -EBADF;
 		if (!l->pcb.tcp)
-			return -EINVAL; /* closed under us */
+			return -EINVAL;
 		if (nonblocking(l, 0))
 			return -EAGAIN;
 		if (!sock_wait(&l->rx_wait, deadline))
-			return -EAGAIN;
+			return l->closed ? -EBADF : -EAGAIN;
 		if (!(l->flags & S_LISTENING))
-			return -EINVAL;
+			return l->closed ? -EBADF : -EINVAL;
 	}
 	s = l->aq_head;
 	fd = file_install(&s->file);
@@ -362,6 +364,8 @@ int tcp_sock_connect(struct net_sock *s, const ip_addr_t *ip, u16_t port)
 		if (!sock_wait(&s->tx_wait, deadline))
 			return -EINPROGRESS; /* SO_SNDTIMEO expired: still trying */
 	}
+	if (s->closed)
+		return -EBADF;
 	if (s->so_error) {
 		int e = s->so_error;
 
@@ -394,6 +398,8 @@ ssize_t tcp_sock_send(struct net_sock *s, const void *buf, size_t len, int flags
 		size_t room;
 		int e;
 
+		if (s->closed)
+			return done ? (ssize_t)done : -EBADF;
 		if (s->flags & S_TX_SHUT)
 			return done ? (ssize_t)done : -EPIPE;
 		if ((e = take_error(s)))
@@ -500,6 +506,8 @@ ssize_t tcp_sock_recv(struct net_sock *s, void *buf, size_t len, int flags)
 	for (;;) {
 		int e;
 
+		if (s->closed)
+			return done ? (ssize_t)done : -EBADF;
 		if (s->rx_bytes) {
 			size_t n = rx_copy(s, (char *)buf + done, len - done, peek);
 

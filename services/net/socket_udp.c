@@ -142,7 +142,7 @@ ssize_t udp_sock_recv(struct net_sock *s, void *buf, size_t len, int flags, ip_a
 	if (flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC | MSG_WAITALL | MSG_NOSIGNAL))
 		return -EOPNOTSUPP;
 	while (!s->dq_count) {
-		if (!s->pcb.udp)
+		if (s->closed || !s->pcb.udp)
 			return -EBADF;
 		if (nonblocking(s, flags))
 			return -EAGAIN;
