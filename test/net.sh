@@ -192,10 +192,11 @@ run_variant() {
 	fi
 
 	# Through passt up to 4 MiB: Debian's passt (2023-03) can stall a
-	# connection for good once its window closes under sustained two-way
-	# traffic (a passt/kernel window bug, fixed upstream later; a Linux
-	# guest meets it too), which 16 MiB echoes hit now and then.  The TAP
-	# variant carries the full 16 MiB.
+	# connection for good under sustained two-way traffic once the
+	# guest's receive window closes: it counts an ACK of the guest's data
+	# as sent that it never sent (no window to carry it), then drops the
+	# guest's retransmissions of that data unanswered.  16 MiB echoes hit
+	# it now and then.  The TAP variant carries the full 16 MiB.
 	local ok=0 sizes="1 1460 65536 1048576 16777216" top="16 MiB"
 	[ "$v" = passt ] && sizes="1 1460 65536 1048576 4194304" top="4 MiB"
 	for n in $sizes; do
