@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <hako/file.h>
@@ -109,6 +110,11 @@ struct net_sock {
 extern const struct file_ops net_sock_ops;
 extern unsigned int net_nr_socks;
 
+/* The socket behind fd: NULL with errno EBADF (no such descriptor) or
+ * ENOTSOCK (a descriptor of another kind). */
+struct net_sock *sock_get(int fd);
+/* errno = err, -1 */
+int sock_fail(int err);
 struct net_sock *sock_alloc(int family, int type);
 void sock_free(struct net_sock *s);
 /* Around a call that may block: the socket outlives a close() meanwhile. */
@@ -129,6 +135,18 @@ void sock_from_ip(const struct net_sock *s, const ip_addr_t *ip, u16_t port,
 		  struct sockaddr *sa, socklen_t *len);
 /* The pcb address type for this socket's family and options. */
 u8_t sock_ip_type(const struct net_sock *s);
+
+static inline bool sock_nonblocking(const struct net_sock *s, int flags)
+{
+	return (s->file.flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+}
+
+/* tcp_data.c: the receive queue, lwIP's data callbacks, send and recv */
+size_t tcp_rx_discard(struct net_sock *s);
+void tcp_window_open(struct net_sock *s, size_t n);
+err_t tcp_on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
+err_t tcp_on_sent(void *arg, struct tcp_pcb *pcb, u16_t len);
+int tcp_take_error(struct net_sock *s); /* so_error, cleared */
 
 /* socket_tcp.c: each returns 0/count or a negative errno; lock held. */
 int tcp_sock_open(struct net_sock *s);

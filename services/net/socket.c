@@ -44,30 +44,6 @@ const struct file_ops net_sock_ops = {
 
 /* ---------------------------------------------------------------- helpers --- */
 
-int net_err_to_errno(err_t err)
-{
-	switch (err) {
-	case ERR_OK: return 0;
-	case ERR_MEM: return ENOMEM;
-	case ERR_BUF: return ENOBUFS;
-	case ERR_TIMEOUT: return ETIMEDOUT;
-	case ERR_RTE: return ENETUNREACH;
-	case ERR_INPROGRESS: return EINPROGRESS;
-	case ERR_VAL: return EINVAL;
-	case ERR_WOULDBLOCK: return EWOULDBLOCK;
-	case ERR_USE: return EADDRINUSE;
-	case ERR_ALREADY: return EALREADY;
-	case ERR_ISCONN: return EISCONN;
-	case ERR_CONN: return ENOTCONN;
-	case ERR_IF: return ENETDOWN;
-	case ERR_ABRT: return ECONNABORTED;
-	case ERR_RST: return ECONNRESET;
-	case ERR_CLSD: return ENOTCONN;
-	case ERR_ARG: return EINVAL;
-	default: return EIO;
-	}
-}
-
 uint64_t sock_deadline(uint64_t timeout_ns)
 {
 	return timeout_ns ? hal_clock_monotonic() + timeout_ns : WAITQ_FOREVER;
@@ -140,11 +116,7 @@ void sock_free(struct net_sock *s)
 	free(s);
 }
 
-/*
- * The socket behind fd: NULL with errno EBADF (no such descriptor) or
- * ENOTSOCK (a descriptor of another kind).
- */
-static struct net_sock *sock_get(int fd)
+struct net_sock *sock_get(int fd)
 {
 	struct file *f = file_get(fd);
 
@@ -159,94 +131,10 @@ static struct net_sock *sock_get(int fd)
 	return f->priv;
 }
 
-static int fail(int err)
+int sock_fail(int err)
 {
 	errno = err;
 	return -1;
-}
-
-/* ------------------------------------------------------------- addresses --- */
-
-int sock_to_ip(const struct net_sock *s, const struct sockaddr *sa, socklen_t len,
-	       ip_addr_t *ip, u16_t *port)
-{
-	if (!sa)
-		return -EFAULT;
-	if (len < sizeof(sa_family_t))
-		return -EINVAL;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const void *)sa;
-
-		if (len < sizeof(*in))
-			return -EINVAL;
-		if (s->family != AF_INET)
-			return -EAFNOSUPPORT;
-		ip_addr_set_ip4_u32_val(*ip, in->sin_addr.s_addr);
-		*port = lwip_ntohs(in->sin_port);
-		return 0;
-	}
-#if LWIP_IPV6
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const void *)sa;
-		const uint32_t *w = in6->sin6_addr.s6_addr32;
-
-		if (len < sizeof(*in6))
-			return -EINVAL;
-		if (s->family != AF_INET6)
-			return -EAFNOSUPPORT;
-		*port = lwip_ntohs(in6->sin6_port);
-		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
-			if (s->flags & S_V6ONLY)
-				return -EINVAL;
-			ip_addr_set_ip4_u32_val(*ip, w[3]);
-			return 0;
-		}
-		IP_ADDR6(ip, w[0], w[1], w[2], w[3]);
-		if (ip6_addr_has_scope(ip_2_ip6(ip), IP6_UNKNOWN) && in6->sin6_scope_id)
-			ip6_addr_set_zone(ip_2_ip6(ip), (u8_t)in6->sin6_scope_id);
-		else
-			ip6_addr_assign_zone(ip_2_ip6(ip), IP6_UNKNOWN, netif_default);
-		return 0;
-	}
-#endif
-	return -EAFNOSUPPORT;
-}
-
-void sock_from_ip(const struct net_sock *s, const ip_addr_t *ip, u16_t port,
-		  struct sockaddr *sa, socklen_t *len)
-{
-	union {
-		struct sockaddr_in in;
-		struct sockaddr_in6 in6;
-	} u;
-	socklen_t n;
-
-	if (!sa || !len)
-		return;
-	memset(&u, 0, sizeof(u));
-	if (s->family == AF_INET) {
-		u.in.sin_family = AF_INET;
-		u.in.sin_port = lwip_htons(port);
-		u.in.sin_addr.s_addr = ip && IP_IS_V4(ip) ? ip4_addr_get_u32(ip_2_ip4(ip)) : 0;
-		n = sizeof(u.in);
-	} else {
-		u.in6.sin6_family = AF_INET6;
-		u.in6.sin6_port = lwip_htons(port);
-#if LWIP_IPV6
-		if (ip && IP_IS_V6(ip)) {
-			memcpy(&u.in6.sin6_addr, ip_2_ip6(ip)->addr, 16);
-			if (ip6_addr_has_zone(ip_2_ip6(ip)))
-				u.in6.sin6_scope_id = ip6_addr_zone(ip_2_ip6(ip));
-		} else if (ip && !ip_addr_isany(ip)) {
-			/* An IPv4 peer of a dual-stack socket: ::ffff:a.b.c.d */
-			u.in6.sin6_addr.s6_addr32[2] = lwip_htonl(0xffff);
-			u.in6.sin6_addr.s6_addr32[3] = ip4_addr_get_u32(ip_2_ip4(ip));
-		}
-#endif
-		n = sizeof(u.in6);
-	}
-	memcpy(sa, &u, *len < n ? *len : n);
-	*len = n;
 }
 
 /* ------------------------------------------------------------- the calls --- */
@@ -258,15 +146,15 @@ int socket(int domain, int type, int protocol)
 	int rc, fd;
 
 	if (domain != AF_INET && !(LWIP_IPV6 && domain == AF_INET6))
-		return fail(EAFNOSUPPORT);
+		return sock_fail(EAFNOSUPPORT);
 	if (kind == SOCK_STREAM) {
 		if (protocol && protocol != IPPROTO_TCP)
-			return fail(EPROTONOSUPPORT);
+			return sock_fail(EPROTONOSUPPORT);
 	} else if (kind == SOCK_DGRAM) {
 		if (protocol && protocol != IPPROTO_UDP)
-			return fail(EPROTONOSUPPORT);
+			return sock_fail(EPROTONOSUPPORT);
 	} else {
-		return fail(kind == SOCK_RAW ? EPROTONOSUPPORT : EINVAL);
+		return sock_fail(kind == SOCK_RAW ? EPROTONOSUPPORT : EINVAL);
 	}
 	net_lock();
 	s = sock_alloc(domain, kind);
@@ -280,7 +168,7 @@ int socket(int domain, int type, int protocol)
 	if (rc < 0) {
 		sock_free(s);
 		net_unlock();
-		return fail(-rc);
+		return sock_fail(-rc);
 	}
 	fd = file_install(&s->file);
 	if (fd < 0) {
@@ -290,7 +178,7 @@ int socket(int domain, int type, int protocol)
 			udp_sock_close(s);
 		sock_free(s);
 		net_unlock();
-		return fail(-fd);
+		return sock_fail(-fd);
 	}
 	net_unlock();
 	return fd;
@@ -317,7 +205,7 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 					     : udp_sock_bind(s, &ip, port);
 	}
 	net_unlock();
-	return rc < 0 ? fail(-rc) : 0;
+	return rc < 0 ? sock_fail(-rc) : 0;
 }
 
 int listen(int fd, int backlog)
@@ -328,11 +216,11 @@ int listen(int fd, int backlog)
 	if (!s)
 		return -1;
 	if (s->type != SOCK_STREAM)
-		return fail(EOPNOTSUPP);
+		return sock_fail(EOPNOTSUPP);
 	net_lock();
 	rc = tcp_sock_listen(s, backlog);
 	net_unlock();
-	return rc < 0 ? fail(-rc) : 0;
+	return rc < 0 ? sock_fail(-rc) : 0;
 }
 
 int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int flags)
@@ -343,9 +231,9 @@ int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int
 	if (!s)
 		return -1;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
-		return fail(EINVAL);
+		return sock_fail(EINVAL);
 	if (s->type != SOCK_STREAM)
-		return fail(EOPNOTSUPP);
+		return sock_fail(EOPNOTSUPP);
 	net_lock();
 	sock_enter(s);
 	rc = tcp_sock_accept(s, &c);
@@ -359,7 +247,7 @@ int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len, int
 	}
 	sock_leave(s);
 	net_unlock();
-	return rc < 0 ? fail(-rc) : rc;
+	return rc < 0 ? sock_fail(-rc) : rc;
 }
 
 int accept(int fd, struct sockaddr *restrict addr, socklen_t *restrict len)
@@ -389,167 +277,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	}
 	sock_leave(s);
 	net_unlock();
-	return rc < 0 ? fail(-rc) : 0;
-}
-
-ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
-	       socklen_t tolen)
-{
-	struct net_sock *s = sock_get(fd);
-	ssize_t n;
-
-	if (!s)
-		return -1;
-	if (flags & MSG_OOB)
-		return fail(EOPNOTSUPP);
-	net_lock();
-	sock_enter(s);
-	if (s->type == SOCK_STREAM) {
-		n = tcp_sock_send(s, buf, len, flags);
-	} else if (to) {
-		ip_addr_t ip;
-		u16_t port;
-
-		n = sock_to_ip(s, to, tolen, &ip, &port);
-		if (!n)
-			n = udp_sock_send(s, buf, len, flags, &ip, port);
-	} else {
-		n = udp_sock_send(s, buf, len, flags, NULL, 0);
-	}
-	sock_leave(s);
-	net_unlock();
-	return n < 0 ? fail((int)-n) : n;
-}
-
-ssize_t send(int fd, const void *buf, size_t len, int flags)
-{
-	return sendto(fd, buf, len, flags, NULL, 0);
-}
-
-ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
-		 struct sockaddr *restrict from, socklen_t *restrict fromlen)
-{
-	struct net_sock *s = sock_get(fd);
-	ssize_t n;
-
-	if (!s)
-		return -1;
-	if (flags & MSG_OOB)
-		return fail(EOPNOTSUPP);
-	net_lock();
-	sock_enter(s);
-	if (s->type == SOCK_STREAM) {
-		n = tcp_sock_recv(s, buf, len, flags);
-		if (n >= 0 && from && fromlen && s->pcb.tcp)
-			sock_from_ip(s, &s->pcb.tcp->remote_ip, s->pcb.tcp->remote_port, from,
-				     fromlen);
-	} else {
-		ip_addr_t ip;
-		u16_t port;
-
-		n = udp_sock_recv(s, buf, len, flags, &ip, &port);
-		if (n >= 0 && from && fromlen)
-			sock_from_ip(s, &ip, port, from, fromlen);
-	}
-	sock_leave(s);
-	net_unlock();
-	return n < 0 ? fail((int)-n) : n;
-}
-
-ssize_t recv(int fd, void *buf, size_t len, int flags)
-{
-	return recvfrom(fd, buf, len, flags, NULL, NULL);
-}
-
-/* Gather iovecs into one send: TCP pushes them as one stream write. */
-ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
-{
-	struct net_sock *s = sock_get(fd);
-	size_t total = 0;
-	ssize_t n = 0;
-
-	if (!s)
-		return -1;
-	if (!msg || (msg->msg_iovlen && !msg->msg_iov))
-		return fail(EFAULT);
-	if (msg->msg_iovlen > IOV_MAX)
-		return fail(EMSGSIZE);
-	for (size_t i = 0; i < msg->msg_iovlen; i++)
-		total += msg->msg_iov[i].iov_len;
-	if (s->type == SOCK_DGRAM || msg->msg_iovlen != 1) {
-		/* A datagram is one unit: gather it first.  A stream with
-		 * several buffers sends each with MSG_MORE but the last. */
-		if (s->type == SOCK_DGRAM) {
-			char *tmp = malloc(total ? total : 1), *p = tmp;
-
-			if (!tmp)
-				return fail(ENOMEM);
-			for (size_t i = 0; i < msg->msg_iovlen; i++) {
-				memcpy(p, msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len);
-				p += msg->msg_iov[i].iov_len;
-			}
-			n = sendto(fd, tmp, total, flags, msg->msg_name, msg->msg_namelen);
-			free(tmp);
-			return n;
-		}
-		for (size_t i = 0; i < msg->msg_iovlen; i++) {
-			const struct iovec *v = &msg->msg_iov[i];
-			int more = i + 1 < msg->msg_iovlen ? MSG_MORE : 0;
-			ssize_t k;
-
-			if (!v->iov_len)
-				continue;
-			k = send(fd, v->iov_base, v->iov_len, flags | more);
-			if (k < 0)
-				return n ? n : -1;
-			n += k;
-			if ((size_t)k < v->iov_len)
-				break;
-		}
-		return n;
-	}
-	return sendto(fd, msg->msg_iov[0].iov_base, msg->msg_iov[0].iov_len, flags,
-		      msg->msg_name, msg->msg_namelen);
-}
-
-ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
-{
-	struct net_sock *s = sock_get(fd);
-	size_t total = 0;
-	ssize_t n;
-
-	if (!s)
-		return -1;
-	if (!msg || (msg->msg_iovlen && !msg->msg_iov))
-		return fail(EFAULT);
-	for (size_t i = 0; i < msg->msg_iovlen; i++)
-		total += msg->msg_iov[i].iov_len;
-	msg->msg_controllen = 0;
-	msg->msg_flags = 0;
-	if (msg->msg_iovlen == 1) {
-		n = recvfrom(fd, msg->msg_iov[0].iov_base, total, flags, msg->msg_name,
-			     msg->msg_name ? &msg->msg_namelen : NULL);
-	} else {
-		char *tmp = malloc(total ? total : 1);
-		size_t off = 0;
-
-		if (!tmp)
-			return fail(ENOMEM);
-		n = recvfrom(fd, tmp, total, flags, msg->msg_name,
-			     msg->msg_name ? &msg->msg_namelen : NULL);
-		for (size_t i = 0; n > 0 && i < msg->msg_iovlen && off < (size_t)n; i++) {
-			size_t c = msg->msg_iov[i].iov_len;
-
-			if (c > (size_t)n - off)
-				c = (size_t)n - off;
-			memcpy(msg->msg_iov[i].iov_base, tmp + off, c);
-			off += c;
-		}
-		free(tmp);
-	}
-	if (n > (ssize_t)total && s->type == SOCK_DGRAM)
-		msg->msg_flags |= MSG_TRUNC;
-	return n;
+	return rc < 0 ? sock_fail(-rc) : 0;
 }
 
 int shutdown(int fd, int how)
@@ -560,13 +288,13 @@ int shutdown(int fd, int how)
 	if (!s)
 		return -1;
 	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
-		return fail(EINVAL);
+		return sock_fail(EINVAL);
 	if (s->type != SOCK_STREAM)
-		return fail(ENOTCONN);
+		return sock_fail(ENOTCONN);
 	net_lock();
 	rc = tcp_sock_shutdown(s, how);
 	net_unlock();
-	return rc < 0 ? fail(-rc) : 0;
+	return rc < 0 ? sock_fail(-rc) : 0;
 }
 
 static int name_of(int fd, struct sockaddr *addr, socklen_t *len, bool peer)
@@ -578,25 +306,25 @@ static int name_of(int fd, struct sockaddr *addr, socklen_t *len, bool peer)
 	if (!s)
 		return -1;
 	if (!addr || !len)
-		return fail(EFAULT);
+		return sock_fail(EFAULT);
 	net_lock();
 	if (s->type == SOCK_STREAM && s->pcb.tcp) {
 		if (peer && !(s->flags & S_CONNECTED)) {
 			net_unlock();
-			return fail(ENOTCONN);
+			return sock_fail(ENOTCONN);
 		}
 		ip = peer ? &s->pcb.tcp->remote_ip : &s->pcb.tcp->local_ip;
 		port = peer ? s->pcb.tcp->remote_port : s->pcb.tcp->local_port;
 	} else if (s->type == SOCK_DGRAM && s->pcb.udp) {
 		if (peer && !(s->flags & S_CONNECTED)) {
 			net_unlock();
-			return fail(ENOTCONN);
+			return sock_fail(ENOTCONN);
 		}
 		ip = peer ? &s->pcb.udp->remote_ip : &s->pcb.udp->local_ip;
 		port = peer ? s->pcb.udp->remote_port : s->pcb.udp->local_port;
 	} else if (peer) {
 		net_unlock();
-		return fail(ENOTCONN);
+		return sock_fail(ENOTCONN);
 	}
 	sock_from_ip(s, ip, port, addr, len);
 	net_unlock();

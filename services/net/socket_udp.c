@@ -15,11 +15,6 @@
 
 #define UDP_MAX_PAYLOAD 65507 /* 65535 - IPv4 header - UDP header */
 
-static bool nonblocking(const struct net_sock *s, int flags)
-{
-	return (s->file.flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
-}
-
 static bool is_broadcast(const ip_addr_t *to)
 {
 	if (!IP_IS_V4(to))
@@ -144,7 +139,7 @@ ssize_t udp_sock_recv(struct net_sock *s, void *buf, size_t len, int flags, ip_a
 	while (!s->dq_count) {
 		if (s->closed || !s->pcb.udp)
 			return -EBADF;
-		if (nonblocking(s, flags))
+		if (sock_nonblocking(s, flags))
 			return -EAGAIN;
 		if (!sock_wait(&s->rx_wait, deadline))
 			return -EAGAIN;

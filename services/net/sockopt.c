@@ -11,26 +11,6 @@
 
 #include "net_internal.h"
 
-static int fail(int err)
-{
-	errno = err;
-	return -1;
-}
-
-static struct net_sock *get(int fd)
-{
-	struct file *f = file_get(fd);
-
-	if (!f) {
-		errno = EBADF;
-		return NULL;
-	}
-	if (f->ops != &net_sock_ops) {
-		errno = ENOTSOCK;
-		return NULL;
-	}
-	return f->priv;
-}
 
 static int int_arg(const void *val, socklen_t len, int *out)
 {
@@ -193,7 +173,7 @@ static int set_locked(struct net_sock *s, int level, int name, const void *val, 
 
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
-	struct net_sock *s = get(fd);
+	struct net_sock *s = sock_get(fd);
 	int rc;
 
 	if (!s)
@@ -201,7 +181,7 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 	net_lock();
 	rc = set_locked(s, level, name, val, len);
 	net_unlock();
-	return rc < 0 ? fail(-rc) : 0;
+	return rc < 0 ? sock_fail(-rc) : 0;
 }
 
 static int get_locked(struct net_sock *s, int level, int name, void *val, socklen_t *len)
@@ -295,7 +275,7 @@ static int get_locked(struct net_sock *s, int level, int name, void *val, sockle
 
 int getsockopt(int fd, int level, int name, void *restrict val, socklen_t *restrict len)
 {
-	struct net_sock *s = get(fd);
+	struct net_sock *s = sock_get(fd);
 	int rc;
 
 	if (!s)
@@ -303,5 +283,5 @@ int getsockopt(int fd, int level, int name, void *restrict val, socklen_t *restr
 	net_lock();
 	rc = get_locked(s, level, name, val, len);
 	net_unlock();
-	return rc < 0 ? fail(-rc) : 0;
+	return rc < 0 ? sock_fail(-rc) : 0;
 }
