@@ -65,15 +65,12 @@ const char *strerror(int err)
 	case ERANGE: return "Result out of range";
 	case ENOSYS: return "Function not implemented";
 	case ETIMEDOUT: return "Timed out";
-	case EBADF: return "Bad file descriptor";
-	case EMFILE: return "Too many open files";
 	case ENFILE: return "Too many open files in system";
 	case EPIPE: return "Broken pipe";
 	case ENOTSOCK: return "Socket operation on non-socket";
 	case EDESTADDRREQ: return "Destination address required";
 	case EMSGSIZE: return "Message too long";
 	case EPROTONOSUPPORT: return "Protocol not supported";
-	case EOPNOTSUPP: return "Operation not supported";
 	case EAFNOSUPPORT: return "Address family not supported by protocol";
 	case EADDRINUSE: return "Address already in use";
 	case EADDRNOTAVAIL: return "Cannot assign requested address";
