@@ -7,8 +7,9 @@
 #
 # usermode's variants: passt (rootless, through hal/usermode/run.sh) and tap
 # (a TAP device inside a network namespace this script creates, so traffic
-# never leaves the machine; needs root).  Default: every variant of the
-# platform.
+# never leaves the machine; needs root).  qemu-x86's: user (virtio-net on
+# QEMU's user network, host ports forwarded from 127.0.0.1, through
+# hal/qemu-x86/run.sh).  Default: every variant of the platform.
 #
 # A port adds itself in the "per-platform part" below: variants_of,
 # net_setup/net_teardown, and start_image, which starts an image with a NIC
@@ -31,6 +32,7 @@ TOOLS=test/net/tools.py
 variants_of() {
 	case $1 in
 	usermode) echo passt tap ;;
+	qemu-x86) echo user ;;
 	*) echo "" ;;
 	esac
 }
@@ -43,6 +45,8 @@ net_setup() {
 		command -v passt >/dev/null || { echo "passt is not installed"; return 1; }
 		HOST_ADDR=$(ip -4 -o addr show scope global | awk '{ sub("/.*", "", $4); print $4; exit }')
 		[ -n "$HOST_ADDR" ] || { echo "the host has no global IPv4 address for the image to reach"; return 1; } ;;
+	qemu-x86/user)
+		command -v qemu-system-x86_64 >/dev/null || { echo "QEMU is not installed"; return 1; } ;;
 	usermode/tap)
 		[ "$(id -u)" = 0 ] || { echo "TAP tests need root (ip netns, TAP devices)"; return 1; }
 		NS=hakonet-$$
@@ -65,7 +69,9 @@ net_teardown() {
 # image); its pid in PID_<NAME>, console in $tmp/NAME.log.  Sets TARGET,
 # TCP_PORT, UDP_PORT (where the host reaches echo's port 7), HOSTSIDE (an
 # address of the host side the image can connect to) and RUN (prefix for
-# host-side commands).
+# host-side commands); HOSTBIND is where a host-side server listens for it
+# (HOSTSIDE unless the image reaches the host through a translation).
+WAIT_S=20
 start_image() {
 	local variant=$1 name=$2 slot=$3
 	shift 3
@@ -83,7 +89,23 @@ start_image() {
 		RUN=
 		# The image (10.0.2.15 behind passt) reaches the host at the
 		# host's own address: passt connects there from the host.
-		HOSTSIDE=$HOST_ADDR ;;
+		HOSTSIDE=$HOST_ADDR HOSTBIND=$HOST_ADDR ;;
+	qemu-x86/user)
+		local port= fwd=
+		if [ "$slot" = 0 ]; then
+			port=$($PY $TOOLS freeport) || return 1
+			fwd="tcp:127.0.0.1:$port-:7 udp:127.0.0.1:$port-:7"
+		fi
+		HAKO_NET=user HAKO_HOSTFWD=$fwd HAKO_QEMU_TIMEOUT=600 \
+			hal/qemu-x86/run.sh "$image" "$@" >"$tmp/$name.log" 2>&1 &
+		eval "PID_$name=$!"
+		TARGET=127.0.0.1
+		[ -n "$port" ] && TCP_PORT=$port UDP_PORT=$port
+		RUN=
+		# QEMU's user network: the image (10.0.2.15) reaches the host's
+		# 127.0.0.1 at 10.0.2.2.  QEMU boots and DHCPs under TCG: allow
+		# for a loaded machine.
+		HOSTSIDE=10.0.2.2 HOSTBIND=127.0.0.1 WAIT_S=90 ;;
 	usermode/tap)
 		local tap=hk$slot sub=$((77 + slot))
 		ip netns exec "$NS" ip tuntap add dev "$tap" mode tap || return 1
@@ -93,7 +115,7 @@ start_image() {
 			"hako.ip=10.$sub.0.2/24" "hako.gw=10.$sub.0.1" "$@" >"$tmp/$name.log" 2>&1 &
 		eval "PID_$name=$!"
 		[ "$slot" = 0 ] && TARGET=10.$sub.0.2 TCP_PORT=7 UDP_PORT=7 TAP=$tap
-		HOSTSIDE=10.$sub.0.1
+		HOSTSIDE=10.$sub.0.1 HOSTBIND=10.$sub.0.1
 		RUN="ip netns exec $NS" ;;
 	esac
 }
@@ -101,11 +123,11 @@ start_image() {
 # ---------------------------------------------------------------------------
 # Shared helpers.
 
-# wait_for NAME REGEX: wait (up to 20 s) for the image's console to match;
-# prints the match.
+# wait_for NAME REGEX: wait (up to WAIT_S seconds) for the image's console
+# to match; prints the match.
 wait_for() {
 	local name=$1 re=$2
-	for _ in $(seq 200); do
+	for _ in $(seq $((WAIT_S * 10))); do
 		if grep -Eo "$re" "$tmp/$name.log" 2>/dev/null | head -n 1 | grep .; then
 			return 0
 		fi
@@ -123,7 +145,7 @@ stop_image() {
 	STATUS=none
 	[ -n "$pid" ] || return
 	kill -TERM "$pid" 2>/dev/null
-	for _ in $(seq 100); do
+	for _ in $(seq $((WAIT_S * 5))); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -183,9 +205,10 @@ run_variant() {
 		return
 	fi
 
-	if [ "$v" = passt ]; then
-		: # passt relays TCP, UDP and the guest's own pings; the host
-		  # cannot ping a passt guest, so ping is tested on the TAP.
+	if [ "$v" = passt ] || [ "$v" = user ]; then
+		: # passt and QEMU's user network relay TCP, UDP and the guest's
+		  # own pings; the host cannot ping such a guest, so ping is
+		  # tested on the TAP (and in the Xen rig, from dom0).
 	else
 		$RUN ping -c 3 -i 0.2 -W 2 "$TARGET" >"$tmp/ping" 2>&1
 		expect "$v: the host's ping gets replies" 0 $? "$tmp/ping" '3 received'
@@ -216,12 +239,12 @@ run_variant() {
 	# The image as a client: a second image connects to a server on the
 	# host side.
 	local sport=7
-	if [ "$v" = passt ]; then sport=$($PY $TOOLS freeport); fi
-	$RUN $PY $TOOLS server "$HOSTSIDE" "$sport" >"$tmp/server" 2>&1 &
+	if [ "$v" = passt ] || [ "$v" = user ]; then sport=$($PY $TOOLS freeport); fi
+	$RUN $PY $TOOLS server "$HOSTBIND" "$sport" >"$tmp/server" 2>&1 &
 	SRV_PID=$!
 	for _ in $(seq 50); do grep -q listening "$tmp/server" && break; sleep 0.1; done
 	start_image "$v" cli 1 "out/$platform/echo/echo" client "$HOSTSIDE" "$sport" 1000000
-	for _ in $(seq 300); do
+	for _ in $(seq $((WAIT_S * 15))); do
 		eval "kill -0 \$PID_cli" 2>/dev/null || break
 		sleep 0.1
 	done

@@ -29,6 +29,7 @@ suites=(
 	"storage-usermode|test/storage.sh usermode"
 	"usermode-net|test/net.sh usermode"
 	"qemu-x86|test/ports.sh qemu-x86"
+	"qemu-x86-net|test/net.sh qemu-x86"
 	"qemu-x86-port|test/qemu-x86/run-tests.sh"
 	"qemu-arm64|test/ports.sh qemu-arm64"
 	"qemu-arm64-port|test/qemu-arm64/run-tests.sh"
