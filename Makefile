@@ -211,7 +211,7 @@ ROOTFS := $(wildcard apps/$(APP)/rootfs)
 INITRD := $(OUT)/$(APP).initrd
 ifeq ($(CONFIG_INITRD)$(if $(ROOTFS),y),yy)
 all: $(INITRD)
-$(INITRD): $(shell find $(ROOTFS) 2>/dev/null) build/mkinitrd.sh
+$(INITRD): $(shell find -L $(ROOTFS) 2>/dev/null) build/mkinitrd.sh
 	$(quiet) CPIO $@
 	$(Q)build/mkinitrd.sh $(ROOTFS) $@
 else

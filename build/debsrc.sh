@@ -69,9 +69,14 @@ dsc=$(ls "$work"/*.dsc 2>/dev/null | head -n 1)
 version=$(awk '/^Version:/ { print $2; exit }' "$dsc")
 version=${version#*:}
 dest=$cache/$pkg-$version
-rm -rf "$dest"
 (cd "$work" && dpkg-source --no-check -x "$dsc" src >/dev/null) || die "dpkg-source -x failed"
-mv "$work/src" "$dest"
-touch "$dest/.hako-unpacked"
+touch "$work/src/.hako-unpacked"
+# Another build may have unpacked it meanwhile: then keep that one.
+if [ -f "$dest/.hako-unpacked" ]; then
+	echo "$dest"
+	exit 0
+fi
+rm -rf "$dest"
+mv "$work/src" "$dest" || [ -f "$dest/.hako-unpacked" ] || die "cannot move the source into $dest"
 say "unpacked $pkg $version"
 echo "$dest"

@@ -26,12 +26,15 @@ xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # check + pkg-config: the unit tests; time: /usr/bin/time (CPU use of an
 # idle image, peak RSS in the benchmarks).
 # clang + libclang-rt-14-dev: libFuzzer (the device-tree reader's, the cpio
-# reader's and the ext2 driver's fuzzing); e2fsprogs: mkfs.ext4, debugfs,
-# e2fsck (the storage tests); busybox-static (udhcpd), iproute2 (ip, ss): the
-# qemu-x86 TAP test and the debugger tests; procps (pgrep), libc-bin (getconf):
+# reader's, the ext2 driver's, the passt stream's and the address parsers'
+# fuzzing); e2fsprogs: mkfs.ext4, debugfs, e2fsck (the storage tests);
+# busybox-static (udhcpd), iproute2 (ip, ss): the qemu-x86 TAP test, the
+# debugger tests and the network tests; procps (pgrep), libc-bin (getconf):
 # the qemu-x86 devices benchmark; gdb, gdb-multiarch: the debugger tests.
+# passt socat python3-scapy iputils-ping: the network tests (a rootless NIC,
+# host-side clients, malformed frames, namespaces with TAPs).
 tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs busybox-static iproute2 procps
-	libc-bin gdb gdb-multiarch)
+	libc-bin gdb gdb-multiarch passt socat python3-scapy iputils-ping)
 # make debug: gdb, and gdb-multiarch for an arm64 image (with the
 # platform's own task).
 debug=(gdb gdb-multiarch)
@@ -43,7 +46,8 @@ if [ "${1:-}" = --list ]; then
 	shift
 fi
 case "${1:-all}" in
-build | usermode) want=("${build[@]}") ;;
+build) want=("${build[@]}") ;;
+usermode) want=("${build[@]}" passt) ;; # passt: run.sh's rootless network
 qemu-x86) want=("${build[@]}" "${qemu[@]}") ;;
 qemu-arm64) want=("${build[@]}" "${arm64[@]}" "${qemu_arm64[@]}") ;;
 xen) want=("${build[@]}" "${xen[@]}") ;;

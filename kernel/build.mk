@@ -1,5 +1,6 @@
 # The hardware-neutral kernel.  $(d) is kernel/.
-objs-y += $(d)main.o $(d)cmdline.o $(d)printk.o $(d)panic.o $(d)fault.o $(d)page.o
+objs-y += $(d)main.o $(d)cmdline.o $(d)printk.o $(d)panic.o $(d)fault.o $(d)page.o \
+	$(d)random.o
 objs-$(CONFIG_MALLOC) += $(d)malloc.o
 objs-$(CONFIG_BACKTRACE) += $(d)backtrace.o
 objs-$(CONFIG_KALLSYMS) += $(d)ksyms.o

@@ -7,9 +7,6 @@
 #include <hako/kernel.h>
 #include <hako/page.h>
 #include <hako/printk.h>
-#ifdef CONFIG_VFS
-#include <hako/vfs.h>
-#endif
 
 #include "backtrace.h"
 #include "sched_internal.h"
@@ -182,11 +179,14 @@ void kern_initrd_release(void)
 }
 #endif
 
+/* Declared by KERN_INIT() in the services linked in (a linker-made array). */
+typedef void (*kern_init_fn)(void);
+extern const kern_init_fn __start_hako_inits[], __stop_hako_inits[];
+
 static void main_thread(void *unused)
 {
-#ifdef CONFIG_VFS
-	vfs_boot();
-#endif
+	for (const kern_init_fn *f = __start_hako_inits; f < __stop_hako_inits; f++)
+		(*f)();
 	banner_print();
 	kern_exit(main(argc, argv));
 }

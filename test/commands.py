@@ -74,6 +74,8 @@ TABLE = {
     "setsid": "util-linux",
     "unshare": "util-linux", "pgrep": "procps", "getconf": "libc-bin",
     "busybox": "busybox-static", "ip": "iproute2",
+    # Networking: the rootless NIC, namespaces and TAPs, host-side clients.
+    "passt": "passt", "socat": "socat", "ping": "iputils-ping",
 }
 
 # Packages whose commands are found by hand only (named by a variable).
@@ -83,7 +85,10 @@ DYNAMIC = {
     "qemu-aarch64": "hal/usermode/run.sh (an arm64 image on another host), "
                     "test/bench/usermode-arm64.sh: SPAWN_RUNNER",
     "busybox": "test/qemu-x86/run-tests.sh: the TAP script it writes and runs (udhcpd)",
-    "ip": "test/qemu-x86/run-tests.sh: the TAP script it writes and runs",
+    "ip": "test/qemu-x86/run-tests.sh: the TAP script it writes and runs; "
+          "test/net.sh: \"$RUN\" ip",
+    "socat": "test/net.sh: \"$RUN\" socat (host tools run in a namespace)",
+    "ping": "test/net.sh: \"$RUN\" ping",
 }
 
 # Which deps task a file runs under (first match wins): make runs `deps.sh

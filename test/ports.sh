@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 
 platform=${1:?usage: test/ports.sh PLATFORM}
 timeout_s=${HAKO_TEST_TIMEOUT:-60}
+# The in-image suites test sockets over loopback (nettest): they need no
+# NIC (and a run.sh must not start a network back end for them).
+export HAKO_NET=none
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The build folder: out/PLATFORM, or out/PLATFORM-ARCH for an architecture
@@ -22,7 +25,7 @@ if [ -n "${ARCH:-}" ] && [ "$ARCH" != "$default_arch" ]; then
 	build=$platform-$ARCH
 fi
 
-for app in hello ktest crash; do
+for app in hello ktest nettest crash; do
 	if ! make -s PLATFORM="$platform" APP="$app" >"$tmp/build.log" 2>&1; then
 		cat "$tmp/build.log"
 		case_result "build $build/$app" 1 "build failed"
@@ -93,6 +96,7 @@ long=$(printf 'x%.0s' $(seq 1 1500))
 queue hello hello a "b c" 'q"uote' 'back\slash'
 queue ktest ktest
 queue ktestbad ktest no_such_case
+queue nettest nettest
 queue exit7 crash exit 7
 queue panic crash panic
 queue null crash null
@@ -155,6 +159,11 @@ check ktest "ktest passes ($n cases)" 0 "^ktest: $n cases" "^$n passed, 0 failed
 grep -E '^(FAIL|[0-9]+ passed)' "$tmp/ktest.out" | sed 's/^/      /'
 check ktestbad "ktest: an unknown case name fails and lists the valid ones" 2 \
 	"ktest: no case named 'no_such_case'" "ktest: valid names: .*printf_formats"
+# nettest: every ktest case plus the socket cases of apps/nettest/t_net.c
+n=$(($(ktest_cases) + $(grep -Ec '^[[:space:]]*\{ "net_[a-z0-9_]+", [a-z0-9_]+ \},' apps/nettest/t_net.c)))
+check nettest "nettest: ktest and the sockets API over loopback ($n cases)" 0 \
+	"^ktest: $n cases" '^ok +net_tcp_echo' "^$n passed, 0 failed"
+grep -E '^(FAIL|[0-9]+ passed)' "$tmp/nettest.out" | sed 's/^/      /'
 check exit7 "exit status from main" 7 "crash: mode 'exit'"
 check panic "panic message and status" nonzero \
 	"hako: panic in thread 'main': deliberate panic from the crash app"

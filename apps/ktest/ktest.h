@@ -53,7 +53,7 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 #define MS (1000000ULL)
 
 extern const struct ktest_case ktest_threads[], ktest_sync[], ktest_memory[], ktest_libc[],
-	ktest_vfs[];
+	ktest_vfs[], ktest_net[];
 /* Cases that need something from outside (a shutdown request): run only
  * when named on the command line. */
 extern const struct ktest_case ktest_on_request[];

@@ -32,8 +32,13 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 	}
 }
 
-static const struct ktest_case *const groups[] = { ktest_libc, ktest_memory, ktest_threads,
-						   ktest_sync, ktest_vfs, ktest_on_request };
+static const struct ktest_case *const groups[] = {
+	ktest_libc, ktest_memory, ktest_threads, ktest_sync, ktest_vfs,
+#ifdef KTEST_NET
+	ktest_net, /* nettest: the same suite with the socket cases */
+#endif
+	ktest_on_request,
+};
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 

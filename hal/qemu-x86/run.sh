@@ -25,7 +25,9 @@
 # script presses the button too (a second one, or SIGINT, ends QEMU).
 #
 # Devices (virtio, the image's net0 and disk0):
-#   HAKO_NET=user        a virtio-net-pci on QEMU's user network (slirp: DHCP
+#   HAKO_NET=user        (the default for an image built with networking,
+#                        CONFIG_NET in its .config; else none)
+#                        a virtio-net-pci on QEMU's user network (slirp: DHCP
 #                        gives 10.0.2.15, the host is 10.0.2.2), with
 #   HAKO_HOSTFWD="RULE..."  host ports forwarded into the image, QEMU's
 #                        hostfwd rules separated by spaces; default
@@ -135,7 +137,11 @@ if [ -n "${HAKO_NET_MAC:-}" ]; then
 	nic=$nic,mac=$HAKO_NET_MAC
 fi
 set --
-case ${HAKO_NET:-} in
+net=${HAKO_NET:-}
+if [ -z "$net" ] && grep -qs '^CONFIG_NET=y' "$(dirname "$image")/.config"; then
+	net=user
+fi
+case $net in
 "" | none) ;;
 user)
 	fwd=
@@ -153,7 +159,7 @@ user)
 	set -- -netdev "user,id=net0$fwd" -device "$nic"
 	;;
 tap:?*)
-	set -- -netdev "tap,id=net0,ifname=${HAKO_NET#tap:},script=no,downscript=no" \
+	set -- -netdev "tap,id=net0,ifname=${net#tap:},script=no,downscript=no" \
 		-device "$nic"
 	;;
 *)

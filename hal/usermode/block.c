@@ -27,12 +27,12 @@
 #define MAX_TRANSFER (1024 * 1024)
 
 struct disk {
+	struct um_dev dev; /* its handle; never polled (fd -1) */
 	int fd;
 	bool read_only, acquired;
 	bool armed;  /* the kernel saw "nothing": report the next completion */
 	bool full;   /* a submit was refused: report when room comes back */
 	bool report; /* hal_wait() owes the kernel this handle's bit */
-	hal_handle_t h;
 	uint64_t capacity;
 	struct hal_block_req *done[QDEPTH];
 	unsigned head, count;
@@ -80,6 +80,18 @@ void um_disk_add(const char *spec)
 	d->capacity = (uint64_t)end & ~(uint64_t)(SECTOR - 1);
 }
 
+/* hal_wait() asks: a completion or room the kernel has not heard of. */
+static short disk_prepare(struct um_dev *dev, bool *tell)
+{
+	struct disk *d = (struct disk *)dev;
+
+	if (d->report) {
+		d->report = false;
+		*tell = true;
+	}
+	return 0;
+}
+
 int hal_block_acquire(const char *name, hal_handle_t *h, struct hal_block_info *info)
 {
 	struct disk *d;
@@ -92,11 +104,14 @@ int hal_block_acquire(const char *name, hal_handle_t *h, struct hal_block_info *
 	if (i >= nr_disks || disks[i].acquired)
 		return HAL_ENODEV;
 	d = &disks[i];
-	if (um_handle_alloc(&d->h) != HAL_OK)
+	d->dev.fd = -1;
+	d->dev.prepare = disk_prepare;
+	d->dev.ready = NULL;
+	if (!um_dev_register(&d->dev))
 		return HAL_EIO;
 	d->acquired = true;
 	d->armed = true;
-	*h = d->h;
+	*h = d->dev.h;
 	info->capacity = d->capacity;
 	info->block_size = SECTOR;
 	info->max_transfer = MAX_TRANSFER;
@@ -108,7 +123,7 @@ int hal_block_acquire(const char *name, hal_handle_t *h, struct hal_block_info *
 static struct disk *disk_of(hal_handle_t h)
 {
 	for (unsigned i = 0; i < nr_disks; i++)
-		if (disks[i].acquired && disks[i].h == h)
+		if (disks[i].acquired && disks[i].dev.h == h)
 			return &disks[i];
 	return NULL;
 }
@@ -199,17 +214,4 @@ struct hal_block_req *hal_block_complete(hal_handle_t h)
 		d->report = true;
 	}
 	return r;
-}
-
-hal_ready_set um_block_ready(void)
-{
-	hal_ready_set set = 0;
-
-	for (unsigned i = 0; i < nr_disks; i++) {
-		if (disks[i].report) {
-			disks[i].report = false;
-			set |= (hal_ready_set)1 << disks[i].h;
-		}
-	}
-	return set;
 }

@@ -3,11 +3,14 @@
  * The usermode port: the image is an ordinary static Linux process that
  * talks to the host through raw system calls only.
  *
- *   IMAGE [--mem=SIZE] [--disk=PATH[:ro]]... [--initrd=PATH] [--] [ARGS...]
+ *   IMAGE [--mem=SIZE] [--disk=PATH[:ro]]... [--initrd=PATH] [--net=BACKEND]...
+ *         [--] [ARGS...]
  *
  * --mem sets the guest memory (suffix K, M or G; default from Kconfig);
  * --disk adds a block device (disk0, disk1... in order; block.c), :ro makes
- * it read-only; --initrd maps a cpio archive as the initial ramdisk.  The
+ * it read-only; --initrd maps a cpio archive as the initial ramdisk; each
+ * --net adds a network device (net.c: passt's socket or a TAP).  An option
+ * is accepted only by an image with that kind of device.  The
  * remaining arguments become the kernel command line, each one quoted so
  * that spaces and quotes survive.  The console is standard output.
  * Asynchronous events are signals: SIGTERM asks for a shutdown; SIGSEGV and
@@ -38,7 +41,7 @@ static volatile int shutdown_requested;
 static uintptr_t guest_base, guest_size; /* the HAL_MEM_FREE region */
 static char altstack[16384] __attribute__((aligned(16)));
 
-static void raw_write(int fd, const char *s, size_t n)
+void um_raw_write(int fd, const char *s, size_t n)
 {
 	while (n) {
 		long r = sys3(SYS_write, fd, s, n);
@@ -63,40 +66,29 @@ static size_t cstrlen(const char *s)
 
 static _Noreturn void usage_error(const char *what, const char *arg)
 {
-	raw_write(2, "hako: ", 6);
-	raw_write(2, what, cstrlen(what));
-	raw_write(2, " '", 2);
-	raw_write(2, arg, cstrlen(arg));
-	raw_write(2, "': expected a size such as 512K, 64M or 1G\n", 43);
+	um_raw_write(2, "hako: ", 6);
+	um_raw_write(2, what, cstrlen(what));
+	um_raw_write(2, " '", 2);
+	um_raw_write(2, arg, cstrlen(arg));
+	um_raw_write(2, "': expected a size such as 512K, 64M or 1G\n", 43);
 	sys1(SYS_exit_group, 2);
 	__builtin_unreachable();
 }
-
-/* The options of images with storage (an image without takes none). */
-#if defined(CONFIG_HAL_BLOCK) || defined(CONFIG_INITRD)
-#define STORAGE_OPTIONS 1
 
 _Noreturn void um_usage_error(const char *what, const char *arg, const char *tail)
 {
-	raw_write(2, "hako: ", 6);
-	raw_write(2, what, cstrlen(what));
-	raw_write(2, " '", 2);
-	raw_write(2, arg, cstrlen(arg));
-	raw_write(2, tail, cstrlen(tail));
+	um_raw_write(2, "hako: ", 6);
+	um_raw_write(2, what, cstrlen(what));
+	um_raw_write(2, " '", 2);
+	um_raw_write(2, arg, cstrlen(arg));
+	um_raw_write(2, tail, cstrlen(tail));
 	sys1(SYS_exit_group, 2);
 	__builtin_unreachable();
 }
 
-/* Handles for every kind of device, in acquire order. */
-int um_handle_alloc(hal_handle_t *h)
-{
-	static hal_handle_t next;
-
-	if (next == HAL_MAX_HANDLES)
-		return HAL_ENODEV;
-	*h = next++;
-	return HAL_OK;
-}
+/* The device options (an image without devices takes none). */
+#if defined(CONFIG_HAL_BLOCK) || defined(CONFIG_INITRD) || defined(CONFIG_HAL_NET)
+#define DEVICE_OPTIONS 1
 
 /* Does a start with the option name opt ("--disk=")?  Returns its value. */
 static const char *option(const char *a, const char *opt)
@@ -105,6 +97,22 @@ static const char *option(const char *a, const char *opt)
 		if (*a++ != *opt++)
 			return NULL;
 	return a;
+}
+#endif
+
+#ifdef CONFIG_HAL_NET
+static _Noreturn void net_usage_error(const char *arg, const char *why)
+{
+	static const char usage[] = "\n  expected --net=passt:SOCKET or --net=tap:IFNAME, "
+				    "optionally ,mac=XX:XX:XX:XX:XX:XX ,mtu=N\n";
+
+	um_raw_write(2, "hako: invalid --net value '", 27);
+	um_raw_write(2, arg, cstrlen(arg));
+	um_raw_write(2, "': ", 3);
+	um_raw_write(2, why, cstrlen(why));
+	um_raw_write(2, usage, sizeof(usage) - 1);
+	sys1(SYS_exit_group, 2);
+	__builtin_unreachable();
 }
 #endif
 
@@ -206,7 +214,7 @@ _Noreturn void usermode_start(long *sp)
 
 	for (; i < argc; i++) {
 		const char *a = argv[i];
-#ifdef STORAGE_OPTIONS
+#ifdef DEVICE_OPTIONS
 		const char *v;
 #endif
 
@@ -225,6 +233,13 @@ _Noreturn void usermode_start(long *sp)
 				um_usage_error("second --initrd", v, "': only one is allowed\n");
 			initrd = map_initrd(v);
 #endif
+#ifdef CONFIG_HAL_NET
+		} else if ((v = option(a, "--net="))) {
+			const char *why;
+
+			if (!um_net_option(v, &why))
+				net_usage_error(v, why);
+#endif
 		} else if (a[0] == '-' && a[1] == '-' && a[2] == '\0') {
 			i++;
 			break;
@@ -239,7 +254,7 @@ _Noreturn void usermode_start(long *sp)
 	base = sys6(SYS_mmap, 0, (long)mem, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base < 0 && base > -4096) {
-		raw_write(2, "hako: cannot reserve guest memory (mmap failed)\n", 48);
+		um_raw_write(2, "hako: cannot reserve guest memory (mmap failed)\n", 48);
 		sys1(SYS_exit_group, 2);
 	}
 
@@ -269,7 +284,7 @@ _Noreturn void usermode_start(long *sp)
 
 void hal_console_write(const char *buf, size_t len)
 {
-	raw_write(1, buf, len);
+	um_raw_write(1, buf, len);
 }
 
 void hal_console_flush(void)
@@ -294,17 +309,42 @@ uint64_t hal_clock_wall(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
+static struct um_dev *devs[HAL_MAX_HANDLES];
+static unsigned nr_devs;
+
+/* Handles for every kind of device, in acquire order. */
+bool um_dev_register(struct um_dev *d)
+{
+	if (nr_devs == HAL_MAX_HANDLES)
+		return false;
+	d->h = nr_devs;
+	devs[nr_devs++] = d;
+	return true;
+}
+
 hal_ready_set hal_wait(uint64_t deadline)
 {
-	uint64_t now = hal_clock_monotonic(), unblocked = 0;
+	uint64_t now, unblocked = 0;
 	struct linux_timespec ts = { 0, 0 };
+	struct linux_pollfd fds[HAL_MAX_HANDLES];
+	struct um_dev *who[HAL_MAX_HANDLES];
+	hal_ready_set ready = 0;
+	unsigned n = 0;
+	long rc = 0;
 
-#ifdef CONFIG_HAL_BLOCK
-	hal_ready_set ready = um_block_ready();
-#else
-	const hal_ready_set ready = 0;
-#endif
+	/* Devices flush what they buffered and say what to wait for. */
+	for (unsigned i = 0; i < nr_devs; i++) {
+		bool tell = false;
+		short ev = devs[i]->prepare(devs[i], &tell);
 
+		if (tell)
+			ready |= (hal_ready_set)1 << devs[i]->h;
+		if (ev && devs[i]->fd >= 0) {
+			fds[n] = (struct linux_pollfd){ devs[i]->fd, ev, 0 };
+			who[n++] = devs[i];
+		}
+	}
+	now = hal_clock_monotonic();
 	if (!shutdown_requested) {
 		uint64_t d = deadline > now && !ready ? deadline - now : 0;
 
@@ -313,17 +353,24 @@ hal_ready_set hal_wait(uint64_t deadline)
 		ts.tv_sec = (long)(d / 1000000000ULL);
 		ts.tv_nsec = (long)(d % 1000000000ULL);
 		/* SIGTERM is deliverable only in here, even when polling. */
-		sys6(SYS_ppoll, 0, 0, (long)&ts, (long)&unblocked, 8, 0);
+		rc = sys6(SYS_ppoll, (long)fds, n, (long)&ts, (long)&unblocked, 8, 0);
 	}
+	for (unsigned i = 0; rc > 0 && i < n; i++)
+		if (fds[i].revents && who[i]->ready(who[i], fds[i].revents))
+			ready |= (hal_ready_set)1 << who[i]->h;
 	/* Signals are blocked outside ppoll: nothing races this take. */
-	if (!shutdown_requested)
-		return ready;
-	shutdown_requested = 0;
-	return ready | HAL_READY_SHUTDOWN;
+	if (shutdown_requested) {
+		shutdown_requested = 0;
+		ready |= HAL_READY_SHUTDOWN;
+	}
+	return ready;
 }
 
 _Noreturn void hal_exit(int status)
 {
+#ifdef CONFIG_HAL_NET
+	um_net_report();
+#endif
 	sys1(SYS_exit_group, status);
 	__builtin_unreachable();
 }

@@ -25,16 +25,42 @@
 #define MAP_PRIVATE 0x02
 #define MAP_ANONYMOUS 0x20
 #define MAP_NORESERVE 0x4000
+#define EPERM 1
+#define ENOENT 2
 #define EINTR 4
+#define EIO 5
+#define EAGAIN 11
+#define EACCES 13
+#define EBUSY 16
+#define EINVAL 22
+#define EPIPE 32
+#define ECONNRESET 104
+#define ENOBUFS 105
+#define ECONNREFUSED 111
+
+/* Files (block.c, the initrd) and network devices (net.c): the same values
+ * on x86_64 and arm64. */
 #define AT_FDCWD (-100)
 #define O_RDONLY 0
-#define O_RDWR 2
+#define O_RDWR 02
+#define O_NONBLOCK 04000
 #define O_CLOEXEC 02000000
 #define SEEK_END 2
-#define O_RDONLY 0
-#define O_RDWR 2
-#define O_CLOEXEC 02000000
-#define SEEK_END 2
+#define SOCK_STREAM 1
+#define SOCK_CLOEXEC 02000000
+#define MSG_DONTWAIT 0x40
+#define MSG_NOSIGNAL 0x4000
+#define TUNSETIFF 0x400454ca /* _IOW('T', 202, int) */
+#define IFF_TAP 0x0002
+#define IFF_NO_PI 0x1000
+
+#ifndef POLLIN
+#define POLLIN 0x001
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLNVAL 0x020
+#endif
 
 #define SIGILL 4
 #define SIGTRAP 5
@@ -65,6 +91,32 @@ struct linux_sigaction {
 	unsigned long flags;
 	void (*restorer)(void);
 	uint64_t mask;
+};
+
+struct linux_pollfd {
+	int fd;
+	short events;
+	short revents;
+};
+
+struct linux_iovec {
+	void *base;
+	size_t len;
+};
+
+struct linux_msghdr {
+	void *name;
+	int namelen;
+	struct linux_iovec *iov;
+	size_t iovlen;
+	void *control;
+	size_t controllen;
+	int flags;
+};
+
+struct linux_mmsghdr {
+	struct linux_msghdr hdr;
+	unsigned int len;
 };
 
 struct linux_stack {

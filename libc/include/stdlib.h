@@ -3,6 +3,7 @@
 #define _STDLIB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
@@ -30,6 +31,12 @@ void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const voi
 /* A small deterministic PRNG (xorshift), per image, not per thread. */
 int rand(void);
 void srand(unsigned seed);
+
+/* Unpredictable numbers from the kernel's generator (hako/random.h);
+ * arc4random_uniform(n) is uniform in [0, n), 0 when n < 2. */
+uint32_t arc4random(void);
+void arc4random_buf(void *buf, size_t len);
+uint32_t arc4random_uniform(uint32_t bound);
 
 _Noreturn void exit(int status);
 _Noreturn void abort(void);

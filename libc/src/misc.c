@@ -65,6 +65,27 @@ const char *strerror(int err)
 	case ERANGE: return "Result out of range";
 	case ENOSYS: return "Function not implemented";
 	case ETIMEDOUT: return "Timed out";
+	case ENFILE: return "Too many open files in system";
+	case EPIPE: return "Broken pipe";
+	case ENOTSOCK: return "Socket operation on non-socket";
+	case EDESTADDRREQ: return "Destination address required";
+	case EMSGSIZE: return "Message too long";
+	case EPROTONOSUPPORT: return "Protocol not supported";
+	case EAFNOSUPPORT: return "Address family not supported by protocol";
+	case EADDRINUSE: return "Address already in use";
+	case EADDRNOTAVAIL: return "Cannot assign requested address";
+	case ENETDOWN: return "Network is down";
+	case ENETUNREACH: return "Network is unreachable";
+	case ECONNABORTED: return "Software caused connection abort";
+	case ECONNRESET: return "Connection reset by peer";
+	case ENOBUFS: return "No buffer space available";
+	case EISCONN: return "Transport endpoint is already connected";
+	case ENOTCONN: return "Transport endpoint is not connected";
+	case ECONNREFUSED: return "Connection refused";
+	case EHOSTUNREACH: return "No route to host";
+	case EALREADY: return "Operation already in progress";
+	case EINPROGRESS: return "Operation now in progress";
+	case ENOPROTOOPT: return "Protocol not available";
 	default: return "Unknown error";
 	}
 }

@@ -72,7 +72,8 @@ static void sync_at_exit(void *unused)
 		pr_err("vfs: syncing the file systems at exit failed: %s\n", strerror(-rc));
 }
 
-void vfs_boot(void)
+/* The boot steps of hako/vfs.h, before main(). */
+static void vfs_boot(void)
 {
 	const char *list = kern_option("mount");
 	int rc = vfs_mount(NULL, "/", "ramfs", 0);
@@ -85,3 +86,4 @@ void vfs_boot(void)
 	mount_all(list ? list : CONFIG_VFS_MOUNTS);
 	kern_on_shutdown(sync_at_exit, NULL);
 }
+KERN_INIT(vfs_boot);

@@ -91,4 +91,29 @@ long hako_timegm(const struct tm *tm);
 size_t hako_strftime(char *restrict s, size_t max, const char *restrict fmt,
 		     const struct tm *restrict tm);
 
+/* arpa/inet.h, netdb.h (glibc's types: the same Linux layouts as ours) */
+struct in_addr;
+struct sockaddr;
+struct addrinfo;
+struct in6_addr;
+extern const struct in6_addr hako_in6addr_any, hako_in6addr_loopback;
+int hako_inet_pton(int af, const char *restrict src, void *restrict dst);
+const char *hako_inet_ntop(int af, const void *restrict src, char *restrict dst,
+			   unsigned int size);
+int hako_inet_aton(const char *s, struct in_addr *addr);
+unsigned int hako_inet_addr(const char *s);
+char *hako_inet_ntoa(struct in_addr addr);
+int hako_getaddrinfo(const char *restrict host, const char *restrict service,
+		     const struct addrinfo *restrict hints, struct addrinfo **restrict res);
+void hako_freeaddrinfo(struct addrinfo *res);
+const char *hako_gai_strerror(int err);
+int hako_getnameinfo(const struct sockaddr *restrict sa, unsigned int salen, char *restrict host,
+		     unsigned int hostlen, char *restrict serv, unsigned int servlen, int flags);
+
+/* sys/random.h, stdlib.h: the kernel's generator (kernel/random.c) */
+long hako_getrandom(void *buf, size_t len, unsigned int flags);
+unsigned int hako_arc4random(void);
+void hako_arc4random_buf(void *buf, size_t len);
+unsigned int hako_arc4random_uniform(unsigned int bound);
+
 #endif

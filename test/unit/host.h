@@ -43,6 +43,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/random.h>
 
 #include "hako_api.h"
 
@@ -125,6 +128,22 @@
 #define isgraph hako_isgraph
 #define toupper hako_toupper
 #define tolower hako_tolower
+
+#define inet_pton hako_inet_pton
+#define inet_ntop hako_inet_ntop
+#define inet_aton hako_inet_aton
+#define inet_addr hako_inet_addr
+#define inet_ntoa hako_inet_ntoa
+#define in6addr_any hako_in6addr_any
+#define in6addr_loopback hako_in6addr_loopback
+#define getaddrinfo hako_getaddrinfo
+#define freeaddrinfo hako_freeaddrinfo
+#define gai_strerror hako_gai_strerror
+#define getnameinfo hako_getnameinfo
+#define getrandom hako_getrandom
+#define arc4random hako_arc4random
+#define arc4random_buf hako_arc4random_buf
+#define arc4random_uniform hako_arc4random_uniform
 
 #define gmtime_r hako_gmtime_r
 #define gmtime hako_gmtime

@@ -42,7 +42,7 @@ if ! make -f test/unit/Makefile -j"$jobs" V="${V:-0}"; then
 	exit 1
 fi
 
-fuzzers=(cpio ext2 virtq)
+fuzzers=(cpio ext2 virtq stream inet)
 if [ $# -gt 0 ]; then
 	bins=()
 	want_fuzz=()
@@ -104,8 +104,13 @@ fuzz_seeds() { # fuzz_seeds NAME DIR
 		(cd "$src" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$2/a.cpio"
 		rm -rf "$src"
 		;;
-	virtq) # the input is a script: any bytes will do to start
+	virtq | stream) # any bytes will do to start
 		head -c 256 /dev/urandom >"$2/script"
+		;;
+	inet)
+		printf '%s' 192.0.2.1 >"$2/v4"
+		printf '%s' 2001:db8::1:0:0:1 >"$2/v6"
+		printf '%s' ::ffff:10.0.0.1 >"$2/mapped"
 		;;
 	ext2)
 		src=$(mktemp -d)
@@ -128,6 +133,7 @@ fuzz_runs() {
 	cpio) echo "${HAKO_FUZZ_RUNS:-200000}" ;;
 	ext2) echo "${HAKO_FUZZ_RUNS:-3000}" ;;
 	virtq) echo "${HAKO_FUZZ_RUNS:-50000}" ;;
+	stream | inet) echo "${HAKO_FUZZ_RUNS:-200000}" ;;
 	esac
 }
 for f in "${fuzzers[@]}"; do

@@ -51,6 +51,23 @@ uint64_t hal_clock_monotonic(void)
 	return unit_clock;
 }
 
+uint64_t hal_clock_wall(void)
+{
+	return unit_clock;
+}
+
+/* Entropy: from the host (the kernel's generator seeds from it once).
+ * Weak: a test that needs known bytes (test_virtio's MACs) defines its own. */
+__attribute__((weak)) int hal_entropy(void *buf, size_t len)
+{
+	FILE *f = fopen("/dev/urandom", "rb");
+	size_t n = f ? fread(buf, 1, len, f) : 0;
+
+	if (f)
+		fclose(f);
+	return n == len ? HAL_OK : HAL_ENODEV;
+}
+
 int vprintk(int level, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(unit_log_last, sizeof(unit_log_last), fmt, ap);

@@ -10,7 +10,7 @@
 #
 #   test/xen-port/net-echo.sh
 #
-# Needs apps/echo (the network stack's branch): without it, it says so and
+# Needs apps/echo: without it, it says so and
 # fails.  Work files in out/xen-net/.
 set -uo pipefail
 cd "$(dirname "$0")/../.."

@@ -23,6 +23,16 @@
 #define SYS_mmap 222
 #define SYS_mprotect 226
 #define SYS_getrandom 278
+/* network devices (net.c) */
+#define SYS_ioctl 29
+#define SYS_openat 56
+#define SYS_close 57
+#define SYS_readv 65
+#define SYS_socket 198
+#define SYS_connect 203
+#define SYS_sendto 206
+#define SYS_recvfrom 207
+#define SYS_sendmmsg 269
 
 /*
  * ucontext_t: uc_flags, uc_link, uc_stack (24 bytes), uc_sigmask (8) and

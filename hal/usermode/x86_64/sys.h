@@ -20,6 +20,16 @@
 #define SYS_ppoll 271
 #define SYS_openat 257
 #define SYS_getrandom 318
+/* network devices (net.c) */
+#define SYS_close 3
+#define SYS_ioctl 16
+#define SYS_readv 19
+#define SYS_socket 41
+#define SYS_connect 42
+#define SYS_sendto 44
+#define SYS_recvfrom 45
+#define SYS_openat 257
+#define SYS_sendmmsg 307
 
 #define ARCH_SET_FS 0x1002
 

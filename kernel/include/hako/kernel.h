@@ -104,6 +104,19 @@ const char *kern_option(const char *name);
 bool kern_initrd(const void **data, size_t *len);
 void kern_initrd_release(void);
 
+/*
+ * Service start-up: a service that must be running before the app (the
+ * network brings up its interfaces and starts DHCP) declares, at file scope,
+ *     KERN_INIT(net_start);
+ * Boot calls every such function once, on the main thread, after the
+ * command line is parsed and before main(); the order between services is
+ * unspecified.  An init function may create threads and block briefly; it
+ * must not wait for the outside world (DHCP finishes in the background).
+ */
+#define KERN_INIT(fn)                                                                  \
+	static void (*const kern_init_##fn)(void)                                       \
+		__attribute__((used, section("hako_inits"), aligned(8))) = fn
+
 /* The platform name, as hal_boot_info gave it. */
 const char *kern_platform(void);
 

@@ -107,9 +107,6 @@ int vfs_shutdown(void);
 /* vfs_statfs - the numbers of the file system holding path. */
 int vfs_statfs(const char *path, struct vfs_statfs *st);
 
-/* vfs_boot - the boot steps above; called by the kernel before main(). */
-void vfs_boot(void);
-
 /* For file systems: the working path buffer size (PATH_MAX) and a
  * generic lseek over a file of the given size (f->pos). */
 off_t vfs_lseek(struct file *f, off_t off, int whence, off_t size);

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+/*
+ * echo: the echo service (RFC 862) over TCP and UDP, port 7 by default.
+ *
+ *   echo [PORT]                     serve until shut down
+ *   echo client HOST PORT [BYTES]   connect out, send BYTES (default 1 MiB)
+ *                                   of a pattern, check that they come back
+ *   echo udp-client HOST PORT [N]   send N datagrams (default 100), check
+ *                                   every reply
+ *   echo selftest                   serve on loopback and be the client of
+ *                                   both (a check that needs no NIC)
+ *
+ * The server runs one thread per TCP connection (Hako's threads are
+ * cheap, and a blocking loop per connection is the plainest echo) and one
+ * for UDP.  Statistics are printed when the image is asked to shut down.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <hako/kernel.h>
+#include <hako/sync.h>
+#include <hako/thread.h>
+
+#include "echo.h"
+
+#define BUF 16384
+
+static unsigned long connections, open_now;
+static unsigned long long tcp_bytes, udp_datagrams;
+
+static bool send_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = send(fd, p, n, 0);
+
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+/*
+ * One thread per connection.  A thread that is done puts itself on the
+ * reaper's list; the reaper joins it (every thread is joined once), so
+ * finished connections give their stacks back.
+ */
+struct conn {
+	struct thread *t;
+	int fd;
+	struct conn *next;
+};
+
+static struct conn *finished;
+static struct semaphore reap_sem;
+
+static void *serve_one(void *arg)
+{
+	struct conn *c = arg;
+	char *buf = malloc(BUF);
+	ssize_t n;
+
+	if (buf) {
+		while ((n = recv(c->fd, buf, BUF, 0)) > 0) {
+			tcp_bytes += (unsigned long long)n;
+			if (!send_all(c->fd, buf, (size_t)n))
+				break;
+		}
+	}
+	free(buf);
+	close(c->fd);
+	open_now--;
+	c->next = finished;
+	finished = c;
+	sem_up(&reap_sem);
+	return NULL;
+}
+
+static void *reaper(void *unused)
+{
+	for (;;) {
+		struct conn *c;
+
+		sem_down(&reap_sem);
+		c = finished;
+		finished = c->next;
+		thread_join(c->t, NULL);
+		free(c);
+	}
+	return NULL;
+}
+
+static void *serve_udp(void *arg)
+{
+	int fd = (int)(long)arg;
+	static char buf[65536];
+
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t len = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len);
+
+		if (n < 0)
+			continue;
+		udp_datagrams++;
+		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, len);
+	}
+	return NULL;
+}
+
+static void say_stats(void *unused)
+{
+	printf("echo: %lu TCP connections (%lu open), %llu bytes echoed; %llu UDP datagrams\n",
+	       connections, open_now, tcp_bytes, udp_datagrams);
+}
+
+static int serve(int port)
+{
+	struct sockaddr_in6 a6;
+	struct sockaddr_in a4;
+	struct sockaddr *a;
+	socklen_t alen;
+	int one = 1, family = AF_INET6, lfd, ufd;
+
+	/* IPv6 with IPv4 mapped when the image has IPv6, else IPv4. */
+	lfd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (lfd < 0) {
+		family = AF_INET;
+		lfd = socket(AF_INET, SOCK_STREAM, 0);
+	}
+	if (lfd < 0) {
+		printf("echo: socket: %s\n", strerror(errno));
+		return 1;
+	}
+	memset(&a6, 0, sizeof(a6));
+	memset(&a4, 0, sizeof(a4));
+	a6.sin6_family = AF_INET6;
+	a6.sin6_port = htons((uint16_t)port);
+	a4.sin_family = AF_INET;
+	a4.sin_port = htons((uint16_t)port);
+	a = family == AF_INET6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4;
+	alen = family == AF_INET6 ? sizeof(a6) : sizeof(a4);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, a, alen) || listen(lfd, 255)) {
+		printf("echo: TCP port %d: %s\n", port, strerror(errno));
+		return 1;
+	}
+	ufd = socket(family, SOCK_DGRAM, 0);
+	if (ufd < 0 || bind(ufd, a, alen)) {
+		printf("echo: UDP port %d: %s\n", port, strerror(errno));
+		return 1;
+	}
+	if (!thread_create("echo-udp", serve_udp, (void *)(long)ufd, 0)) {
+		printf("echo: no memory for the UDP thread\n");
+		return 1;
+	}
+	sem_init(&reap_sem, 0);
+	if (!thread_create("echo-reaper", reaper, NULL, 0)) {
+		printf("echo: no memory for the reaper thread\n");
+		return 1;
+	}
+	kern_on_shutdown(say_stats, NULL);
+	printf("echo: serving TCP and UDP on port %d\n", port);
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+		struct conn *c;
+
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
+				thread_sleep(10 * 1000000ULL); /* let connections end */
+			continue;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		c = malloc(sizeof(*c));
+		if (c) {
+			c->fd = fd;
+			c->t = thread_create("echo-tcp", serve_one, c, 0);
+		}
+		if (!c || !c->t) {
+			free(c);
+			close(fd); /* no memory for it: the peer sees the close */
+			continue;
+		}
+		connections++;
+		open_now++;
+	}
+}
+
+static void *serve_thread(void *arg)
+{
+	serve((int)(long)arg);
+	return NULL;
+}
+
+static int selftest(void)
+{
+	char *tcp[] = { "127.0.0.1", "7", "300000" }, *udp[] = { "127.0.0.1", "7", "20" };
+
+	if (!thread_create("echo-server", serve_thread, (void *)7L, 0)) {
+		printf("echo: no memory for the server thread\n");
+		return 1;
+	}
+	thread_yield(); /* let it listen */
+	return tcp_client(3, tcp) || udp_client(3, udp);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "selftest"))
+		return selftest();
+	if (argc >= 2 && !strcmp(argv[1], "client"))
+		return tcp_client(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "udp-client"))
+		return udp_client(argc - 2, argv + 2);
+	if (argc > 2 || (argc == 2 && (atoi(argv[1]) <= 0 || atoi(argv[1]) > 65535))) {
+		printf("usage: echo [PORT] | echo client HOST PORT [BYTES] | "
+		       "echo udp-client HOST PORT [N] | echo selftest\n");
+		return 2;
+	}
+	return serve(argc == 2 ? atoi(argv[1]) : 7);
+}
