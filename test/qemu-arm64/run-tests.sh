@@ -25,7 +25,69 @@ for app in hello crash ktest; do
 	if ! make -s PLATFORM=qemu-arm64 APP="$app" >"$tmp/build.log" 2>&1; then
 		cat "$tmp/build.log"
 		case_result "build qemu-arm64/$app" 1 "build failed"
-		summary
+		# ---- virtio devices (virtio-mmio, modern)
+ktest=out/qemu-arm64/ktest/ktest
+HAKO_NET=user HAKO_HOSTFWD= run netdev "$ktest" netdev
+expect "virtio-net (mmio): DHCP offer, ARP answer, interrupt wake-up, 600-frame burst, flood" \
+	0 "$rc" "$tmp/netdev" '^ok +netdev' 'DHCP offer 10\.0\.2\.15 from 10\.0\.2\.2' \
+	'10\.0\.2\.2 is at 52:55:0a:00:02:02' 'burst of 600 ARP requests, 600 answers' \
+	'flood of 300 ARP requests read late, 300 answers'
+run nonet "$ktest" netdev
+expect "no NIC: net0 is no device (the case fails cleanly)" 1 "$rc" "$tmp/nonet" \
+	'hal_net_acquire\("net0", &net, &ni\) == HAL_OK' '^0 passed, 1 failed'
+HAKO_NET=user HAKO_HOSTFWD= HAKO_QEMU_ARGS="-global virtio-mmio.force-legacy=true" \
+	run legacy "$ktest" netdev
+expect "a legacy (version 1) virtio-mmio device is refused with the reason" 1 "$rc" \
+	"$tmp/legacy" "version 1 \(legacy\) not supported" '^0 passed, 1 failed'
+
+# A disk: zeros, with the host's marker in its last 4 KiB; the image writes
+# the pattern over the rest, flushes, reads back; then the host checks.
+mkdisk() {
+	truncate -s 4M "$1" && printf 'hako-host-marker' |
+		dd of="$1" bs=1 seek=$((4 * 1024 * 1024 - 4096)) conv=notrunc 2>/dev/null
+}
+# checkdisk FILE: the pattern of apps/ktest/t_devices.c over all but the
+# last 4 KiB, the marker there; prints what differs.
+checkdisk() {
+	python3 - "$1" <<'PY'
+import struct, sys
+M = (1 << 64) - 1
+def pattern(i):
+    z = (i + 0x9e3779b97f4a7c15) & M
+    z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M
+    z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M
+    return z ^ (z >> 31)
+d = open(sys.argv[1], "rb").read()
+n = len(d) - 4096
+bad = [i for i in range(n // 8) if struct.unpack_from("<Q", d, 8 * i)[0] != pattern(i)]
+if bad:
+    print("%d of %d words differ, first at byte %d" % (len(bad), n // 8, 8 * bad[0]))
+if not d[n:].startswith(b"hako-host-marker"):
+    print("the marker was overwritten")
+PY
+}
+mkdisk "$tmp/disk.img"
+HAKO_DISK=$tmp/disk.img run blockdev "$ktest" blockdev
+expect "virtio-blk (mmio): pattern written with 8 requests in flight, flushed, read back" 0 \
+	"$rc" "$tmp/blockdev" '^ok +blockdev' '4194304 bytes, blocks of 512' 'read-write, flush' \
+	'8 requests in flight' 'queue full after'
+bad=$(checkdisk "$tmp/disk.img")
+case_result "virtio-blk (mmio): the host reads the image's pattern and its own marker" \
+	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
+mkdisk "$tmp/ro.img"
+cp "$tmp/ro.img" "$tmp/ro.orig"
+HAKO_DISK=$tmp/ro.img HAKO_DISK_RO=1 run blockro "$ktest" blockdev
+expect "virtio-blk read-only: writes refused, reads work" 0 "$rc" "$tmp/blockro" \
+	'read-only' 'write refused, marker read'
+cmp -s "$tmp/ro.img" "$tmp/ro.orig"
+case_result "virtio-blk read-only: the image file is unchanged" $?
+mkdisk "$tmp/both.img"
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img HAKO_QEMU_MACHINE=virt,gic-version=3 \
+	run both "$ktest" netdev blockdev
+expect "virtio-net and virtio-blk at once, on a GICv3" 0 "$rc" "$tmp/both" \
+	'^ok +netdev' '^ok +blockdev' '^2 passed, 0 failed'
+
+summary
 		exit 1
 	fi
 done
@@ -199,5 +261,67 @@ fi
 HAKO_SHUTDOWN_AFTER=2 run button "$crash" sleep
 expect "power button (PL061 GPIO): clean shutdown, status 0" 0 "$rc" "$tmp/button" \
 	"hako: shutdown requested" "crash: shutdown hook ran"
+
+# ---- virtio devices (virtio-mmio, modern)
+ktest=out/qemu-arm64/ktest/ktest
+HAKO_NET=user HAKO_HOSTFWD= run netdev "$ktest" netdev
+expect "virtio-net (mmio): DHCP offer, ARP answer, interrupt wake-up, 600-frame burst, flood" \
+	0 "$rc" "$tmp/netdev" '^ok +netdev' 'DHCP offer 10\.0\.2\.15 from 10\.0\.2\.2' \
+	'10\.0\.2\.2 is at 52:55:0a:00:02:02' 'burst of 600 ARP requests, 600 answers' \
+	'flood of 300 ARP requests read late, 300 answers'
+run nonet "$ktest" netdev
+expect "no NIC: net0 is no device (the case fails cleanly)" 1 "$rc" "$tmp/nonet" \
+	'hal_net_acquire\("net0", &net, &ni\) == HAL_OK' '^0 passed, 1 failed'
+HAKO_NET=user HAKO_HOSTFWD= HAKO_QEMU_ARGS="-global virtio-mmio.force-legacy=true" \
+	run legacy "$ktest" netdev
+expect "a legacy (version 1) virtio-mmio device is refused with the reason" 1 "$rc" \
+	"$tmp/legacy" "version 1 \(legacy\) not supported" '^0 passed, 1 failed'
+
+# A disk: zeros, with the host's marker in its last 4 KiB; the image writes
+# the pattern over the rest, flushes, reads back; then the host checks.
+mkdisk() {
+	truncate -s 4M "$1" && printf 'hako-host-marker' |
+		dd of="$1" bs=1 seek=$((4 * 1024 * 1024 - 4096)) conv=notrunc 2>/dev/null
+}
+# checkdisk FILE: the pattern of apps/ktest/t_devices.c over all but the
+# last 4 KiB, the marker there; prints what differs.
+checkdisk() {
+	python3 - "$1" <<'PY'
+import struct, sys
+M = (1 << 64) - 1
+def pattern(i):
+    z = (i + 0x9e3779b97f4a7c15) & M
+    z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M
+    z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M
+    return z ^ (z >> 31)
+d = open(sys.argv[1], "rb").read()
+n = len(d) - 4096
+bad = [i for i in range(n // 8) if struct.unpack_from("<Q", d, 8 * i)[0] != pattern(i)]
+if bad:
+    print("%d of %d words differ, first at byte %d" % (len(bad), n // 8, 8 * bad[0]))
+if not d[n:].startswith(b"hako-host-marker"):
+    print("the marker was overwritten")
+PY
+}
+mkdisk "$tmp/disk.img"
+HAKO_DISK=$tmp/disk.img run blockdev "$ktest" blockdev
+expect "virtio-blk (mmio): pattern written with 8 requests in flight, flushed, read back" 0 \
+	"$rc" "$tmp/blockdev" '^ok +blockdev' '4194304 bytes, blocks of 512' 'read-write, flush' \
+	'8 requests in flight' 'queue full after'
+bad=$(checkdisk "$tmp/disk.img")
+case_result "virtio-blk (mmio): the host reads the image's pattern and its own marker" \
+	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
+mkdisk "$tmp/ro.img"
+cp "$tmp/ro.img" "$tmp/ro.orig"
+HAKO_DISK=$tmp/ro.img HAKO_DISK_RO=1 run blockro "$ktest" blockdev
+expect "virtio-blk read-only: writes refused, reads work" 0 "$rc" "$tmp/blockro" \
+	'read-only' 'write refused, marker read'
+cmp -s "$tmp/ro.img" "$tmp/ro.orig"
+case_result "virtio-blk read-only: the image file is unchanged" $?
+mkdisk "$tmp/both.img"
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img HAKO_QEMU_MACHINE=virt,gic-version=3 \
+	run both "$ktest" netdev blockdev
+expect "virtio-net and virtio-blk at once, on a GICv3" 0 "$rc" "$tmp/both" \
+	'^ok +netdev' '^ok +blockdev' '^2 passed, 0 failed'
 
 summary
