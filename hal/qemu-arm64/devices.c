@@ -32,13 +32,27 @@ static struct {
 } routes[VIRTIO_MAX_DEVICES];
 static unsigned nr_routes;
 
+/* The windows from the highest address down: QEMU's virt puts the first
+ * -device in the highest free window, so "disk0" is the first disk on
+ * run.sh's command line (HAKO_DISKS order), as on PCI. */
 size_t qa_devices_probe(const struct qa_machine *m)
 {
+	uint8_t order[QA_MAX_VIRTIO];
 	size_t need = 0;
 
 	machine = m;
-	for (unsigned i = 0; i < m->nr_virtio; i++)
+	for (unsigned i = 0; i < m->nr_virtio; i++) {
+		unsigned j = i;
+
+		for (; j > 0 && m->virtio[order[j - 1]].base < m->virtio[i].base; j--)
+			order[j] = order[j - 1];
+		order[j] = (uint8_t)i;
+	}
+	for (unsigned k = 0; k < m->nr_virtio; k++) {
+		unsigned i = order[k];
+
 		need += virtio_mmio_probe(m->virtio[i].base, m->virtio[i].size, m->virtio_irq[i]);
+	}
 	return need;
 }
 
@@ -122,6 +136,11 @@ void vport_raise(hal_handle_t h)
 void qa_devices_before_wait(void)
 {
 	virtio_before_wait();
+}
+
+void qa_devices_exit(void)
+{
+	virtio_exit();
 }
 
 bool qa_devices_pending(void)

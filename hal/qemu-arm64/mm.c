@@ -47,8 +47,10 @@ static uint64_t *l0;
 static struct qa_range free_ram[MAX_FREE];
 static size_t nr_free;
 static uint64_t split_pool, split_left; /* reserved page tables for guards */
-static size_t device_want;		/* qa_mm_reserve() */
+#ifdef CONFIG_VIRTIO
+static size_t device_want; /* qa_mm_reserve() */
 static uint64_t device_pool;
+#endif
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -204,6 +206,7 @@ static void reserve_split_tables(void)
 	split_left = need;
 }
 
+#ifdef CONFIG_VIRTIO
 void qa_mm_reserve(size_t size)
 {
 	device_want = (size_t)align_up(size, PAGE);
@@ -232,6 +235,11 @@ static void reserve_devices(void)
 	free_ram[best].size -= device_want;
 	device_pool = free_ram[best].base + free_ram[best].size;
 }
+#else
+static void reserve_devices(void)
+{
+}
+#endif
 
 size_t qa_mm_init(const struct qa_machine *m, uint64_t dtb, uint64_t dtb_size,
 		  struct hal_mem_region *regions, size_t max_regions)
@@ -275,8 +283,10 @@ size_t qa_mm_init(const struct qa_machine *m, uint64_t dtb, uint64_t dtb_size,
 		map_range(m->rtc, m->rtc + PAGE, DEVICE, false);
 	if (m->gpio)
 		map_range(m->gpio, m->gpio + PAGE, DEVICE, false);
+#ifdef CONFIG_VIRTIO
 	for (unsigned i = 0; i < m->nr_virtio; i++)
 		map_range(m->virtio[i].base, m->virtio[i].base + m->virtio[i].size, DEVICE, false);
+#endif
 	reserve_devices();
 	reserve_split_tables();
 

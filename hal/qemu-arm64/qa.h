@@ -72,8 +72,18 @@ size_t qa_mm_init(const struct qa_machine *m, uint64_t dtb, uint64_t dtb_size,
 
 /* qa_mm_reserve - size bytes (page aligned) of RAM for the devices, taken
  * out of what the kernel gets; call before qa_mm_init.  0 when short. */
+#ifdef CONFIG_VIRTIO
 void qa_mm_reserve(size_t size);
 uint64_t qa_mm_reserved(void);
+#else
+static inline void qa_mm_reserve(size_t size)
+{
+}
+static inline uint64_t qa_mm_reserved(void)
+{
+	return 0;
+}
+#endif
 
 /* ------------------------------------------------------ devices and time */
 
@@ -110,6 +120,8 @@ bool qa_devices_irq(uint32_t intid);
 void qa_devices_before_wait(void);
 bool qa_devices_pending(void);
 hal_ready_set qa_devices_take(void);
+/* In hal_exit(): pending frames out, one line of counters per device. */
+void qa_devices_exit(void);
 #else
 static inline size_t qa_devices_probe(const struct qa_machine *m)
 {
@@ -132,6 +144,9 @@ static inline bool qa_devices_pending(void)
 static inline hal_ready_set qa_devices_take(void)
 {
 	return 0;
+}
+static inline void qa_devices_exit(void)
+{
 }
 #endif
 
