@@ -53,8 +53,8 @@ run_with_disks() {
 			</dev/null >"$out" 2>&1
 		status=$?
 		;;
-	qemu-x86)
-		HAKO_DISKS=$disks timeout "$timeout_s" hal/qemu-x86/run.sh "$@" \
+	qemu-x86 | qemu-arm64)
+		HAKO_DISKS=$disks timeout "$timeout_s" "hal/$platform/run.sh" "$@" \
 			</dev/null >"$out" 2>&1
 		status=$?
 		;;
@@ -202,14 +202,14 @@ expect "hako.mount: an unknown file system type is refused" nonzero $status "$tm
 start_killable() {
 	local out=$1 disks=$2
 	shift 2
-	HAKO_DISKS=$disks HAKO_DISK=${disks%:ro} setsid "hal/$platform/run.sh" "$@" \
+	HAKO_DISKS=$disks setsid "hal/$platform/run.sh" "$@" \
 		</dev/null >"$out" 2>&1 &
 	bg=$!
 	pids+=("$bg")
 }
 kill_hard() {
 	case $platform in
-	usermode | qemu-x86) kill -9 -- "-$bg" 2>/dev/null || kill -9 "$bg" 2>/dev/null ;;
+	usermode | qemu-x86 | qemu-arm64) kill -9 -- "-$bg" 2>/dev/null || kill -9 "$bg" 2>/dev/null ;;
 	*) echo "storage: no hard kill on $platform yet" >&2; kill -9 -- "-$bg" 2>/dev/null ;;
 	esac
 	wait "$bg" 2>/dev/null

@@ -2,6 +2,8 @@
 # /init of the Linux reference guest (busybox sh).  The kernel command line
 # says what to run:
 #   role=echo|httpd|sh|fsbench  ip=ADDR/PREFIX gw=ADDR  (no ip=: DHCP)
+#   (fsbench: the ext4 file system on /dev/vda mounted at /b first, as
+#   Hako's hako.mount=disk0:/b does)
 #   bench_args="..."            arguments for the role's program
 # It prints "guest: ready ROLE ADDR" once serving, and powers off when the
 # role's program ends.
@@ -42,7 +44,19 @@ addr=$(ip -4 addr show eth0 2>/dev/null | sed -n 's/.*inet \([0-9.]*\).*/\1/p')
 case $role in
 echo) /bench/echo $args & ;;
 httpd) httpd -p 80 -h /www $args & ;;
-fsbench) /bench/fsbench $args; echo "guest: done"; poweroff -f ;;
+fsbench)
+	n=0
+	while [ ! -b /dev/vda ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	mkdir -p /b
+	if mount -t ext4 /dev/vda /b; then
+		/bench/fsbench $args
+		umount /b
+	else
+		echo "guest: cannot mount /dev/vda on /b"
+	fi
+	echo "guest: done"
+	poweroff -f
+	;;
 *) ;;
 esac
 sleep 0.2
