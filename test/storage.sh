@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
+	[ -n "${HAKO_STORAGE_KEEP:-}" ] && echo "storage: kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
 
@@ -117,14 +117,22 @@ esac
 SH
 guests_run() {
 	[ "$platform" = xen ] && [ -s "$xen_q" ] || return 0
-	local hd=() d name out t0=$SECONDS
+	local hd=() d name out t0=$SECONDS log
+	xen_round=$((${xen_round:-0} + 1))
+	log=$tmp/xen-rig-$xen_round.log
 	for d in "${xen_disks[@]}"; do hd+=(--host-disk "$d"); done
 	mkdir -p "$tmp/xen-out"
-	echo "   (xen: $(wc -l <"$xen_q") guests in one rig boot...)"
-	test/xen/run.sh --batch "$xen_q" --outdir "$tmp/xen-out" --timeout "$timeout_s" \
-		--dom0-script "$tmp/xen-dom0.sh" "${hd[@]}" "${xen_casedisks[@]}" \
-		>"$tmp/xen-rig.log" 2>&1
+	echo "   (xen: $(wc -l <"$xen_q") guests, ${#xen_disks[@]} disks, in one rig boot...)"
+	# (dom0's boot gets more than the rig's default budget: this machine
+	# may be loaded, and every disk is a PCI device it probes)
+	HAKO_XEN_BOOT_BUDGET=${HAKO_XEN_BOOT_BUDGET:-300} test/xen/run.sh --batch "$xen_q" \
+		--outdir "$tmp/xen-out" --timeout "$timeout_s" --dom0-script "$tmp/xen-dom0.sh" \
+		"${hd[@]}" "${xen_casedisks[@]}" >"$log" 2>&1
 	echo "   (the rig took $((SECONDS - t0)) s)"
+	if grep -q 'rig FAILED' "$log"; then
+		echo "   xen: the rig failed:"
+		grep -E '^run: ' "$log" | grep -v '^run: \[' | tail -4 | sed 's/^/      /'
+	fi
 	while read -r name out; do
 		if [ -f "$tmp/xen-out/$name.status" ]; then
 			cp "$tmp/xen-out/$name.out" "$out"

@@ -177,7 +177,7 @@ start_hostdisks() {
         done
         [ "$found" -ge "$want" ] && break
         i=$((i + 1))
-        [ $i -lt 100 ] || fail "only $found of the host's $want disks appeared"
+        [ $i -lt 600 ] || fail "only $found of the host's $want disks appeared in 30 s"
         sleep 0.05
     done
     say "host disks: $(ls /run/hd | tr '\n' ' ')"
