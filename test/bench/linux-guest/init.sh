@@ -2,8 +2,9 @@
 # /init of the Linux reference guest (busybox sh).  The kernel command line
 # says what to run:
 #   role=echo|httpd|sh|fsbench  ip=ADDR/PREFIX gw=ADDR  (no ip=: DHCP)
-#   (fsbench: the ext4 file system on /dev/vda mounted at /b first, as
-#   Hako's hako.mount=disk0:/b does)
+#   bench_arg=X (repeatable): one more argument each
+#   (fsbench: the ext4 file system on /dev/vda, or /dev/xvda on Xen,
+#   mounted at /b first, as Hako's hako.mount=disk0:/b does)
 #   bench_args="..."            arguments for the role's program
 # It prints "guest: ready ROLE ADDR" once serving, and powers off when the
 # role's program ends.
@@ -24,6 +25,10 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 args=$(sed -n 's/.*bench_args="\([^"]*\)".*/\1/p' /proc/cmdline)
+# (bench_arg=X, repeatable: one argument each, for configs without quotes)
+for w in $(cat /proc/cmdline); do
+	case $w in bench_arg=*) args="$args ${w#bench_arg=}" ;; esac
+done
 
 # The NIC appears asynchronously once its driver probed.
 n=0
@@ -45,14 +50,19 @@ case $role in
 echo) /bench/echo $args & ;;
 httpd) httpd -p 80 -h /www $args & ;;
 fsbench)
-	n=0
-	while [ ! -b /dev/vda ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	# virtio-blk (QEMU) or xen-blkfront (a Xen domU)
+	n=0 disk=
+	while [ -z "$disk" ] && [ $n -lt 100 ]; do
+		for d in /dev/vda /dev/xvda; do [ -b $d ] && disk=$d; done
+		[ -n "$disk" ] || sleep 0.1
+		n=$((n + 1))
+	done
 	mkdir -p /b
-	if mount -t ext4 /dev/vda /b; then
+	if [ -n "$disk" ] && mount -t ext4 "$disk" /b; then
 		/bench/fsbench $args
 		umount /b
 	else
-		echo "guest: cannot mount /dev/vda on /b"
+		echo "guest: cannot mount ${disk:-/dev/vda or /dev/xvda (none)} on /b"
 	fi
 	echo "guest: done"
 	poweroff -f
