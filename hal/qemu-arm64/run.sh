@@ -21,7 +21,8 @@
 # cortex-a57; "max" has RNDR), HAKO_QEMU_MACHINE (default virt), HAKO_QEMU
 # (the QEMU binary), HAKO_QEMU_ARGS (extra options, split on spaces),
 # HAKO_SHUTDOWN_AFTER=S (press the power button, QMP's system_powerdown,
-# S seconds after QEMU starts; every port's run.sh takes it).  TCG only:
+# S seconds after QEMU starts; every port's run.sh takes it).  SIGTERM to
+# this script presses the button too (a second one, or SIGINT, ends QEMU).  TCG only:
 # this runs on an x86_64 host.
 #
 # Devices (virtio-mmio, modern interface; the image's net0 and disk0):
@@ -139,19 +140,10 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 : >"$tmp/status"
 
-qmp_args=
-if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
-	case $HAKO_SHUTDOWN_AFTER in
-	*[!0-9.]* | "")
-		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
-		exit 2
-		;;
-	esac
-	qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
-	# QMP wants its capabilities negotiated before any command.
-	(
-		sleep "$HAKO_SHUTDOWN_AFTER"
-		python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
+# The power button: QMP's system_powerdown (the PL061 line the image
+# watches).  QMP wants its capabilities negotiated before any command.
+powerdown() {
+	python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -162,7 +154,21 @@ for cmd in ("qmp_capabilities", "system_powerdown"):
     f.flush()
     f.readline()
 PY
+}
+qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
+presser=
+if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
+	case $HAKO_SHUTDOWN_AFTER in
+	*[!0-9.]* | "")
+		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
+		exit 2
+		;;
+	esac
+	(
+		sleep "$HAKO_SHUTDOWN_AFTER"
+		powerdown
 	) &
+	presser=$!
 fi
 
 # IMAGE.initrd, when it exists (make builds it from the app's rootfs/):
@@ -174,13 +180,36 @@ if [ -f "$image.initrd" ]; then
 	initrd_args="-initrd $tmp/initrd"
 fi
 
+# QEMU runs in the background so that a SIGTERM to this script can press
+# the power button (the image shuts down cleanly, as usermode's does on
+# SIGTERM); a second SIGTERM, or SIGINT, ends QEMU at once.
 # shellcheck disable=SC2086 # qmp_args, initrd_args and HAKO_QEMU_ARGS are word lists
 timeout --foreground -k 5 "$timeout_s" "$qemu" -M "$machine" -cpu "$cpu" -accel tcg \
 	-m "$mem" -nodefaults -display none -monitor none -no-reboot -serial stdio \
 	-chardev "file,id=hako-status,path=$tmp/status" \
 	-semihosting-config enable=on,target=native,chardev=hako-status $qmp_args \
-	$initrd_args "$@" ${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
-rc=$?
+	$initrd_args "$@" ${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null &
+qemu_pid=$!
+terms=0
+on_term() {
+	terms=$((terms + 1))
+	if [ "$terms" = 1 ]; then
+		powerdown
+	else
+		kill "$qemu_pid" 2>/dev/null
+	fi
+}
+trap on_term TERM
+trap 'kill "$qemu_pid" 2>/dev/null; exit 130' INT
+# wait returns early when a trapped signal arrives: wait again until QEMU
+# is gone (a process not yet reaped still answers kill -0).
+rc=0
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	wait "$qemu_pid"
+	rc=$?
+done
+trap - TERM INT
+[ -n "$presser" ] && kill "$presser" 2>/dev/null
 
 status=$(head -n 1 "$tmp/status" 2>/dev/null)
 case $rc:$status in
