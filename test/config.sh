@@ -116,7 +116,7 @@ syms='^(thread_create|thread_join|mutex_lock|cond_wait|sem_down|timer_start|mall
 mods='/kernel/(sched|sync|timer|malloc|tls)\.o$'
 # The virtio drivers (where the port has them): in devtest, not in hello.
 drv_syms='^(vq_add|virtio_register)$'
-drv_mods='/(virtio/(virtio|queue|pci|net|blk)|qemu-x86/devices)\.o$'
+drv_mods='/(virtio/(virtio|queue|pci|mmio|net|blk)|qemu-(x86|arm64)/devices)\.o$'
 for p in "${platforms[@]}"; do
 	# hello selects none of them; ktest all: the same checks must see them
 	# there, or they could not see them anywhere.

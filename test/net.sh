@@ -7,9 +7,10 @@
 #
 # usermode's variants: passt (rootless, through hal/usermode/run.sh) and tap
 # (a TAP device inside a network namespace this script creates, so traffic
-# never leaves the machine; needs root).  qemu-x86's: user (virtio-net on
-# QEMU's user network, host ports forwarded from 127.0.0.1, through
-# hal/qemu-x86/run.sh).  Default: every variant of the platform.
+# never leaves the machine; needs root).  qemu-x86's and qemu-arm64's: user
+# (virtio-net, PCI or virtio-mmio, on QEMU's user network, host ports
+# forwarded from 127.0.0.1, through hal/PLATFORM/run.sh).  Default: every
+# variant of the platform.
 #
 # A port adds itself in the "per-platform part" below: variants_of,
 # net_setup/net_teardown, and start_image, which starts an image with a NIC
@@ -32,7 +33,7 @@ TOOLS=test/net/tools.py
 variants_of() {
 	case $1 in
 	usermode) echo passt tap ;;
-	qemu-x86) echo user ;;
+	qemu-x86 | qemu-arm64) echo user ;;
 	*) echo "" ;;
 	esac
 }
@@ -47,6 +48,8 @@ net_setup() {
 		[ -n "$HOST_ADDR" ] || { echo "the host has no global IPv4 address for the image to reach"; return 1; } ;;
 	qemu-x86/user)
 		command -v qemu-system-x86_64 >/dev/null || { echo "QEMU is not installed"; return 1; } ;;
+	qemu-arm64/user)
+		command -v qemu-system-aarch64 >/dev/null || { echo "QEMU (arm) is not installed"; return 1; } ;;
 	usermode/tap)
 		[ "$(id -u)" = 0 ] || { echo "TAP tests need root (ip netns, TAP devices)"; return 1; }
 		NS=hakonet-$$
@@ -90,14 +93,14 @@ start_image() {
 		# The image (10.0.2.15 behind passt) reaches the host at the
 		# host's own address: passt connects there from the host.
 		HOSTSIDE=$HOST_ADDR HOSTBIND=$HOST_ADDR ;;
-	qemu-x86/user)
+	qemu-x86/user | qemu-arm64/user)
 		local port= fwd=
 		if [ "$slot" = 0 ]; then
 			port=$($PY $TOOLS freeport) || return 1
 			fwd="tcp:127.0.0.1:$port-:7 udp:127.0.0.1:$port-:7"
 		fi
 		HAKO_NET=user HAKO_HOSTFWD=$fwd HAKO_QEMU_TIMEOUT=600 \
-			hal/qemu-x86/run.sh "$image" "$@" >"$tmp/$name.log" 2>&1 &
+			"hal/$platform/run.sh" "$image" "$@" >"$tmp/$name.log" 2>&1 &
 		eval "PID_$name=$!"
 		TARGET=127.0.0.1
 		[ -n "$port" ] && TCP_PORT=$port UDP_PORT=$port

@@ -31,14 +31,16 @@ suites=(
 	"qemu-x86|test/ports.sh qemu-x86"
 	"qemu-x86-net|test/net.sh qemu-x86"
 	"qemu-x86-port|test/qemu-x86/run-tests.sh"
+	"storage-qemu-x86|test/storage.sh qemu-x86"
 	"qemu-arm64|test/ports.sh qemu-arm64"
 	"qemu-arm64-port|test/qemu-arm64/run-tests.sh"
+	"qemu-arm64-net|test/net.sh qemu-arm64"
+	"storage-qemu-arm64|test/storage.sh qemu-arm64"
 	"xen-domu|test/ports.sh xen"
 	"xen-dom0|env XEN_MODE=dom0 test/ports.sh xen"
 	"xen-port|test/xen-port/run-tests.sh"
 	"xen-net|test/xen-port/net-echo.sh"
-	# storage-qemu-x86 and storage-xen: "test/storage.sh qemu-x86" / "xen", once
-	# virtio-blk and blkfront are on main (test/storage.sh: run_with_disks).
+	"storage-xen|test/storage.sh xen"
 	"config|test/config.sh"
 	"debug|test/debug.sh"
 )

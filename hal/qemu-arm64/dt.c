@@ -92,6 +92,16 @@ static void device(const struct fdt *f, const struct fdt_node *n, struct scan *s
 			m->gicr = base2;
 			m->gic_v3 = true;
 		}
+#ifdef CONFIG_VIRTIO /* an image without drivers maps no windows */
+	} else if (is("virtio,mmio")) {
+		uint32_t irq = gic_irq(f, n->off, 0);
+
+		if (m->nr_virtio < QA_MAX_VIRTIO && irq && fdt_reg(f, n, 0, &base, &size) &&
+		    size >= 0x100 && size <= 0x10000 && base + size > base) {
+			m->virtio[m->nr_virtio] = (struct qa_range){ base, size };
+			m->virtio_irq[m->nr_virtio++] = irq;
+		}
+#endif
 	} else if (is("arm,pl031")) {
 		if (fdt_reg(f, n, 0, &base, &size))
 			m->rtc = base;

@@ -61,6 +61,7 @@ void qa_fatal_exit(int status)
 
 void hal_exit(int status)
 {
+	qa_devices_exit();
 	qa_fatal_exit(status & 0xff);
 }
 

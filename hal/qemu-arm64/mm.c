@@ -47,6 +47,10 @@ static uint64_t *l0;
 static struct qa_range free_ram[MAX_FREE];
 static size_t nr_free;
 static uint64_t split_pool, split_left; /* reserved page tables for guards */
+#ifdef CONFIG_VIRTIO
+static size_t device_want; /* qa_mm_reserve() */
+static uint64_t device_pool;
+#endif
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -202,6 +206,41 @@ static void reserve_split_tables(void)
 	split_left = need;
 }
 
+#ifdef CONFIG_VIRTIO
+void qa_mm_reserve(size_t size)
+{
+	device_want = (size_t)align_up(size, PAGE);
+}
+
+uint64_t qa_mm_reserved(void)
+{
+	return device_pool;
+}
+
+/* Device memory from the top of the largest free range (untouched). */
+static void reserve_devices(void)
+{
+	size_t best = 0;
+
+	if (!device_want)
+		return;
+	for (size_t i = 0; i < nr_free; i++)
+		if (free_ram[i].size > free_ram[best].size)
+			best = i;
+	if (free_ram[best].size < device_want + PAGE) {
+		printk(LOG_WARNING, "hako: not enough memory for the devices' %zu KiB\n",
+		       device_want / 1024);
+		return;
+	}
+	free_ram[best].size -= device_want;
+	device_pool = free_ram[best].base + free_ram[best].size;
+}
+#else
+static void reserve_devices(void)
+{
+}
+#endif
+
 size_t qa_mm_init(const struct qa_machine *m, uint64_t dtb, uint64_t dtb_size,
 		  struct hal_mem_region *regions, size_t max_regions)
 {
@@ -244,6 +283,11 @@ size_t qa_mm_init(const struct qa_machine *m, uint64_t dtb, uint64_t dtb_size,
 		map_range(m->rtc, m->rtc + PAGE, DEVICE, false);
 	if (m->gpio)
 		map_range(m->gpio, m->gpio + PAGE, DEVICE, false);
+#ifdef CONFIG_VIRTIO
+	for (unsigned i = 0; i < m->nr_virtio; i++)
+		map_range(m->virtio[i].base, m->virtio[i].base + m->virtio[i].size, DEVICE, false);
+#endif
+	reserve_devices();
 	reserve_split_tables();
 
 	a64_dsb_ish();

@@ -17,6 +17,7 @@
 
 #define QA_MAX_RAM 8
 #define QA_MAX_RSV 8
+#define QA_MAX_VIRTIO 32
 /* virt's PL011 before the device tree says otherwise (early messages). */
 #define QA_UART_DEFAULT 0x09000000UL
 /* The early identity map (boot.S) covers [0, 8 GiB); RAM starts at 1 GiB. */
@@ -45,6 +46,9 @@ struct qa_machine {
 	uint32_t timer_irq;		   /* the EL1 virtual timer's INTID */
 	bool psci_smc;			   /* PSCI through smc (else hvc) */
 	bool psci;
+	struct qa_range virtio[QA_MAX_VIRTIO]; /* virtio-mmio windows */
+	uint32_t virtio_irq[QA_MAX_VIRTIO];    /* and their interrupts */
+	unsigned nr_virtio;
 };
 
 /*
@@ -65,6 +69,21 @@ const char *qa_dt_parse(const void *blob, size_t avail, struct qa_machine *m,
  */
 size_t qa_mm_init(const struct qa_machine *m, uint64_t dtb, uint64_t dtb_size,
 		  struct hal_mem_region *regions, size_t max_regions);
+
+/* qa_mm_reserve - size bytes (page aligned) of RAM for the devices, taken
+ * out of what the kernel gets; call before qa_mm_init.  0 when short. */
+#ifdef CONFIG_VIRTIO
+void qa_mm_reserve(size_t size);
+uint64_t qa_mm_reserved(void);
+#else
+static inline void qa_mm_reserve(size_t size)
+{
+}
+static inline uint64_t qa_mm_reserved(void)
+{
+	return 0;
+}
+#endif
 
 /* ------------------------------------------------------ devices and time */
 
@@ -90,6 +109,46 @@ bool qa_shutdown_take(void);
 bool qa_shutdown_pending(void);
 
 void qa_psci_init(const struct qa_machine *m);
+
+/* devices.c: virtio-mmio devices (CONFIG_VIRTIO). */
+#ifdef CONFIG_VIRTIO
+/* Probe the tree's virtio-mmio windows (early map): device memory needed. */
+size_t qa_devices_probe(const struct qa_machine *m);
+void qa_devices_start(uint64_t pool, size_t size);
+/* From the interrupt handler: a device line; false when not a device's. */
+bool qa_devices_irq(uint32_t intid);
+void qa_devices_before_wait(void);
+bool qa_devices_pending(void);
+hal_ready_set qa_devices_take(void);
+/* In hal_exit(): pending frames out, one line of counters per device. */
+void qa_devices_exit(void);
+#else
+static inline size_t qa_devices_probe(const struct qa_machine *m)
+{
+	return 0;
+}
+static inline void qa_devices_start(uint64_t pool, size_t size)
+{
+}
+static inline bool qa_devices_irq(uint32_t intid)
+{
+	return false;
+}
+static inline void qa_devices_before_wait(void)
+{
+}
+static inline bool qa_devices_pending(void)
+{
+	return false;
+}
+static inline hal_ready_set qa_devices_take(void)
+{
+	return 0;
+}
+static inline void qa_devices_exit(void)
+{
+}
+#endif
 
 /* exit.c: end the image without going through the kernel. */
 _Noreturn void qa_fatal_exit(int status);

@@ -21,8 +21,25 @@
 # cortex-a57; "max" has RNDR), HAKO_QEMU_MACHINE (default virt), HAKO_QEMU
 # (the QEMU binary), HAKO_QEMU_ARGS (extra options, split on spaces),
 # HAKO_SHUTDOWN_AFTER=S (press the power button, QMP's system_powerdown,
-# S seconds after QEMU starts; every port's run.sh takes it).  TCG only:
+# S seconds after QEMU starts; every port's run.sh takes it).  SIGTERM to
+# this script presses the button too (a second one, or SIGINT, ends QEMU).  TCG only:
 # this runs on an x86_64 host.
+#
+# Devices (virtio-mmio, modern interface; the image's net0 and disk0):
+#   HAKO_NET=user        a virtio-net on QEMU's user network (slirp: DHCP
+#                        gives 10.0.2.15, the host is 10.0.2.2), with
+#   HAKO_HOSTFWD="RULE..."  host ports forwarded into the image, QEMU's
+#                        hostfwd rules separated by spaces; default
+#                        "tcp:127.0.0.1:8007-:7" (echo).  A rule without a host
+#                        address gets 127.0.0.1.
+#   HAKO_NET=tap:NAME    a virtio-net on the existing TAP device NAME.
+#   HAKO_NET_MAC=MAC     the NIC's MAC address (QEMU's default: 52:54:00:12:34:56).
+#   HAKO_DISKS="PATH[:ro] ..."  virtio-blk devices disk0, disk1... over raw
+#                        image files (:ro read-only; paths without spaces),
+#                        as usermode's and qemu-x86's run.sh take them;
+#   HAKO_DISK=PATH       one disk (HAKO_DISK_RO=1: read-only), before those.
+# The virt machine has 32 virtio-mmio windows; QEMU fills them from the
+# last one down, the image probes them all.
 set -u
 
 if [ $# -lt 1 ]; then
@@ -55,24 +72,78 @@ for arg in "$@"; do
 	cmdline="$cmdline${cmdline:+ }\"$quoted\""
 done
 
+# Devices, as QEMU options in the positional parameters from here on.
+nic=virtio-net-device,netdev=net0
+if [ -n "${HAKO_NET_MAC:-}" ]; then
+	case $HAKO_NET_MAC in
+	[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]) ;;
+	*)
+		echo "$0: HAKO_NET_MAC must be six hexadecimal bytes, a:b:c:d:e:f" >&2
+		exit 2
+		;;
+	esac
+	nic=$nic,mac=$HAKO_NET_MAC
+fi
+set -- -global virtio-mmio.force-legacy=false
+case ${HAKO_NET:-} in
+"" | none) ;;
+user)
+	fwd=
+	for rule in ${HAKO_HOSTFWD-tcp:127.0.0.1:8007-:7}; do
+		case $rule in
+		tcp::* | udp::*) rule="${rule%%:*}:127.0.0.1:${rule#*::}" ;;
+		tcp:* | udp:*) ;;
+		*)
+			echo "$0: HAKO_HOSTFWD rule '$rule' is not PROTO:[ADDR]:PORT-[ADDR]:PORT" >&2
+			exit 2
+			;;
+		esac
+		fwd="$fwd,hostfwd=$rule"
+	done
+	set -- "$@" -netdev "user,id=net0$fwd" -device "$nic"
+	;;
+tap:?*)
+	set -- "$@" -netdev "tap,id=net0,ifname=${HAKO_NET#tap:},script=no,downscript=no" \
+		-device "$nic"
+	;;
+*)
+	echo "$0: HAKO_NET must be user, tap:NAME or none" >&2
+	exit 2
+	;;
+esac
+# Disks: disk_arg N PATH RO prints the -drive value of disk N.
+disk_arg() {
+	if [ ! -f "$2" ]; then
+		echo "$0: disk image '$2' is not a file" >&2
+		return 1
+	fi
+	# QEMU's option syntax doubles commas in a value.
+	printf 'if=none,id=disk%s,format=raw,file=%s%s' "$1" "$(printf '%s' "$2" | sed 's/,/,,/g')" \
+		"$([ "$3" = 1 ] && echo ,readonly=on)"
+}
+ndisks=0
+if [ -n "${HAKO_DISK:-}" ]; then
+	drive=$(disk_arg 0 "$HAKO_DISK" "${HAKO_DISK_RO:-0}") || exit 2
+	set -- "$@" -drive "$drive" -device virtio-blk-device,drive=disk0
+	ndisks=1
+fi
+for d in ${HAKO_DISKS:-}; do
+	ro=0
+	case $d in *:ro) d=${d%:ro} ro=1 ;; esac
+	drive=$(disk_arg "$ndisks" "$d" "$ro") || exit 2
+	set -- "$@" -drive "$drive" -device "virtio-blk-device,drive=disk$ndisks"
+	ndisks=$((ndisks + 1))
+done
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-qemu.XXXXXX") || exit 125
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 : >"$tmp/status"
 
-qmp_args=
-if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
-	case $HAKO_SHUTDOWN_AFTER in
-	*[!0-9.]* | "")
-		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
-		exit 2
-		;;
-	esac
-	qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
-	# QMP wants its capabilities negotiated before any command.
-	(
-		sleep "$HAKO_SHUTDOWN_AFTER"
-		python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
+# The power button: QMP's system_powerdown (the PL061 line the image
+# watches).  QMP wants its capabilities negotiated before any command.
+powerdown() {
+	python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -83,7 +154,21 @@ for cmd in ("qmp_capabilities", "system_powerdown"):
     f.flush()
     f.readline()
 PY
+}
+qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
+presser=
+if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
+	case $HAKO_SHUTDOWN_AFTER in
+	*[!0-9.]* | "")
+		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
+		exit 2
+		;;
+	esac
+	(
+		sleep "$HAKO_SHUTDOWN_AFTER"
+		powerdown
 	) &
+	presser=$!
 fi
 
 # IMAGE.initrd, when it exists (make builds it from the app's rootfs/):
@@ -95,13 +180,36 @@ if [ -f "$image.initrd" ]; then
 	initrd_args="-initrd $tmp/initrd"
 fi
 
+# QEMU runs in the background so that a SIGTERM to this script can press
+# the power button (the image shuts down cleanly, as usermode's does on
+# SIGTERM); a second SIGTERM, or SIGINT, ends QEMU at once.
 # shellcheck disable=SC2086 # qmp_args, initrd_args and HAKO_QEMU_ARGS are word lists
 timeout --foreground -k 5 "$timeout_s" "$qemu" -M "$machine" -cpu "$cpu" -accel tcg \
 	-m "$mem" -nodefaults -display none -monitor none -no-reboot -serial stdio \
 	-chardev "file,id=hako-status,path=$tmp/status" \
 	-semihosting-config enable=on,target=native,chardev=hako-status $qmp_args \
-	$initrd_args ${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null
-rc=$?
+	$initrd_args "$@" ${HAKO_QEMU_ARGS:-} -kernel "$image" -append "$cmdline" </dev/null &
+qemu_pid=$!
+terms=0
+on_term() {
+	terms=$((terms + 1))
+	if [ "$terms" = 1 ]; then
+		powerdown
+	else
+		kill "$qemu_pid" 2>/dev/null
+	fi
+}
+trap on_term TERM
+trap 'kill "$qemu_pid" 2>/dev/null; exit 130' INT
+# wait returns early when a trapped signal arrives: wait again until QEMU
+# is gone (a process not yet reaped still answers kill -0).
+rc=0
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	wait "$qemu_pid"
+	rc=$?
+done
+trap - TERM INT
+[ -n "$presser" ] && kill "$presser" 2>/dev/null
 
 status=$(head -n 1 "$tmp/status" 2>/dev/null)
 case $rc:$status in

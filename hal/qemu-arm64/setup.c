@@ -41,6 +41,7 @@ static void copy_cmdline(const char *s)
 _Noreturn void qa_boot(uint64_t dtb, uint64_t entry_ticks)
 {
 	uint64_t dtb_size = 0;
+	size_t dev_need;
 	const char *why;
 
 	qa_uart_init(QA_UART_DEFAULT);
@@ -66,12 +67,15 @@ _Noreturn void qa_boot(uint64_t dtb, uint64_t entry_ticks)
 	}
 	qa_psci_init(&machine);
 	copy_cmdline(machine.bootargs);
+	dev_need = qa_devices_probe(&machine);
+	qa_mm_reserve(dev_need);
 	boot.nr_regions = qa_mm_init(&machine, dtb, dtb_size, regions, MAX_REGIONS);
 	qa_uart_init(machine.uart);
 	qa_trap_init(&machine);
 	qa_gic_init(&machine);
 	qa_timer_init(&machine);
 	qa_button_init(&machine);
+	qa_devices_start(qa_mm_reserved(), dev_need);
 	if (qa_button_present())
 		boot.flags |= HAL_BOOT_SHUTDOWN_SOURCE;
 	__asm__ volatile("msr daifclr, #2" ::: "memory");

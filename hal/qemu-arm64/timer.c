@@ -77,10 +77,12 @@ void qa_timer_irq(void)
 
 hal_ready_set hal_wait(uint64_t deadline)
 {
-	hal_ready_set ready = 0;
-	unsigned long flags = hal_irq_save();
+	hal_ready_set ready;
+	unsigned long flags;
 
-	if (!qa_shutdown_pending() && hal_clock_monotonic() < deadline) {
+	qa_devices_before_wait();
+	flags = hal_irq_save();
+	if (!qa_shutdown_pending() && !qa_devices_pending() && hal_clock_monotonic() < deadline) {
 		/* With IRQs masked, wfi still wakes on a pending interrupt, which
 		 * is taken once they are unmasked below: nothing is lost between
 		 * the check above and the wait. */
@@ -92,6 +94,7 @@ hal_ready_set hal_wait(uint64_t deadline)
 		hal_irq_restore(flags);
 		flags = hal_irq_save();
 	}
+	ready = qa_devices_take();
 	if (qa_shutdown_take())
 		ready |= HAL_READY_SHUTDOWN;
 	hal_irq_restore(flags);

@@ -37,7 +37,7 @@ void qa_irq(struct a64_regs *r)
 			qa_timer_irq();
 		else if (id == gpio_irq && gpio_irq)
 			qa_button_irq();
-		else
+		else if (!qa_devices_irq(id))
 			unexpected_irqs++;
 		qa_gic_eoi(iar);
 	}

@@ -34,8 +34,14 @@ uint64_t vport_dma_addr(const void *p);
  * wakes hal_wait().  HAL_ENODEV when the port has no MSI. */
 int vport_msi(hal_handle_t h, uint64_t *addr, uint32_t *data);
 
-/* Make hal_wait() report handle h (a completion the driver made itself). */
+/* Make hal_wait() report handle h (a completion the driver made itself).
+ * Callable from the port's interrupt handler. */
 void vport_raise(hal_handle_t h);
+
+/* virtio-mmio: route the wired interrupt irq (the port's number for it) to
+ * handle h: the port's interrupt handler then calls
+ * virtio_mmio_interrupt(h).  HAL_OK, or HAL_ENODEV. */
+int vport_irq_route(uint32_t irq, hal_handle_t h);
 
 /* ---- what the port calls */
 
@@ -43,6 +49,17 @@ void vport_raise(hal_handle_t h);
  * bus 0), map their registers and register them (boot).  Returns the bytes
  * of device memory the port must set aside for them. */
 size_t virtio_pci_probe(void);
+
+/* virtio_mmio_probe - the virtio-mmio window of len bytes at base, with
+ * wired interrupt irq (boot): maps and registers the device if there is
+ * one that a driver in the image wants.  Returns the bytes of device memory
+ * the port must set aside for it (0: nothing registered). */
+size_t virtio_mmio_probe(uint64_t base, uint64_t len, uint32_t irq);
+
+/* virtio_mmio_interrupt - from the port's interrupt handler (exception
+ * context) for a line routed by vport_irq_route(): acknowledges the
+ * device's interrupt and raises its handle. */
+void virtio_mmio_interrupt(hal_handle_t h);
 
 /* Before hal_wait() halts: push out queued transmissions. */
 void virtio_before_wait(void);

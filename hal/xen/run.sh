@@ -12,7 +12,11 @@
 # has no xenstore: it never gets a request), XEN_LOG=FILE (keep the whole
 # serial log, Xen's lines included, there), XEN_DUMP_CORE=DIR (a domU that
 # crashes or hangs is kept for a post-mortem: its xenctx and core go to DIR,
-# test/xen/run.sh --dump-core; hal/xen/debug.sh uses it).
+# test/xen/run.sh --dump-core; hal/xen/debug.sh uses it), HAKO_DISKS="PATH[:ro]
+# ..." (domU: raw disk image files, disk0, disk1... in order, as every
+# port's run.sh takes them: the rig's QEMU disks, which its dom0 exports to
+# the guest through blkback; what the guest writes is in the files
+# afterwards; test/xen/run.sh --host-disk).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -ge 1 ] || { echo "usage: hal/xen/run.sh IMAGE [ARGS...]" >&2; exit 2; }
@@ -29,7 +33,13 @@ if [ -z "$mem" ] && [ -f "$image.xl" ]; then
 fi
 after=${XEN_SHUTDOWN_AFTER:-${HAKO_SHUTDOWN_AFTER:-}}
 [ "$mode" = domu ] || after=
-set -- --"$mode" ${mem:+--memory "$mem"} ${XEN_TIMEOUT:+--timeout "$XEN_TIMEOUT"} \
+disks=
+for d in ${HAKO_DISKS:-}; do
+	[ "$mode" = domu ] || { echo "hal/xen/run.sh: HAKO_DISKS needs a domU" >&2; exit 2; }
+	disks="$disks --host-disk $d"
+done
+# shellcheck disable=SC2086 # disks is a word list (paths without spaces)
+set -- --"$mode" $disks ${mem:+--memory "$mem"} ${XEN_TIMEOUT:+--timeout "$XEN_TIMEOUT"} \
 	${after:+--shutdown-after "$after"} ${XEN_LOG:+--log "$XEN_LOG"} \
 	${XEN_DUMP_CORE:+--dump-core "$XEN_DUMP_CORE"} -- "$image" "$@"
 exec "$top/test/xen/run.sh" "$@"

@@ -7,14 +7,23 @@
 #
 # Peers: on usermode the disk is a host file, so the peer is the host
 # Linux itself doing the workload on a file next to it (Python, unbuffered
-# I/O).  qemu-x86 and xen need a block driver (virtio-blk, blkfront) and a
-# Linux guest on the same device: run_platform says what is missing.
+# I/O).  On qemu-x86 the peer is the Linux reference guest
+# (test/bench/linux-guest, role fsbench) running the same apps/fsbench
+# program, built for Linux, on the same kind of disk: a fresh ext4 image
+# of the same size on one virtio-blk-pci, the same -m, QEMU TCG.  On xen
+# the peer is that Linux guest as a PV domU (xen-blkfront) in the same rig
+# boot, on the same kind of disk= backend (dom0's blkback over one of the
+# rig's disks, a fresh ext4 image of the same size), the same memory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=out/bench/storage
 mkdir -p "$dir"
 size_mib=${HAKO_BENCH_FS_MIB:-256}
 reads=${HAKO_BENCH_FS_READS:-50000}
+# The guests' memory (qemu-x86: Hako and the Linux guest alike).  With the
+# file as large as the RAM, Linux cannot answer its reads from the page
+# cache alone.
+guest_mem=${HAKO_BENCH_FS_MEM:-256M}
 
 # ---- image sizes: what each file system option adds, per platform -------
 echo "bench storage: image sizes (hello with the file system options added)"
@@ -93,9 +102,97 @@ run_platform() {
 				"$(ratio "$h" "$l")" "$(fig "$f" "$dir/ramfs-$p.out")")")
 		done
 		;;
+	qemu-x86)
+		# Hako's fsbench and the Linux guest's (the same apps/fsbench/main.c,
+		# built for Linux) each on a fresh ext4 image of the same size, one
+		# virtio-blk-pci on QEMU's default cache mode, the same -m, TCG.
+		make -s PLATFORM=qemu-x86 APP=fsbench >/dev/null
+		local lout=$dir/linux-$p.out
+		rm -f "$img"
+		mkfs.ext4 -q -F "$img" $((size_mib * 2 + 64))M
+		HAKO_QEMU_MEM=$guest_mem HAKO_QEMU_TIMEOUT=1200 HAKO_DISKS=$img \
+			hal/qemu-x86/run.sh out/qemu-x86/fsbench/fsbench hako.mount=disk0:/b \
+			--size="$size_mib" --reads="$reads" >"$out" 2>&1 || { cat "$out"; return 1; }
+		rm -f "$img"
+		mkfs.ext4 -q -F "$img" $((size_mib * 2 + 64))M
+		test/bench/linux-guest/run.sh fsbench --disk "$img" --mem "$guest_mem" \
+			--args "--size=$size_mib --reads=$reads" --timeout 1200 >"$lout" 2>&1 ||
+			{ tail -20 "$lout"; return 1; }
+		grep -q '^fsbench: done' "$lout" || { tail -20 "$lout"; return 1; }
+		rm -f "$img"
+		for f in seq_write seq_read rand_read_4k; do
+			local h l
+			h=$(fig "$f" "$out")
+			l=$(fig "$f" "$lout")
+			rows+=("$(printf '%-10s %-14s %12s %14s %7s %12s' "$p" "$f" "$h" "$l" \
+				"$(ratio "$h" "$l")" -)")
+		done
+		;;
+	xen)
+		# One rig boot: Hako's fsbench as a domU (blkfront), then the Linux
+		# reference guest as a PV domU (xen-blkfront, the same apps/fsbench
+		# built for Linux), each on a fresh ext4 image of the same size that
+		# the rig's dom0 exports through blkback (test/xen/run.sh
+		# --host-disk: the same disk= backend), the same memory.
+		make -s PLATFORM=xen APP=fsbench >/dev/null
+		make -s PLATFORM=xen APP=crash >/dev/null
+		local guest xd=$dir/xen lout=$dir/linux-$p.out xmem=${guest_mem%M}
+		guest=$(test/bench/linux-guest/mkguest.sh 2>/dev/null) || { echo "no Linux guest"; return 1; }
+		rm -rf "$xd" && mkdir -p "$xd"
+		mkfs.ext4 -q -F "$xd/hako.img" $((size_mib * 2 + 64))M
+		mkfs.ext4 -q -F "$xd/linux.img" $((size_mib * 2 + 64))M
+		{
+			printf 'hako\tout/xen/fsbench/fsbench\t%s\t0\thako.mount=disk0:/b\t--size=%s\t--reads=%s\n' \
+				"$xmem" "$size_mib" "$reads"
+			printf 'linuxholder\tout/xen/crash/crash\t16\t0\tsleep\n'
+		} >"$xd/cases"
+		cat >"$xd/dom0.sh" <<DOM0
+[ "\$1" = linuxholder ] || exit 0
+trap 'xl destroy linuxref >/dev/null 2>&1; xl shutdown "\$1"' EXIT
+cat >/tmp/linux.xl <<XL
+name = "linuxref"
+type = "pv"
+kernel = "/rig/files/vmlinuz"
+ramdisk = "/rig/files/initramfs.gz"
+extra = "console=hvc0 quiet loglevel=3 role=fsbench bench_arg=--size=$size_mib bench_arg=--reads=$reads"
+memory = $xmem
+vcpus = 1
+disk = [ 'format=raw,vdev=xvda,access=rw,target=/run/hd/1' ]
+on_poweroff = "destroy"
+on_crash = "destroy"
+uuid = "6861686b-6f00-4000-8000-00000000beef"
+XL
+xl create /tmp/linux.xl >/tmp/linux.create 2>&1 || { cat /tmp/linux.create; exit 1; }
+log=/var/log/xen/console/guest-linuxref.log
+i=0
+until grep -q 'guest: done' "\$log" 2>/dev/null; do
+	i=\$((i + 1)); [ \$i -lt 12000 ] || { echo "no 'guest: done'"; break; }
+	sleep 0.1
+done
+grep 'fsbench:' "\$log"
+DOM0
+		# dom0 needs room for xl to unpack the Linux kernel (as in
+		# xen-devices.sh); QEMU's memory: dom0's and the larger guest's.
+		HAKO_XEN_APPEND="dom0_mem=320M,max:320M" HAKO_XEN_QEMU_ARGS="-m $((xmem + 320 + 128))" \
+			HAKO_XEN_BOOT_BUDGET=300 test/xen/run.sh --batch "$xd/cases" --outdir "$xd" \
+			--timeout 1500 --dom0-script "$xd/dom0.sh" --add "$guest/vmlinuz" \
+			--add "$guest/initramfs.gz" --host-disk "$xd/hako.img" --host-disk "$xd/linux.img" \
+			--case-disks hako=0 >"$xd/results" 2>"$xd/rig.log" || true
+		cp "$xd/hako.out" "$out" 2>/dev/null
+		cp "$xd/linuxholder.dom0" "$lout" 2>/dev/null
+		grep -q '^fsbench: done' "$out" 2>/dev/null || { tail -20 "$xd/rig.log" "$out"; return 1; }
+		grep -q '^fsbench: rand_read_4k' "$lout" 2>/dev/null || { tail -20 "$xd/rig.log" "$lout"; return 1; }
+		rm -f "$xd/hako.img" "$xd/linux.img"
+		for f in seq_write seq_read rand_read_4k; do
+			local h l
+			h=$(fig "$f" "$out")
+			l=$(fig "$f" "$lout")
+			rows+=("$(printf '%-10s %-14s %12s %14s %7s %12s' "$p" "$f" "$h" "$l" \
+				"$(ratio "$h" "$l")" -)")
+		done
+		;;
 	*)
-		rows+=("$(printf '%-10s %s %s' "$p" "not measured: needs its block driver" \
-			"(virtio-blk / blkfront) on main, and a Linux guest on the same device")")
+		rows+=("$(printf '%-10s %s' "$p" "not measured: no storage peer for this platform")")
 		;;
 	esac
 }
@@ -108,6 +205,10 @@ done
 {
 	echo "storage benchmark ($(date -u +%F)): fsbench, $size_mib MiB file, $reads random 4 KiB reads"
 	echo "peer on usermode: the host Linux on a file on the same file system (Python, unbuffered)"
+	echo "peer on qemu-x86: the Linux guest (Debian's kernel, ext4 on virtio-blk) running the same"
+	echo "  apps/fsbench built for Linux; both with -m $guest_mem, a fresh ext4 image, QEMU TCG"
+	echo "peer on xen: that Linux guest as a PV domU (xen-blkfront) after Hako's domU in one rig boot,"
+	echo "  each with $guest_mem on its own fresh ext4 image behind dom0's blkback (Xen 4.17 in QEMU TCG)"
 	printf '%-10s %-14s %12s %14s %7s %12s\n' platform figure "Hako ext4" "Linux (peer)" ratio \
 		"Hako ramfs"
 	printf '%s\n' "${rows[@]}"

@@ -7,7 +7,9 @@
 # through semihosting and the PSCI fallback without it, exceptions with the
 # syndrome decoded, W^X (writing code, running data), the memory floor,
 # RAM above 4 GiB, entry at EL2, a refused device tree, wfi while idle and
-# the PL061 power button, on GICv2 and GICv3.  One line per case, then "N passed, N failed".
+# the PL061 power button, on GICv2 and GICv3, and the virtio-mmio devices
+# (apps/devtest: net0 on QEMU's user network and on a TAP, disks over image
+# files the host then checks).  One line per case, then "N passed, N failed".
 #   test/qemu-arm64/run-tests.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -21,7 +23,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "== qemu-arm64 port tests"
-for app in hello crash ktest; do
+for app in hello crash ktest devtest; do
 	if ! make -s PLATFORM=qemu-arm64 APP="$app" >"$tmp/build.log" 2>&1; then
 		cat "$tmp/build.log"
 		case_result "build qemu-arm64/$app" 1 "build failed"
@@ -199,5 +201,133 @@ fi
 HAKO_SHUTDOWN_AFTER=2 run button "$crash" sleep
 expect "power button (PL061 GPIO): clean shutdown, status 0" 0 "$rc" "$tmp/button" \
 	"hako: shutdown requested" "crash: shutdown hook ran"
+
+# ---- virtio devices (virtio-mmio, modern), through apps/devtest as on
+# qemu-x86 (hal.h's calls, hand-made frames and requests)
+devtest=out/qemu-arm64/devtest/devtest
+HAKO_NET=user HAKO_HOSTFWD= run net "$devtest" net ip=10.0.2.15 peer=10.0.2.2 flood=300
+expect "virtio-net (mmio) on QEMU's user network: ARP, pings, bursts, a flood read late, DHCP, tx burst" \
+	0 "$rc" "$tmp/net" '^ok +ARP: peer 10\.0\.2\.2 is at 52:55:0a:00:02:02' \
+	'^ok +ping: 10 of 10' '^ok +ping bursts: 500 of 500' '^ok +ping flood: 300 of 300' \
+	'^ok +DHCP: ack for 10\.0\.2\.15' '^ok +tx burst: 2000 of 2000' \
+	'net0 \(virtio mmio 0x[0-9a-f]+\): frames in [0-9]+ out [0-9]+; dropped: runts 0, oversized 0, bad descriptors 0' \
+	'^[0-9]+ passed, 0 failed'
+if grep -Eq '^ok +tx burst: .*\(([1-9][0-9]*) waits for room\)' "$tmp/net"; then
+	case_result "virtio-net (mmio): a full transmit ring is waited on and refilled" 0
+else
+	case_result "virtio-net (mmio): a full transmit ring is waited on and refilled" 1 \
+		"$(grep 'tx burst' "$tmp/net")"
+fi
+# HAKO_NET=tap:NAME: a TAP in a network namespace of its own (unshare -rn),
+# Linux at 10.0.3.1 with busybox udhcpd, as qemu-x86's tests do.
+cat >"$tmp/tap.sh" <<'SH'
+set -e
+dir=$1
+shift
+ip link set lo up
+ip tuntap add dev tap0 mode tap
+ip link set tap0 up
+ip addr add 10.0.3.1/24 dev tap0
+printf 'start 10.0.3.15\nend 10.0.3.20\ninterface tap0\nlease_file %s/leases\npidfile %s/udhcpd.pid\n' \
+	"$dir" "$dir" >"$dir/udhcpd.conf"
+: >"$dir/leases"
+busybox udhcpd -f "$dir/udhcpd.conf" >"$dir/udhcpd.log" 2>&1 &
+dhcpd=$!
+set +e
+HAKO_NET=tap:tap0 "$@"
+rc=$?
+kill "$dhcpd"
+exit $rc
+SH
+if unshare -rn true 2>/dev/null; then
+	unshare -rn bash "$tmp/tap.sh" "$tmp" "$run" "$devtest" net ip=10.0.3.15 peer=10.0.3.1 \
+		flood=300 </dev/null >"$tmp/tap" 2>&1
+	expect "virtio-net (mmio) on a TAP (namespace, Linux and udhcpd beyond)" 0 "$?" \
+		"$tmp/tap" '^ok +ARP: peer 10\.0\.3\.1' '^ok +ping flood: 300 of 300' \
+		'^ok +DHCP: ack for 10\.0\.3\.15' '^[0-9]+ passed, 0 failed'
+else
+	case_result "virtio-net (mmio) on a TAP" 1 "cannot make a network namespace (unshare -rn)"
+fi
+run nonet "$devtest" net
+expect "no NIC: net0 is no device (a clear failure)" 1 "$rc" "$tmp/nonet" \
+	'^FAIL acquire net0 \(-3\)'
+HAKO_NET=user HAKO_HOSTFWD= HAKO_QEMU_ARGS="-global virtio-mmio.force-legacy=true" \
+	run legacy "$devtest" net
+expect "a legacy (version 1) virtio-mmio device is refused with the reason" 1 "$rc" \
+	"$tmp/legacy" "version 1 \(legacy\) not supported" '^FAIL acquire net0'
+
+# Disks: devtest writes sectors labelled "hako sector N" over the first
+# MiBs and its last block, flushes, reads back; the host then checks the
+# file.  A read-only disk starts "hako read-only disk".
+# checkdisk FILE MIB: apps/devtest/block.c's fill() over the first MIB MiB
+# and the last sector; prints what differs.
+checkdisk() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+bad = []
+sectors = list(range(int(sys.argv[2]) * 2048)) + [len(d) // 512 - 1]
+for s in sectors:
+    label = b"hako sector %010d\n" % s
+    want = label + bytes((s * 7 + i) & 0xff for i in range(len(label), 512))
+    if d[512 * s:512 * s + 512] != want:
+        bad.append(s)
+if bad:
+    print("%d of %d sectors differ, the first %d" % (len(bad), len(sectors), bad[0]))
+PY
+}
+rodisk() {
+	truncate -s 1M "$1" && printf 'hako read-only disk\n' | dd of="$1" conv=notrunc 2>/dev/null
+}
+truncate -s 8M "$tmp/disk.img"
+HAKO_DISK=$tmp/disk.img run block "$devtest" block mib=3 iops=1
+expect "virtio-blk (mmio): pattern written with requests in flight, flush, read back, random reads" 0 \
+	"$rc" "$tmp/block" '^ok +several requests in flight \(([2-9]|[1-9][0-9]+)\)' \
+	'^ok +flush' '^ok +read back 3072 KiB' '^ok +random 4 KiB reads' \
+	'disk0 \(virtio mmio 0x[0-9a-f]+\): requests done [0-9]+, failed 0; bad completions 0' \
+	'^[0-9]+ passed, 0 failed'
+bad=$(checkdisk "$tmp/disk.img" 3)
+case_result "virtio-blk (mmio): the host reads every sector the image wrote" \
+	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
+
+truncate -s 8M "$tmp/4k.img"
+HAKO_QEMU_ARGS="-drive if=none,id=d4,file=$tmp/4k.img,format=raw -device virtio-blk-device,drive=d4,logical_block_size=4096,physical_block_size=4096" \
+	run block4k "$devtest" block mib=2
+bad=$(checkdisk "$tmp/4k.img" 2)
+expect "virtio-blk (mmio) with 4 KiB logical blocks" 0 "$rc" "$tmp/block4k" '4096-byte blocks' \
+	'^[0-9]+ passed, 0 failed'
+case_result "virtio-blk (mmio) with 4 KiB logical blocks: the host reads the sectors" \
+	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
+
+rodisk "$tmp/ro.img"
+cp "$tmp/ro.img" "$tmp/ro.orig"
+HAKO_DISK=$tmp/ro.img HAKO_DISK_RO=1 run blockro "$devtest" block ro=1
+expect "virtio-blk (mmio) read-only: writes refused, reads work" 0 "$rc" "$tmp/blockro" \
+	'^ok +the disk is read-only' '^ok +a write to it is refused' \
+	'^ok +its first block reads as the host wrote it' '^[0-9]+ passed, 0 failed'
+cmp -s "$tmp/ro.img" "$tmp/ro.orig"
+case_result "virtio-blk (mmio) read-only: the image file is unchanged" $?
+
+# HAKO_DISKS: several disks in command-line order (the port probes the
+# windows from the highest address down); disk1 here is the read-only one.
+truncate -s 8M "$tmp/first.img"
+rodisk "$tmp/second.img"
+HAKO_DISKS="$tmp/first.img $tmp/second.img:ro" run disks "$devtest" block mib=1 + block disk=1 ro=1
+expect "HAKO_DISKS: disk0 and disk1 in order, each its own handle" 0 "$rc" "$tmp/disks" \
+	'^ok +acquire disk0' '^ok +acquire disk1' '^ok +its first block reads as the host wrote it' \
+	'^[0-9]+ passed, 0 failed'
+
+# Both at once, on a GICv3: distinct handles, each line to its own.
+truncate -s 8M "$tmp/both.img"
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img HAKO_QEMU_MACHINE=virt,gic-version=3 \
+	run both "$devtest" net ip=10.0.2.15 peer=10.0.2.2 + block mib=2 iops=1
+expect "virtio-net and virtio-blk in one image, on a GICv3" 0 "$rc" "$tmp/both" \
+	'^ok +ping bursts: 500 of 500' '^ok +read back 2048 KiB' '^[0-9]+ passed, 0 failed'
+# Devices the image has no driver for, or does not acquire, change nothing.
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img run hellodev "$hello"
+expect "hello (no drivers) with a NIC and a disk attached" 0 "$rc" "$tmp/hellodev" \
+	"Hello from Hako on qemu-arm64"
+HAKO_NET=user HAKO_HOSTFWD= HAKO_DISK=$tmp/both.img run ktestdev out/qemu-arm64/ktest/ktest
+expect_ktest "ktest with a NIC and a disk attached" "$rc" "$tmp/ktestdev"
 
 summary

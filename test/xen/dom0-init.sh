@@ -15,6 +15,10 @@
 #   /rig/blk        present: load blkback and loop; holds a size in MiB: every
 #                   case gets a zeroed sparse /run/NAME.disk of that size
 #                   (its config attaches it as xvda), removed when it ends
+#   /rig/hostdisks  present: holds a count N: the host's disk image files
+#                   are the rig's virtio-blk disks with serials hako-hd0...
+#                   (run.sh --host-disk); dom0 loads blkback and virtio_blk
+#                   and links them as /run/hd/0... for the cases' configs
 #   /rig/NAME.sh    optional dom0-side script (e.g. a network client): started
 #                   with `sh /rig/NAME.sh NAME DOMID` right after the domain
 #                   is created, killed when the domain is gone
@@ -152,6 +156,33 @@ start_block() {
     say "blkback and loop loaded"
 }
 
+# The host's disk images (virtio-blk, serial hako-hdK) as /run/hd/K.
+start_hostdisks() {
+    read -r want </rig/hostdisks
+    [ -e /rig/blk ] || start_block
+    read -r mods </lib/modules/rig/hostdisk.list
+    for m in $mods; do
+        insmod "/lib/modules/rig/$m.ko" || fail "insmod $m"
+    done
+    mkdir -p /run/hd
+    i=0
+    while :; do
+        found=0
+        for b in /sys/block/vd*; do
+            [ -e "$b/serial" ] || continue
+            s=$(cat "$b/serial")
+            case $s in
+            hako-hd[0-9]*) ln -sf "/dev/${b##*/}" "/run/hd/${s#hako-hd}"; found=$((found + 1)) ;;
+            esac
+        done
+        [ "$found" -ge "$want" ] && break
+        i=$((i + 1))
+        [ $i -lt 600 ] || fail "only $found of the host's $want disks appeared in 30 s"
+        sleep 0.05
+    done
+    say "host disks: $(ls /run/hd | tr '\n' ' ')"
+}
+
 prefix() { awk -v p="$1" '{ print p $0 }' "$2"; }
 
 # Map xl's "reason code N" (SHUTDOWN_* in xen/sched.h) to a word.
@@ -278,6 +309,7 @@ main() {
     start_toolstack
     [ -e /rig/net ] && start_network
     [ -e /rig/blk ] && start_block
+    [ -e /rig/hostdisks ] && start_hostdisks
     [ -s /rig/cases ] || fail "no /rig/cases (run this initramfs through run.sh)"
     say "dom0 ready at $(uptime_ms) ms"
     tab=$(printf '\t')

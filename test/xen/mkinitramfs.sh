@@ -43,6 +43,10 @@ OTHER_PKGS=(busybox-static libyajl2 libuuid1 zlib1g liblzma5 libzstd1 libgcc-s1 
 XEN_MODULES=(xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc)
 NET_MODULES=(llc stp bridge xen-netback)
 BLK_MODULES=(loop xen-blkback)
+# Disk image files of the host, attached to the rig's QEMU as virtio-blk
+# (run.sh --host-disk): dom0 exports them to guests as they are.
+HOSTDISK_MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
+    virtio_blk)
 
 # Toolstack binaries from /usr/lib/xen-4.17/bin that dom0 needs.
 # xenctx: the stack of a crashed or hung guest (run.sh --dump-core).
@@ -191,11 +195,11 @@ build_tree() {
 
     # Kernel modules, flat in /lib/modules/rig so /init can insmod them by name.
     kver=$(basename "$(ls -d "$root"/lib/modules/*/)")
-    for m in "${XEN_MODULES[@]}" "${NET_MODULES[@]}" "${BLK_MODULES[@]}"; do
+    for m in "${XEN_MODULES[@]}" "${NET_MODULES[@]}" "${BLK_MODULES[@]}" "${HOSTDISK_MODULES[@]}"; do
         f=$(find "$root/lib/modules/$kver" -name "$m.ko" | head -1)
         [[ -n "$f" ]] || die "module $m.ko not in linux-image ($kver)"
         for dep in $(LC_ALL=C grep -ao 'depends=[a-z0-9_,-]*' "$f" | cut -d= -f2 | tr ',' ' '); do
-            [[ " ${XEN_MODULES[*]} ${NET_MODULES[*]} ${BLK_MODULES[*]} " == *" $dep "* ]] ||
+            [[ " ${XEN_MODULES[*]} ${NET_MODULES[*]} ${BLK_MODULES[*]} ${HOSTDISK_MODULES[*]} " == *" $dep "* ]] ||
                 die "module $m needs $dep, which the rig does not load"
         done
         cp "$f" "$t/lib/modules/rig/$m.ko"
@@ -203,6 +207,7 @@ build_tree() {
     echo "${XEN_MODULES[*]}" >"$t/lib/modules/rig/xen.list"
     echo "${NET_MODULES[*]}" >"$t/lib/modules/rig/net.list"
     echo "${BLK_MODULES[*]}" >"$t/lib/modules/rig/blk.list"
+    echo "${HOSTDISK_MODULES[*]}" >"$t/lib/modules/rig/hostdisk.list"
 
     install -m 0755 "$RIG_DIR/dom0-init.sh" "$t/init"
     echo "$kver" >"$t/etc/rig-kernel"

@@ -8,6 +8,7 @@
 #                   [--log FILE] [--dump-core DIR] IMAGE [ARGS...]
 #   test/xen/run.sh --batch FILE [--outdir DIR] [--timeout S] [--net] [--disk MIB]
 #                   [--dom0-script SH] [--add FILE]... [--log FILE] [--dump-core DIR]
+#                   [--host-disk FILE[:ro]]... [--case-disks NAME=K[:ro],...]...
 #
 # Modes:
 #   --domu (default)  Xen boots the rig's Debian dom0 Linux (built and cached by
@@ -31,6 +32,16 @@
 #       when the domain is gone: a network client, or `xl shutdown "$1"` after
 #       a check. Its output goes to stderr ("dom0-script: ..."; batch:
 #       NAME.dom0). For a vif, wait for /sys/class/net/xenbr0/brif/vif$2.0.
+#       --host-disk FILE[:ro] (domU and batch, repeatable): the host's disk
+#       image FILE (raw) is the rig's virtio-blk disk K (0, 1... in order;
+#       :ro: QEMU opens it read-only), which dom0 exports to guests as it
+#       is, through blkback: what a guest writes is in FILE when run.sh
+#       returns, for the host's own tools (e2fsck, debugfs), and nothing is
+#       copied over the serial line.  A single domU gets every host disk,
+#       xvda, xvdb... in order; a batch case gets the ones --case-disks
+#       NAME=K[:ro],... lists, in that order (:ro: access=ro, a read-only
+#       vbd), after the --disk one when there is one.  Cases run one after
+#       the other, so a later case sees what an earlier one wrote.
 #       --add FILE (domU and batch, repeatable): FILE is copied into dom0 as
 #       /rig/files/BASENAME, for a dom0 script (a client program, another
 #       guest's kernel).
@@ -109,6 +120,8 @@ OUTDIR=""
 IMAGE=""
 DOM0_SCRIPT=""
 ADD=()
+HOST_DISKS=()
+declare -A CASE_DISKS
 DUMP_CORE=""
 ARGS=()
 
@@ -129,6 +142,11 @@ parse_args() {
             --disk) DISK=${2:?--disk needs MiB}; shift ;;
             --dom0-script) DOM0_SCRIPT=${2:?--dom0-script needs a file}; shift ;;
             --add) ADD+=("${2:?--add needs a file}"); shift ;;
+            --host-disk) HOST_DISKS+=("${2:?--host-disk needs a file}"); shift ;;
+            --case-disks)
+                [[ "${2:-}" =~ ^[A-Za-z0-9_.-]+=[0-9]+(:ro)?(,[0-9]+(:ro)?)*$ ]] ||
+                    die "--case-disks NAME=K[:ro],...: got '${2:-}'"
+                CASE_DISKS[${2%%=*}]=${2#*=}; shift ;;
             --dump-core) DUMP_CORE=${2:?--dump-core needs a directory}; shift ;;
             --log) LOG=${2:?--log needs a file}; shift ;;
             --batch) BATCH=${2:?--batch needs a file}; shift ;;
@@ -151,6 +169,16 @@ parse_args() {
         [[ -f "$f" ]] || die "--add: no such file: $f"
     done
     [[ ${#ADD[@]} -eq 0 || "$MODE" == domu ]] || die "--add needs --domu"
+    [[ ${#HOST_DISKS[@]} -eq 0 || "$MODE" == domu ]] || die "--host-disk needs --domu"
+    for f in "${HOST_DISKS[@]}"; do
+        [[ -f "${f%:ro}" ]] || die "--host-disk: no such file: ${f%:ro}"
+    done
+    local k
+    for f in "${CASE_DISKS[@]}"; do
+        for k in ${f//,/ }; do
+            ((${k%:ro} < ${#HOST_DISKS[@]})) || die "--case-disks: no host disk ${k%:ro}"
+        done
+    done
     [[ -z "$DUMP_CORE" || "$MODE" == domu ]] || die "--dump-core needs --domu"
     if [[ -n "$BATCH" ]]; then
         [[ $# -eq 0 ]] || die "--batch takes no IMAGE"
@@ -251,6 +279,20 @@ QEMU_PID=""
 QEMU_RC=""
 T_START=0
 
+# --host-disk K: virtio-blk with serial hako-hdK (how dom0 finds it).
+HOST_DISK_ARGS=()
+host_disk_args() {
+    local k=0 f ro file
+    for f in "${HOST_DISKS[@]}"; do
+        ro=
+        [[ "$f" == *:ro ]] && ro=,readonly=on
+        file=${f%:ro}
+        HOST_DISK_ARGS+=(-drive "file=${file//,/,,},if=none,format=raw,id=hd$k$ro"
+            -device "virtio-blk-pci,drive=hd$k,serial=hako-hd$k")
+        k=$((k + 1))
+    done
+}
+
 # start_qemu MEMORY_MIB XEN_CMDLINE INITRD_STRING
 start_qemu() {
     T_START=$(now_ms)
@@ -261,7 +303,7 @@ start_qemu() {
         -m "$1" -nic none -monitor none \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         -serial "file:$SERIAL" \
-        -kernel "$TMP/xen" -append "$2" -initrd "$3" ${HAKO_XEN_QEMU_ARGS:-} \
+        -kernel "$TMP/xen" -append "$2" -initrd "$3" "${HOST_DISK_ARGS[@]}" ${HAKO_XEN_QEMU_ARGS:-} \
         </dev/null >"$TMP/qemu.out" 2>&1 &
     QEMU_PID=$!
 }
@@ -428,6 +470,7 @@ build_rig_cpio() {
     : >"$stage/rig/cases"
     ((NET)) && : >"$stage/rig/net"
     ((DISK)) && echo "$DISK" >"$stage/rig/blk"
+    ((${#HOST_DISKS[@]} == 0)) || echo "${#HOST_DISKS[@]}" >"$stage/rig/hostdisks"
     if ((${#ADD[@]})); then
         mkdir -p "$stage/rig/files"
         cp "${ADD[@]}" "$stage/rig/files/"
@@ -463,7 +506,14 @@ build_rig_cpio() {
             fi
             # A fixed MAC, for the same entropy reason.
             ((NET)) && printf "vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:%02x' ]\n" "$i"
-            ((DISK)) && echo "disk = [ 'format=raw,vdev=xvda,access=rw,target=/run/$name.disk' ]"
+            local disks=() letters=abcdefghijklmnop k spec
+            ((DISK)) && disks+=("'format=raw,vdev=xvda,access=rw,target=/run/$name.disk'")
+            local cd=${CASE_DISKS[$name]:-}
+            for k in ${cd//,/ }; do
+                [[ "$k" == *:ro ]] && spec=ro || spec=rw
+                disks+=("'format=raw,vdev=xvd${letters:${#disks[@]}:1},access=$spec,target=/run/hd/${k%:ro}'")
+            done
+            ((${#disks[@]})) && echo "disk = [ $(IFS=,; echo "${disks[*]}") ]"
         } >"$cfg"
         printf '%s\t%s\t%s\n' "$name" "$TIMEOUT" "${CASE_AFTER[$name]}" >>"$stage/rig/cases"
         [[ -z "$DOM0_SCRIPT" ]] || cp "$DOM0_SCRIPT" "$stage/rig/$name.sh"
@@ -543,6 +593,7 @@ run_domu() {
 
     "$RIG_DIR/mkinitramfs.sh" || die "cannot build the dom0 initramfs"
     build_rig_cpio
+    host_disk_args
     say "booting Xen + dom0 Linux for ${#CASE_NAMES[@]} guest(s) (QEMU TCG, ${qmem} MiB)"
     start_qemu "$qmem" \
         "console=com1 loglvl=all guest_loglvl=all noreboot console_timestamps=boot dom0_mem=192M,max:192M dom0_max_vcpus=1${HAKO_XEN_APPEND:+ $HAKO_XEN_APPEND}" \
@@ -567,6 +618,11 @@ run_domu() {
 
 run_single_domu() {
     add_case hako "$IMAGE" "$MEMORY" "$SHUTDOWN_AFTER" "${ARGS[@]}"
+    local k all=()
+    for ((k = 0; k < ${#HOST_DISKS[@]}; k++)); do
+        if [[ "${HOST_DISKS[k]}" == *:ro ]]; then all+=("$k:ro"); else all+=("$k"); fi
+    done
+    ((${#all[@]} == 0)) || CASE_DISKS[hako]=$(IFS=,; echo "${all[*]}")
     run_domu
     extract_case hako "$TMP/guest.out" "$TMP/guest.xen" "$TMP/guest.dom0"
     cat "$TMP/guest.out"

@@ -2,6 +2,9 @@
 # /init of the Linux reference guest (busybox sh).  The kernel command line
 # says what to run:
 #   role=echo|httpd|sh|fsbench  ip=ADDR/PREFIX gw=ADDR  (no ip=: DHCP)
+#   bench_arg=X (repeatable): one more argument each
+#   (fsbench: the ext4 file system on /dev/vda, or /dev/xvda on Xen,
+#   mounted at /b first, as Hako's hako.mount=disk0:/b does)
 #   bench_args="..."            arguments for the role's program
 # It prints "guest: ready ROLE ADDR" once serving, and powers off when the
 # role's program ends.
@@ -22,6 +25,10 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 args=$(sed -n 's/.*bench_args="\([^"]*\)".*/\1/p' /proc/cmdline)
+# (bench_arg=X, repeatable: one argument each, for configs without quotes)
+for w in $(cat /proc/cmdline); do
+	case $w in bench_arg=*) args="$args ${w#bench_arg=}" ;; esac
+done
 
 # The NIC appears asynchronously once its driver probed.
 n=0
@@ -42,7 +49,24 @@ addr=$(ip -4 addr show eth0 2>/dev/null | sed -n 's/.*inet \([0-9.]*\).*/\1/p')
 case $role in
 echo) /bench/echo $args & ;;
 httpd) httpd -p 80 -h /www $args & ;;
-fsbench) /bench/fsbench $args; echo "guest: done"; poweroff -f ;;
+fsbench)
+	# virtio-blk (QEMU) or xen-blkfront (a Xen domU)
+	n=0 disk=
+	while [ -z "$disk" ] && [ $n -lt 100 ]; do
+		for d in /dev/vda /dev/xvda; do [ -b $d ] && disk=$d; done
+		[ -n "$disk" ] || sleep 0.1
+		n=$((n + 1))
+	done
+	mkdir -p /b
+	if [ -n "$disk" ] && mount -t ext4 "$disk" /b; then
+		/bench/fsbench $args
+		umount /b
+	else
+		echo "guest: cannot mount ${disk:-/dev/vda or /dev/xvda (none)} on /b"
+	fi
+	echo "guest: done"
+	poweroff -f
+	;;
 *) ;;
 esac
 sleep 0.2

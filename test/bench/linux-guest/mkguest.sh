@@ -3,8 +3,10 @@
 # mkguest.sh: build the Linux reference guest the benchmarks compare Hako
 # against, once, from Debian packages: Debian's kernel (the package
 # linux-image-amd64 depends on today) and a busybox initramfs with the
-# virtio and Xen front-end modules, busybox httpd, and a static epoll echo
-# server (echo.c).  Nothing is installed on the host.
+# virtio and Xen front-end modules and ext4, busybox httpd, a static epoll
+# echo server (echo.c) and Hako's own apps/fsbench/main.c built for Linux
+# (the same benchmark program on both sides).  Nothing is installed on the
+# host.
 #
 #   test/bench/linux-guest/mkguest.sh     prints the cache directory
 #
@@ -18,7 +20,9 @@ cache=${HAKO_CACHE:-$HOME/.cache/hako}/linux-guest
 say() { echo "linux-guest: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-key=$(cat "$here/mkguest.sh" "$here/init.sh" "$here/udhcpc.sh" "$here/echo.c" | sha256sum | cut -c1-16)
+fsbench_c=$here/../../../apps/fsbench/main.c
+key=$(cat "$here/mkguest.sh" "$here/init.sh" "$here/udhcpc.sh" "$here/echo.c" "$fsbench_c" |
+	sha256sum | cut -c1-16)
 if [ -f "$cache/key" ] && [ "$(cat "$cache/key")" = "$key" ] && [ -s "$cache/vmlinuz" ] &&
 	[ -s "$cache/initramfs.gz" ]; then
 	echo "$cache"
@@ -27,7 +31,8 @@ fi
 
 # In load order: each after what it depends on (checked below).
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover
-	net_failover virtio_net virtio_blk xen-netfront xen-blkfront)
+	net_failover virtio_net virtio_blk xen-netfront xen-blkfront crc16 mbcache jbd2
+	crc32c_generic ext4)
 
 mkdir -p "$cache"
 work=$(mktemp -d "$cache/.build.XXXXXX")
@@ -62,6 +67,8 @@ done
 install -m 0755 "$here/init.sh" "$t/init"
 install -m 0755 "$here/udhcpc.sh" "$t/etc/udhcpc.sh"
 gcc -O2 -static -Wall -Wextra -Werror -o "$t/bench/echo" "$here/echo.c" || die "echo.c did not build"
+gcc -O2 -static -Wall -Wextra -Werror -o "$t/bench/fsbench" "$fsbench_c" ||
+	die "apps/fsbench/main.c did not build for Linux"
 (cd "$t" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initramfs.gz"
 truncate -s %512 "$work/initramfs.gz"
 cp root/boot/vmlinuz-* "$cache/vmlinuz"
