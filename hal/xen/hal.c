@@ -129,6 +129,7 @@ hal_ready_set hal_wait(uint64_t deadline)
 		xen_evtchn_scan();
 		xen_timer_port_fired(); /* only ends the block; the clock decides */
 		req = xen_xs_poll_shutdown(); /* (takes store events first) */
+		xen_balloon_poll();
 		ready |= xen_devices_poll();  /* (publishes batched requests) */
 		ready |= xen_evtchn_take_ready();
 		if (req) {

@@ -361,6 +361,64 @@ int hal_mem_guard(uintptr_t base, size_t len, bool guard)
 	return HAL_OK;
 }
 
+/* ------------------------------------------------------------ balloon --- */
+
+/* The L1 entry that maps frame pfn of the physmap, when its chunk is in the
+ * mapped prefix; 0 otherwise. */
+static uint64_t pte_maddr(unsigned long pfn)
+{
+	unsigned long v = BASE_PFN / CHUNK_PAGES + pfn / CHUNK_PAGES;
+	const uint64_t *l2;
+
+	if (pfn / CHUNK_PAGES >= mapped_chunks)
+		return 0;
+	l2 = table_of(l3[v / ENTRIES]);
+	return (l2[v % ENTRIES] & PTE_ADDR) + (pfn % CHUNK_PAGES) * 8;
+}
+
+unsigned long xen_mm_drop(unsigned long pfn)
+{
+	unsigned long mfn = p2m[pfn];
+	uint64_t pte = pte_maddr(pfn);
+
+	if (pte)
+		batch_add(pte, 0);
+	((unsigned long *)p2m)[pfn] = ~0UL;
+	return mfn;
+}
+
+bool xen_mm_dropped(unsigned long pfn)
+{
+	return pfn < nr_pages && p2m[pfn] == ~0UL;
+}
+
+void xen_mm_fill(unsigned long pfn, unsigned long mfn)
+{
+	uint64_t pte = pte_maddr(pfn);
+
+	/* The M2P first: Xen's own record of which pfn the frame is. */
+	if (batch_len == sizeof(batch) / sizeof(batch[0]))
+		batch_flush();
+	batch[batch_len].ptr = (uint64_t)mfn << XEN_PAGE_SHIFT | MMU_MACHPHYS_UPDATE;
+	batch[batch_len++].val = pfn;
+	((unsigned long *)p2m)[pfn] = mfn;
+	if (pte)
+		batch_add(pte, physmap_pte(pfn));
+}
+
+void xen_mm_commit(void)
+{
+	struct mmuext_op flush = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+
+	batch_flush();
+	xen_check("mmuext_op(TLB_FLUSH_LOCAL)", hyp_mmuext_op(&flush, 1));
+}
+
+unsigned long xen_mm_first_free_pfn(void)
+{
+	return p2m_tree + p2m_tree_pages;
+}
+
 /* ---------------------------------------------------------------- boot --- */
 
 static bool cpu_has_nx(void)
