@@ -37,6 +37,7 @@ suites=(
 	"xen-dom0|env XEN_MODE=dom0 test/ports.sh xen"
 	"xen-port|test/xen-port/run-tests.sh"
 	"xen-net|test/xen-port/net-echo.sh"
+	"xen-life|test/xen-life.sh"
 	# storage-qemu-x86 and storage-xen: "test/storage.sh qemu-x86" / "xen", once
 	# virtio-blk and blkfront are on main (test/storage.sh: run_with_disks).
 	"config|test/config.sh"

@@ -89,6 +89,8 @@
 #   255  no status line, and the guest crashed (or ended in any other way,
 #        e.g. powered off without printing one)
 #   124  timeout, or the rig failed (the last 40 serial-log lines go to stderr)
+#   125  the domain was destroyed from outside (`xl destroy`, e.g. by a dom0
+#        script) before it printed a status line: not a timeout, not a crash
 # Batch mode itself exits 0 if every case got status 0, 1 if some case did
 # not, 124 if the rig failed before all cases had run.
 set -euo pipefail
@@ -327,6 +329,8 @@ status_of() {
     line=$(grep -a -E '^hako: exit status [0-9]+$' "$1" | tail -n 1 || true)
     if [[ -n "$line" ]]; then
         echo "${line##* }"
+    elif [[ "$2" == destroyed ]]; then
+        echo 125
     elif [[ "$2" == timeout || "$2" == error || "$2" == rig-* ]]; then
         echo 124
     else
@@ -614,6 +618,8 @@ report_single() {
         124)
             show_tail "$reason"
             say "FAILED: $reason after $total s (status 124)" ;;
+        125)
+            say "the domain was destroyed (xl destroy) after $total s$guest, without a status line (status 125)" ;;
         255)
             if [[ -s "$TMP/guest.xen" ]]; then
                 say "Xen's lines while the guest ran (first 25 of $(wc -l <"$TMP/guest.xen")):"

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The operator's Xen, under the real toolstack, in one boot of the Xen rig
+# (test/xen/run.sh --batch), every step checked:
+#   life     create, xl list states, xl pause (ticks stop) / unpause, xl
+#            console on a pty detached with Ctrl-], xl reboot with on_reboot =
+#            "restart" (a second boot line), xl destroy, a crash with on_crash
+#            = "preserve" (xl list says crashed, xl dump-core writes an ELF
+#            core; gdb on such a core: test/debug.sh), xl shutdown
+#   destroy  xl destroy from dom0: the rig reports it (status 125), apart
+#            from a timeout (124)
+#   balloon  xl mem-set down, up, below what the image uses, a memory/target
+#            that is not a number and one above the boot size, while the app
+#            (tick hold=8 churn=1) allocates; xl list follows
+# The dom0 side is test/xen-life/dom0.sh; ptyrun (test/xen-life/ptyrun.c,
+# built static here) gives xl console a terminal.  Also: make's libvirt XML
+# for an app is valid (virt-xml-validate, package libvirt-clients).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source test/lib.sh
+out=out/test/xen-life
+rm -rf "$out"
+mkdir -p "$out"
+
+echo "== build"
+for app in tick crash; do
+	make -s PLATFORM=xen APP=$app >"$out/build-$app.log" 2>&1
+	case_result "build xen/$app" $? "see $out/build-$app.log"
+done
+gcc -static -O2 -Wall -Wextra -Werror -o "$out/ptyrun" test/xen-life/ptyrun.c \
+	>"$out/ptyrun.log" 2>&1
+case_result "build ptyrun (static, for dom0)" $? "$(cat "$out/ptyrun.log")"
+cp out/xen/crash/crash "$out/crash"
+
+echo "== the rig: lifecycle, destroy, balloon (one dom0 boot)"
+{
+	printf 'life\tout/xen/tick/tick\t8\t0\tevery=100\n'
+	printf 'destroy\tout/xen/tick/tick\t8\t0\n'
+	printf 'balloon\tout/xen/tick/tick\t32\t0\tevery=200\thold=8\tchurn=1\n'
+} >"$out/cases"
+timeout -k 10 400 test/xen/run.sh --batch "$out/cases" --outdir "$out" --timeout 90 \
+	--dom0-script test/xen-life/dom0.sh --add "$out/ptyrun" --add "$out/crash" \
+	>"$out/rig.out" 2>"$out/rig.log"
+echo "rig: $(tail -n 1 "$out/rig.log")"
+
+# The dom0 script's checks, one case each.
+for c in life balloon; do
+	if ! grep -q '^check ' "$out/$c.dom0" 2>/dev/null; then
+		case_result "$c: the dom0 script ran its checks" 1 "$(tail -n 5 "$out/rig.log")"
+		continue
+	fi
+	while IFS= read -r line; do
+		text=${line#check }
+		case $text in
+		*': ok') case_result "$c: ${text%: ok}" 0 ;;
+		*) case_result "$c: ${text%%: FAIL*}" 1 "${text#*: FAIL}" ;;
+		esac
+	done < <(grep '^check ' "$out/$c.dom0")
+done
+grep -q '^life: status 0 (poweroff' "$out/rig.out"
+case_result "life: xl shutdown ends the guest (poweroff, status 0)" $? "$(grep '^life:' "$out/rig.out")"
+grep -q '^tick: shutdown requested' "$out/life.out"
+case_result "life: the guest saw the shutdown request" $?
+grep -q '^destroy: status 125 (destroyed' "$out/rig.out"
+case_result "destroy: xl destroy is reported as such (status 125), not as a timeout" $? \
+	"$(grep '^destroy:' "$out/rig.out")"
+grep -q '^balloon: status 0 (poweroff' "$out/rig.out"
+case_result "balloon: xl shutdown ends the guest (poweroff, status 0)" $? \
+	"$(grep '^balloon:' "$out/rig.out")"
+
+summary
