@@ -32,6 +32,37 @@ gcc -static -O2 -Wall -Wextra -Werror -o "$out/ptyrun" test/xen-life/ptyrun.c \
 case_result "build ptyrun (static, for dom0)" $? "$(cat "$out/ptyrun.log")"
 cp out/xen/crash/crash "$out/crash"
 
+echo "== libvirt domain XML (virt-xml-validate, libvirt's own schema)"
+if ! command -v virt-xml-validate >/dev/null; then
+	case_result "virt-xml-validate is installed (package libvirt-clients)" 1 "not found"
+else
+	virt-xml-validate out/xen/tick/tick.libvirt.xml domain >"$out/xml.log" 2>&1
+	expect "make's out/xen/tick/tick.libvirt.xml is a valid libvirt domain" 0 $? "$out/xml.log"
+	grep -q "<domain type='xen'>" out/xen/tick/tick.libvirt.xml &&
+		grep -q "<type arch='x86_64' machine='xenpv'>linux</type>" out/xen/tick/tick.libvirt.xml &&
+		grep -q "<kernel>$(pwd)/out/xen/tick/tick</kernel>" out/xen/tick/tick.libvirt.xml &&
+		grep -q "<memory unit='MiB'>$(sed -n 's/^memory = //p' out/xen/tick/tick.xl)</memory>" \
+			out/xen/tick/tick.libvirt.xml
+	case_result "the XML is a Xen PV domain with the image and the xl config's memory" $?
+	# Every device kind, and arguments XML must escape.
+	hal/xen/mkxl.sh --libvirt --name 'a&b<c>' --memory 24 \
+		--vif bridge=xenbr0,mac=00:16:3e:00:00:05 \
+		--disk format=raw,vdev=xvdb,access=ro,target=/run/x.img --ramdisk /run/r.cpio \
+		out/xen/tick/tick 'x<y&z' "it's \"q\"" >"$out/all.xml" 2>"$out/all.log"
+	virt-xml-validate "$out/all.xml" domain >>"$out/all.log" 2>&1
+	expect "XML with a vif, a read-only disk, an initrd and escaped arguments is valid" 0 $? \
+		"$out/all.log"
+	grep -q "<source bridge='xenbr0'/>" "$out/all.xml" &&
+		grep -q "<mac address='00:16:3e:00:00:05'/>" "$out/all.xml" &&
+		grep -q "<source file='/run/x.img'/>" "$out/all.xml" &&
+		grep -q "<target dev='xvdb' bus='xen'/>" "$out/all.xml" && grep -q '<readonly/>' "$out/all.xml" &&
+		grep -q '<cmdline>&quot;x&lt;y&amp;z&quot; &quot;it&apos;s \\&quot;q\\&quot;&quot;</cmdline>' "$out/all.xml"
+	case_result "the XML carries the vif, the disk and the escaped command line" $? "$(cat "$out/all.xml")"
+	sed 's/<vcpu>1<\/vcpu>/<vcpu>one<\/vcpu>/' out/xen/tick/tick.libvirt.xml >"$out/bad.xml"
+	virt-xml-validate "$out/bad.xml" domain >"$out/bad.log" 2>&1
+	expect "virt-xml-validate rejects a broken domain (the check can fail)" nonzero $? "$out/bad.log"
+fi
+
 echo "== the rig: lifecycle, destroy, balloon (one dom0 boot)"
 {
 	printf 'life\tout/xen/tick/tick\t8\t0\tevery=100\n'
