@@ -100,9 +100,12 @@ void xen_start(struct start_info *si, uintptr_t boot_stack_top)
 	xen_console_init();
 	copy_cmdline(si);
 	boot.nr_regions = xen_mm_init(boot_stack_top, regions);
+	xen_time_mark(XEN_MARK_MM);
 	xen_console_mask_port();
 	xen_traps_init();
+	xen_time_mark(XEN_MARK_TRAPS);
 	xen_mm_publish_p2m();
+	xen_time_mark(XEN_MARK_P2M);
 	xen_xs_init();
 	if (xen_xs_available())
 		boot.flags |= HAL_BOOT_SHUTDOWN_SOURCE;

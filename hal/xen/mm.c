@@ -91,6 +91,9 @@ static unsigned long p2m_entries, p2m_tree, p2m_tree_pages;
 static unsigned long mapped_chunks, last_chunk;
 static unsigned long iowin_next;
 static unsigned long iowin_table; /* pfn of its L1, 0 until made */
+/* Chunks [0, exec_chunks) hold executable pages (the image's text and the
+ * hypercall page); the others are no-execute in their L2 entries. */
+static unsigned long exec_chunks;
 
 static mmu_update_t batch[128];
 static unsigned int batch_len;
@@ -312,7 +315,7 @@ static void grow(unsigned long upto)
 		unsigned long v = BASE_PFN / CHUNK_PAGES + first + k;
 
 		batch_add((l3[v / ENTRIES] & PTE_ADDR) + (v % ENTRIES) * 8,
-			  maddr_of_pfn(l1[k]) | PT_UPPER);
+			  maddr_of_pfn(l1[k]) | PT_UPPER | (first + k >= exec_chunks ? nx : 0));
 	}
 	batch_flush();
 	mapped_chunks = first + n;
@@ -515,15 +518,30 @@ size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
 		panic("xen: %lu pages of memory cannot hold their own page tables", nr_pages);
 
 	/* One batch: the bootstrap mapping as physmap_pte() wants it.  Only
-	 * changed entries are sent; most change (they gain no-execute). */
+	 * changed entries are sent.  A chunk with no executable page gets
+	 * no-execute in its L2 entry, one update instead of one per page
+	 * (under emulation each costs microseconds: this is most of the
+	 * guest's boot); its L1 entries then change only where more than
+	 * no-execute differs (page tables, the guard, shared_info).  grow()
+	 * hooks later chunks in with no-execute too. */
+	exec_chunks = page_up((uintptr_t)__text_end);
+	if (exec_chunks < virt_to_pfn(hypercall_page) + 1)
+		exec_chunks = virt_to_pfn(hypercall_page) + 1;
+	exec_chunks = (exec_chunks + CHUNK_PAGES - 1) / CHUNK_PAGES;
 	for (c = 0; c < mapped_chunks; c++) {
-		unsigned long l1pfn = virt_to_pfn(table_of(boot_l2[BASE_PFN / CHUNK_PAGES + c]));
+		unsigned long l2i = BASE_PFN / CHUNK_PAGES + c;
+		unsigned long l1pfn = virt_to_pfn(table_of(boot_l2[l2i]));
 		const uint64_t *l1 = xen_pfn_to_virt(l1pfn);
+		uint64_t ignore = 0;
 
+		if (c >= exec_chunks && nx) {
+			batch_add(entry_maddr(virt_to_pfn(boot_l2), l2i), boot_l2[l2i] | nx);
+			ignore = nx;
+		}
 		for (unsigned long i = 0; i < ENTRIES; i++) {
 			uint64_t want = physmap_pte(c * CHUNK_PAGES + i);
 
-			if (pte_key(l1[i]) != pte_key(want))
+			if ((pte_key(l1[i]) | ignore) != (pte_key(want) | ignore))
 				batch_add(entry_maddr(l1pfn, i), want);
 		}
 	}

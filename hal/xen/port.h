@@ -156,7 +156,10 @@ bool xen_timer_port_fired(void);
 #define XEN_MARK_ENTRY 0
 #define XEN_MARK_MAIN 1
 #define XEN_MARK_FIRST_WRITE 2
-#define XEN_MARKS 3
+#define XEN_MARK_MM 3	 /* xen_mm_init done */
+#define XEN_MARK_TRAPS 4 /* xen_traps_init done */
+#define XEN_MARK_P2M 5	 /* xen_mm_publish_p2m done */
+#define XEN_MARKS 6
 void xen_time_mark(unsigned int which);
 void xen_time_report(void);
 /* xen_time_since_entry - ns since XEN_MARK_ENTRY (0 without that mark). */
