@@ -104,7 +104,8 @@ void xen_start(struct start_info *si, uintptr_t boot_stack_top)
 	xen_console_mask_port();
 	xen_traps_init();
 	xen_time_mark(XEN_MARK_TRAPS);
-	xen_mm_publish_p2m();
+	if (!xen_is_dom0) /* (no toolstack reads a dom0's) */
+		xen_mm_publish_p2m();
 	xen_time_mark(XEN_MARK_P2M);
 	xen_xs_init();
 	if (xen_xs_available())
@@ -213,6 +214,7 @@ void hal_exit(int status)
 
 	xen_devices_close();
 	xen_time_report();
+	xen_mm_report();
 	hal_console_write(line, (size_t)n);
 	shut_down(shutdown_request == SHUTDOWN_reboot + 1 ? SHUTDOWN_reboot : SHUTDOWN_poweroff,
 		  status & 0xff);

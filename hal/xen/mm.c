@@ -98,6 +98,9 @@ static unsigned long exec_chunks;
 static mmu_update_t batch[128];
 static unsigned int batch_len;
 
+/* For xen_mm_report(): what boot and the fault path cost. */
+static unsigned long boot_updates, boot_entries, boot_l2_nx, fault_grows, grown_chunks;
+
 /* ------------------------------------------------------- translations --- */
 
 void xen_mm_early(void)
@@ -331,9 +334,19 @@ bool xen_mm_fault(uintptr_t addr)
 	pfn = (addr - XEN_VIRT_BASE) >> XEN_PAGE_SHIFT;
 	if (pfn >= nr_pages || pfn / CHUNK_PAGES < mapped_chunks)
 		return false;
+	fault_grows++;
+	grown_chunks += pfn / CHUNK_PAGES + 1 - mapped_chunks;
 	while (mapped_chunks <= pfn / CHUNK_PAGES)
 		grow(pfn / CHUNK_PAGES);
 	return true;
+}
+
+void xen_mm_report(void)
+{
+	printk(LOG_DEBUG, "xen: mm: boot rewrote %lu of %lu bootstrap entries (%lu of %lu chunks "
+	       "no-execute in their L2 entry); %lu page faults mapped %lu more chunks\n",
+	       boot_updates, boot_entries, boot_l2_nx, boot_entries / CHUNK_PAGES, fault_grows,
+	       grown_chunks);
 }
 
 /* --------------------------------------------------------- guard pages --- */
@@ -537,12 +550,16 @@ size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
 		if (c >= exec_chunks && nx) {
 			batch_add(entry_maddr(virt_to_pfn(boot_l2), l2i), boot_l2[l2i] | nx);
 			ignore = nx;
+			boot_l2_nx++;
 		}
 		for (unsigned long i = 0; i < ENTRIES; i++) {
 			uint64_t want = physmap_pte(c * CHUNK_PAGES + i);
 
-			if ((pte_key(l1[i]) | ignore) != (pte_key(want) | ignore))
+			boot_entries++;
+			if ((pte_key(l1[i]) | ignore) != (pte_key(want) | ignore)) {
 				batch_add(entry_maddr(l1pfn, i), want);
+				boot_updates++;
+			}
 		}
 	}
 	batch_flush();

@@ -58,6 +58,8 @@ size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions);
 /* xen_mm_publish_p2m - tell the toolstack where the P2M is (xl dump-core);
  * after xen_traps_init. */
 void xen_mm_publish_p2m(void);
+/* xen_mm_report - at log level 7: what boot and the fault path mapped. */
+void xen_mm_report(void);
 
 /* Pseudo-physical <-> machine frames and virtual addresses. */
 unsigned long xen_pfn_to_mfn(unsigned long pfn);
