@@ -172,9 +172,57 @@ balloon() {
     xl shutdown "$name"
 }
 
+# libvirtd with its libxl driver, from the layer the host built
+# (test/xen-life/libvirt-layer.sh), then virsh create / shutdown / destroy of
+# make's XML for tick (its kernel path made /rig/files/tick's).
+virsh_case() {
+    v="virsh -c xen:///system"
+    tar -xzf "$files/libvirt-layer.tar.gz" -C / 2>/run/untar.log
+    check "libvirt: the layer unpacks in dom0" $? "$(tail -n 2 /run/untar.log)"
+    rm -f "$files/libvirt-layer.tar.gz" # (dom0's memory)
+    mkdir -p /run/libvirt /var/lib/libvirt/libxl /var/log/libvirt/libxl /var/cache/libvirt \
+        /var/lib/libvirt/libxl/save /etc/libvirt
+    libvirtd -d >/run/libvirtd.out 2>&1
+    i=0
+    until $v version >/run/virsh-version 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 120 ] || break
+        sleep 0.5
+    done
+    check "libvirt: libvirtd with the libxl driver answers virsh ($(grep -i 'hypervisor' /run/virsh-version | head -n 1))" \
+        "$([ $i -lt 120 ]; echo $?)" "$(tail -n 3 /run/virsh-version) $(tail -n 5 /var/log/libvirt/libvirtd.log 2>/dev/null)"
+    sed "s|<kernel>.*</kernel>|<kernel>$files/tick</kernel>|" "$files/tick.libvirt.xml" >/run/dom.xml
+    $v create /run/dom.xml >/run/virsh.log 2>&1
+    check "virsh create of make's XML" $? "$(tail -n 3 /run/virsh.log)"
+    waitfor hako-tick '^tick 2 '
+    check "virsh create: the image runs (its console ticks)" $?
+    s=$(state hako-tick)
+    check "virsh create: xl list shows the domain ($s)" "$([ -n "$s" ]; echo $?)"
+    $v shutdown hako-tick >>/run/virsh.log 2>&1
+    check "virsh shutdown" $? "$(tail -n 3 /run/virsh.log)"
+    i=0
+    while xl list hako-tick >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 150 ] || break
+        sleep 0.1
+    done
+    grep -q 'tick: shutdown requested' /var/log/xen/console/guest-hako-tick.log
+    check "virsh shutdown: the guest saw the request and is gone" \
+        "$([ $? = 0 ] && [ $i -lt 150 ]; echo $?)"
+    $v create /run/dom.xml >>/run/virsh.log 2>&1
+    waitfor hako-tick '^tick: up on' 2
+    $v destroy hako-tick >>/run/virsh.log 2>&1
+    check "virsh destroy" $? "$(tail -n 3 /run/virsh.log)"
+    sleep 0.5
+    xl list hako-tick >/dev/null 2>&1
+    check "virsh destroy: the domain is gone" "$([ $? != 0 ]; echo $?)"
+    xl shutdown "$name"
+}
+
 case $name in
 life) lifecycle ;;
 destroy) destroy ;;
 balloon) balloon ;;
+virsh) virsh_case ;;
 *) echo "check dom0.sh knows case $name: FAIL" ;;
 esac

@@ -33,7 +33,8 @@ for ((i = 1; i <= cap; i++)); do
     log=/var/log/xen/console/guest-$g.log
     t0=$(now)
     if ! xl create -e /tmp/$g.cfg >/tmp/$g.create 2>&1; then
-        fail=$(grep -v '^Parsing config' /tmp/$g.create | tail -n 2 | tr '\n' ' ')
+        # (the first error says why; later ones are the clean-up's)
+        fail="guest $i: $(grep -m 1 -i 'error' /tmp/$g.create || tail -n 1 /tmp/$g.create)"
         xl destroy $g >/dev/null 2>&1
         break
     fi
