@@ -182,7 +182,7 @@ virsh_case() {
     mkdir -p /lv
     mount -t ramfs ramfs /lv
     tar -xzf "$files/libvirt-layer.tar.gz" -C /lv 2>/run/untar.log
-    check "libvirt: the layer unpacks in dom0" $? "$(tail -n 2 /run/untar.log; df -m / /lv)"
+    check "libvirt: the layer unpacks in dom0" $? "$(tail -n 2 /run/untar.log)"
     rm -f "$files/libvirt-layer.tar.gz" # (dom0's memory)
     mkdir -p /usr/lib/x86_64-linux-gnu
     ln -s /lv/usr/lib/x86_64-linux-gnu/libvirt /usr/lib/x86_64-linux-gnu/libvirt
@@ -200,10 +200,12 @@ virsh_case() {
         kill -0 $lvpid 2>/dev/null && [ $i -lt 60 ] || break
         sleep 0.5
     done
-    check "libvirt: libvirtd with the libxl driver answers virsh ($(grep -i 'hypervisor' /run/virsh-version | head -n 1))" \
-        "$(grep -qi 'hypervisor' /run/virsh-version; echo $?)" \
+    check "libvirt: libvirtd with the libxl driver answers virsh ($(grep '^Running hypervisor' /run/virsh-version))" \
+        "$(grep -q '^Running hypervisor: Xen' /run/virsh-version; echo $?)" \
         "$(tail -n 3 /run/virsh-version 2>/dev/null | tr '\n' ' ') libvirtd: $(tail -n 5 /run/libvirtd.out /run/libvirtd.log 2>/dev/null | tr '\n' ' ')"
-    if ! grep -qi 'hypervisor' /run/virsh-version; then
+    if ! grep -q '^Running hypervisor: Xen' /run/virsh-version; then
+        echo "libvirtd's output:"
+        head -n 20 /run/libvirtd.out /run/libvirtd.log 2>&1
         xl shutdown "$name"
         return
     fi
