@@ -14,7 +14,7 @@ set -euo pipefail
 # package of every command the scripts call: shells, coreutils (timeout, od,
 # md5sum, sha256sum, stat, ...), sed, grep, mawk, find/xargs, diff, gzip/zcat,
 # flock, dpkg-query, apt-get.
-base=(bash dash coreutils sed grep mawk findutils diffutils gzip util-linux dpkg apt)
+base=(bash dash coreutils sed grep mawk findutils diffutils gzip util-linux dpkg apt tar)
 # git: the build id of the boot line (build/buildid.sh: git describe).
 build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils cpio git)
 qemu=(qemu-system-x86)

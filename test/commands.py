@@ -76,7 +76,7 @@ TABLE = {
     "busybox": "busybox-static", "ip": "iproute2",
     # Networking: the rootless NIC, namespaces and TAPs, host-side clients.
     "passt": "passt", "socat": "socat", "ping": "iputils-ping",
-    "virt-xml-validate": "libvirt-clients",
+    "virt-xml-validate": "libvirt-clients", "tar": "tar",
 }
 
 # Packages whose commands are found by hand only (named by a variable).

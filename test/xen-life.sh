@@ -12,6 +12,9 @@
 #   balloon  xl mem-set down, up, below what the image uses, a memory/target
 #            that is not a number and one above the boot size, while the app
 #            (tick hold=8 churn=1) allocates; xl list follows
+#   virsh    libvirtd with its libxl driver in dom0 (Debian's packages, a
+#            layer test/xen/libvirt-layer.sh builds and caches): virsh
+#            create of make's APP.libvirt.xml, virsh shutdown, virsh destroy
 # The dom0 side is test/xen-life/dom0.sh; ptyrun (test/xen-life/ptyrun.c,
 # built static here) gives xl console a terminal.  Also: make's libvirt XML
 # for an app is valid (virt-xml-validate, package libvirt-clients).
@@ -31,6 +34,11 @@ gcc -static -O2 -Wall -Wextra -Werror -o "$out/ptyrun" test/xen-life/ptyrun.c \
 	>"$out/ptyrun.log" 2>&1
 case_result "build ptyrun (static, for dom0)" $? "$(cat "$out/ptyrun.log")"
 cp out/xen/crash/crash "$out/crash"
+# libvirtd for dom0: Debian's packages unpacked into a layer (cached).
+layer=$(test/xen/libvirt-layer.sh 2>"$out/layer.log")
+case_result "libvirt layer for dom0 (libvirtd, its libxl driver, virsh)" $? "$(tail -n 3 "$out/layer.log")"
+cp "$layer" "$out/libvirt-layer.tar.gz" 2>/dev/null
+cp out/xen/tick/tick out/xen/tick/tick.libvirt.xml "$out/"
 
 echo "== libvirt domain XML (virt-xml-validate, libvirt's own schema)"
 if ! command -v virt-xml-validate >/dev/null; then
@@ -68,14 +76,17 @@ echo "== the rig: lifecycle, destroy, balloon (one dom0 boot)"
 	printf 'life\tout/xen/tick/tick\t8\t0\tevery=100\n'
 	printf 'destroy\tout/xen/tick/tick\t8\t0\n'
 	printf 'balloon\tout/xen/tick/tick\t32\t0\tevery=200\thold=8\tchurn=1\n'
+	printf 'virsh\tout/xen/tick/tick\t4\t0\tquiet\n'
 } >"$out/cases"
-timeout -k 10 400 test/xen/run.sh --batch "$out/cases" --outdir "$out" --timeout 90 \
-	--dom0-script test/xen-life/dom0.sh --add "$out/ptyrun" --add "$out/crash" \
+# (dom0 gets 320 MiB: the libvirt layer's libraries live in its memory)
+HAKO_XEN_DOM0_MEM=320 timeout -k 10 600 test/xen/run.sh --batch "$out/cases" --outdir "$out" \
+	--timeout 150 --dom0-script test/xen-life/dom0.sh --add "$out/ptyrun" --add "$out/crash" \
+	--add "$out/libvirt-layer.tar.gz" --add "$out/tick" --add "$out/tick.libvirt.xml" \
 	>"$out/rig.out" 2>"$out/rig.log"
 echo "rig: $(tail -n 1 "$out/rig.log")"
 
 # The dom0 script's checks, one case each.
-for c in life balloon; do
+for c in life balloon virsh; do
 	if ! grep -q '^check ' "$out/$c.dom0" 2>/dev/null; then
 		case_result "$c: the dom0 script ran its checks" 1 "$(tail -n 5 "$out/rig.log")"
 		continue
@@ -98,5 +109,7 @@ case_result "destroy: xl destroy is reported as such (status 125), not as a time
 grep -q '^balloon: status 0 (poweroff' "$out/rig.out"
 case_result "balloon: xl shutdown ends the guest (poweroff, status 0)" $? \
 	"$(grep '^balloon:' "$out/rig.out")"
+grep -q '^virsh: status 0 (poweroff' "$out/rig.out"
+case_result "virsh: the case's own guest ends cleanly" $? "$(grep '^virsh:' "$out/rig.out")"
 
 summary

@@ -173,7 +173,7 @@ balloon() {
 }
 
 # libvirtd with its libxl driver, from the layer the host built
-# (test/xen-life/libvirt-layer.sh), then virsh create / shutdown / destroy of
+# (test/xen/libvirt-layer.sh), then virsh create / shutdown / destroy of
 # make's XML for tick (its kernel path made /rig/files/tick's).
 virsh_case() {
     # In a ramfs of its own: the root's tmpfs is capped at half of dom0's
@@ -186,8 +186,12 @@ virsh_case() {
     rm -f "$files/libvirt-layer.tar.gz" # (dom0's memory)
     mkdir -p /usr/lib/x86_64-linux-gnu
     ln -s /lv/usr/lib/x86_64-linux-gnu/libvirt /usr/lib/x86_64-linux-gnu/libvirt
-    rm -rf /etc/libvirt
+    rm -rf /etc/libvirt /usr/share/libvirt
     ln -s /lv/etc/libvirt /etc/libvirt
+    mkdir -p /usr/share
+    ln -s /lv/usr/share/libvirt /usr/share/libvirt
+    grep -q '^root:' /etc/passwd 2>/dev/null || echo 'root:x:0:0:root:/root:/bin/sh' >>/etc/passwd
+    grep -q '^root:' /etc/group 2>/dev/null || echo 'root:x:0:' >>/etc/group
     export LD_LIBRARY_PATH=/lv/usr/lib/x86_64-linux-gnu PATH=/lv/usr/sbin:/lv/usr/bin:$PATH
     v="virsh -c xen:///system"
     mkdir -p /run/libvirt /var/lib/libvirt/libxl /var/log/libvirt/libxl /var/cache/libvirt \

@@ -7,7 +7,7 @@
 # The libraries come from the packages below; the unpacked glibc's loader
 # checks that every one the binaries need is there.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../xen/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 RIG_NAME=libvirt-layer
 PKGS=(libvirt-daemon libvirt-daemon-driver-xen libvirt0 libvirt-clients
     libacl1 libapparmor1 libaudit1 libblkid1 libbrotli1 libc6 libcap-ng0 libcom-err2
@@ -54,10 +54,15 @@ for b in "${BINS[@]}"; do
     mkdir -p "$work/layer/${b%/*}"
     cp -L "$root/$b" "$work/layer/$b"
 done
-cp -a "$root/etc/libvirt" "$work/layer/etc-libvirt"
-mkdir -p "$work/layer/etc"
-mv "$work/layer/etc-libvirt" "$work/layer/etc/libvirt"
+# Its configuration, and the data its libxl driver reads at start (the CPU
+# map: without it, "cannot create capabilities for libxenlight").
+mkdir -p "$work/layer/etc" "$work/layer/usr/share/libvirt"
+cp -a "$root/etc/libvirt" "$work/layer/etc/libvirt"
+cp -a "$root/usr/share/libvirt/cpu_map" "$work/layer/usr/share/libvirt/"
 tar -C "$work/layer" -czf "$out.tmp" .
 mv "$out.tmp" "$out"
+for old in "$RIG_CACHE"/libvirt-layer-*.tar.gz; do
+    [[ "$old" == "$out" ]] || rm -f "$old"
+done
 say "layer: $(du -h "$out" | cut -f1) ($out)"
 echo "$out"
