@@ -14,7 +14,7 @@ set -euo pipefail
 # package of every command the scripts call: shells, coreutils (timeout, od,
 # md5sum, sha256sum, stat, ...), sed, grep, mawk, find/xargs, diff, gzip/zcat,
 # flock, dpkg-query, apt-get.
-base=(bash dash coreutils sed grep mawk findutils diffutils gzip util-linux dpkg apt)
+base=(bash dash coreutils sed grep mawk findutils diffutils gzip util-linux dpkg apt tar)
 # git: the build id of the boot line (build/buildid.sh: git describe).
 build=("${base[@]}" gcc make binutils libc6-dev python3 python3-kconfiglib dpkg-dev xz-utils cpio git)
 qemu=(qemu-system-x86)
@@ -33,8 +33,10 @@ xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # the qemu-x86 devices benchmark; gdb, gdb-multiarch: the debugger tests.
 # passt socat python3-scapy iputils-ping: the network tests (a rootless NIC,
 # host-side clients, malformed frames, namespaces with TAPs).
+# libvirt-clients (virt-xml-validate): the Xen lifecycle suite checks make's
+# libvirt XML against libvirt's schema.
 tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs busybox-static iproute2 procps
-	libc-bin gdb gdb-multiarch passt socat python3-scapy iputils-ping)
+	libc-bin gdb gdb-multiarch passt socat python3-scapy iputils-ping libvirt-clients)
 # make debug: gdb, and gdb-multiarch for an arm64 image (with the
 # platform's own task).
 debug=(gdb gdb-multiarch)

@@ -368,6 +368,9 @@ struct hal_block_req *hal_block_complete(hal_handle_t h);
  *  - panic(), printk() and the pr_*() macros of <hako/printk.h>: from any
  *    context (boot, thread, exception, upcall, signal); they only format
  *    and call hal_console_write().  panic() never returns.
+ *  - page_surrender() and page_restore() of <hako/page.h>: only from
+ *    hal_wait(), for a platform that lends memory back to its host
+ *    (Xen's balloon: memory/target).
  *  - the pure libc routines (string.h, snprintf): from any context.
  * Nothing else of the kernel is called from a port; in particular nothing
  * asynchronous: interrupts, upcalls and signals only record events that the

@@ -146,6 +146,60 @@ void page_free(void *p, size_t n)
 	panic("page_free(%p, %zu): not an allocated page run", p, n);
 }
 
+size_t page_surrender(uintptr_t *pages, size_t n, size_t keep)
+{
+	size_t got = 0, avail = stats.total - stats.used - stats.surrendered;
+
+	if (avail <= keep)
+		return 0;
+	if (n > avail - keep)
+		n = avail - keep;
+	/* Top down, a whole word of allocated pages at a time. */
+	for (unsigned k = nr_regions; k-- > 0 && got < n;) {
+		struct region *r = &regions[k];
+
+		for (size_t i = r->pages; i-- > 0 && got < n;) {
+			if (i % WORD_BITS == WORD_BITS - 1 && r->bitmap[i / WORD_BITS] == ~0ULL) {
+				i -= WORD_BITS - 1;
+				continue;
+			}
+			if (test_bit(r->bitmap, i))
+				continue;
+			set_bits(r->bitmap, i, 1, true);
+			pages[got++] = r->base + i * PAGE_SIZE;
+		}
+	}
+	stats.surrendered += got;
+	pr_dbg(MEM, "page_surrender(%zu): %zu pages (%zu surrendered)\n", n, got,
+	       stats.surrendered);
+	return got;
+}
+
+void page_restore(const uintptr_t *pages, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		uintptr_t a = pages[j];
+		bool ok = false;
+
+		for (unsigned k = 0; k < nr_regions && !ok; k++) {
+			struct region *r = &regions[k];
+			size_t i = (a - r->base) / PAGE_SIZE;
+
+			if (a < r->base || i >= r->pages || a % PAGE_SIZE)
+				continue;
+			if (!test_bit(r->bitmap, i) || !stats.surrendered)
+				break;
+			set_bits(r->bitmap, i, 1, false);
+			stats.surrendered--;
+			if (i < r->hint)
+				r->hint = i;
+			ok = true;
+		}
+		if (!ok)
+			panic("page_restore(%#lx): not a surrendered page", (unsigned long)a);
+	}
+}
+
 void page_get_stats(struct page_stats *st)
 {
 	*st = stats;

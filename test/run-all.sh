@@ -41,6 +41,7 @@ suites=(
 	"xen-port|test/xen-port/run-tests.sh"
 	"xen-net|test/xen-port/net-echo.sh"
 	"storage-xen|test/storage.sh xen"
+	"xen-life|test/xen-life.sh"
 	"config|test/config.sh"
 	"debug|test/debug.sh"
 )

@@ -100,9 +100,13 @@ void xen_start(struct start_info *si, uintptr_t boot_stack_top)
 	xen_console_init();
 	copy_cmdline(si);
 	boot.nr_regions = xen_mm_init(boot_stack_top, regions);
+	xen_time_mark(XEN_MARK_MM);
 	xen_console_mask_port();
 	xen_traps_init();
-	xen_mm_publish_p2m();
+	xen_time_mark(XEN_MARK_TRAPS);
+	if (!xen_is_dom0) /* (no toolstack reads a dom0's) */
+		xen_mm_publish_p2m();
+	xen_time_mark(XEN_MARK_P2M);
 	xen_xs_init();
 	if (xen_xs_available())
 		boot.flags |= HAL_BOOT_SHUTDOWN_SOURCE;
@@ -129,6 +133,7 @@ hal_ready_set hal_wait(uint64_t deadline)
 		xen_evtchn_scan();
 		xen_timer_port_fired(); /* only ends the block; the clock decides */
 		req = xen_xs_poll_shutdown(); /* (takes store events first) */
+		xen_balloon_poll();
 		ready |= xen_devices_poll();  /* (publishes batched requests) */
 		ready |= xen_evtchn_take_ready();
 		if (req) {
@@ -209,6 +214,7 @@ void hal_exit(int status)
 
 	xen_devices_close();
 	xen_time_report();
+	xen_mm_report();
 	hal_console_write(line, (size_t)n);
 	shut_down(shutdown_request == SHUTDOWN_reboot + 1 ? SHUTDOWN_reboot : SHUTDOWN_poweroff,
 		  status & 0xff);

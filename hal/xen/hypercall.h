@@ -72,6 +72,11 @@ static inline long hyp_mmu_update(mmu_update_t *req, unsigned int count, unsigne
 	return HC4(__HYPERVISOR_mmu_update, req, count, done, DOMID_SELF);
 }
 
+static inline long hyp_memory_op(unsigned int cmd, void *arg)
+{
+	return HC2(__HYPERVISOR_memory_op, cmd, arg);
+}
+
 static inline long hyp_mmuext_op(struct mmuext_op *op, unsigned int count)
 {
 	return HC4(__HYPERVISOR_mmuext_op, op, count, 0, DOMID_SELF);

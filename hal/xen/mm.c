@@ -91,9 +91,15 @@ static unsigned long p2m_entries, p2m_tree, p2m_tree_pages;
 static unsigned long mapped_chunks, last_chunk;
 static unsigned long iowin_next;
 static unsigned long iowin_table; /* pfn of its L1, 0 until made */
+/* Chunks [0, exec_chunks) hold executable pages (the image's text and the
+ * hypercall page); the others are no-execute in their L2 entries. */
+static unsigned long exec_chunks;
 
 static mmu_update_t batch[128];
 static unsigned int batch_len;
+
+/* For xen_mm_report(): what boot and the fault path cost. */
+static unsigned long boot_updates, boot_entries, boot_l2_nx, fault_grows, grown_chunks;
 
 /* ------------------------------------------------------- translations --- */
 
@@ -312,7 +318,7 @@ static void grow(unsigned long upto)
 		unsigned long v = BASE_PFN / CHUNK_PAGES + first + k;
 
 		batch_add((l3[v / ENTRIES] & PTE_ADDR) + (v % ENTRIES) * 8,
-			  maddr_of_pfn(l1[k]) | PT_UPPER);
+			  maddr_of_pfn(l1[k]) | PT_UPPER | (first + k >= exec_chunks ? nx : 0));
 	}
 	batch_flush();
 	mapped_chunks = first + n;
@@ -328,9 +334,19 @@ bool xen_mm_fault(uintptr_t addr)
 	pfn = (addr - XEN_VIRT_BASE) >> XEN_PAGE_SHIFT;
 	if (pfn >= nr_pages || pfn / CHUNK_PAGES < mapped_chunks)
 		return false;
+	fault_grows++;
+	grown_chunks += pfn / CHUNK_PAGES + 1 - mapped_chunks;
 	while (mapped_chunks <= pfn / CHUNK_PAGES)
 		grow(pfn / CHUNK_PAGES);
 	return true;
+}
+
+void xen_mm_report(void)
+{
+	printk(LOG_DEBUG, "xen: mm: boot rewrote %lu of %lu bootstrap entries (%lu of %lu chunks "
+	       "no-execute in their L2 entry); %lu page faults mapped %lu more chunks\n",
+	       boot_updates, boot_entries, boot_l2_nx, boot_entries / CHUNK_PAGES, fault_grows,
+	       grown_chunks);
 }
 
 /* --------------------------------------------------------- guard pages --- */
@@ -359,6 +375,64 @@ int hal_mem_guard(uintptr_t base, size_t len, bool guard)
 		map_va_or_panic((unsigned long)xen_pfn_to_virt(pfn), guard ? 0 : physmap_pte(pfn),
 				guard ? "guard page" : "unguarded page");
 	return HAL_OK;
+}
+
+/* ------------------------------------------------------------ balloon --- */
+
+/* The L1 entry that maps frame pfn of the physmap, when its chunk is in the
+ * mapped prefix; 0 otherwise. */
+static uint64_t pte_maddr(unsigned long pfn)
+{
+	unsigned long v = BASE_PFN / CHUNK_PAGES + pfn / CHUNK_PAGES;
+	const uint64_t *l2;
+
+	if (pfn / CHUNK_PAGES >= mapped_chunks)
+		return 0;
+	l2 = table_of(l3[v / ENTRIES]);
+	return (l2[v % ENTRIES] & PTE_ADDR) + (pfn % CHUNK_PAGES) * 8;
+}
+
+unsigned long xen_mm_drop(unsigned long pfn)
+{
+	unsigned long mfn = p2m[pfn];
+	uint64_t pte = pte_maddr(pfn);
+
+	if (pte)
+		batch_add(pte, 0);
+	((unsigned long *)p2m)[pfn] = ~0UL;
+	return mfn;
+}
+
+bool xen_mm_dropped(unsigned long pfn)
+{
+	return pfn < nr_pages && p2m[pfn] == ~0UL;
+}
+
+void xen_mm_fill(unsigned long pfn, unsigned long mfn)
+{
+	uint64_t pte = pte_maddr(pfn);
+
+	/* The M2P first: Xen's own record of which pfn the frame is. */
+	if (batch_len == sizeof(batch) / sizeof(batch[0]))
+		batch_flush();
+	batch[batch_len].ptr = (uint64_t)mfn << XEN_PAGE_SHIFT | MMU_MACHPHYS_UPDATE;
+	batch[batch_len++].val = pfn;
+	((unsigned long *)p2m)[pfn] = mfn;
+	if (pte)
+		batch_add(pte, physmap_pte(pfn));
+}
+
+void xen_mm_commit(void)
+{
+	struct mmuext_op flush = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+
+	batch_flush();
+	xen_check("mmuext_op(TLB_FLUSH_LOCAL)", hyp_mmuext_op(&flush, 1));
+}
+
+unsigned long xen_mm_first_free_pfn(void)
+{
+	return p2m_tree + p2m_tree_pages;
 }
 
 /* ---------------------------------------------------------------- boot --- */
@@ -457,16 +531,35 @@ size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions)
 		panic("xen: %lu pages of memory cannot hold their own page tables", nr_pages);
 
 	/* One batch: the bootstrap mapping as physmap_pte() wants it.  Only
-	 * changed entries are sent; most change (they gain no-execute). */
+	 * changed entries are sent.  A chunk with no executable page gets
+	 * no-execute in its L2 entry, one update instead of one per page
+	 * (under emulation each costs microseconds: this is most of the
+	 * guest's boot); its L1 entries then change only where more than
+	 * no-execute differs (page tables, the guard, shared_info).  grow()
+	 * hooks later chunks in with no-execute too. */
+	exec_chunks = page_up((uintptr_t)__text_end);
+	if (exec_chunks < virt_to_pfn(hypercall_page) + 1)
+		exec_chunks = virt_to_pfn(hypercall_page) + 1;
+	exec_chunks = (exec_chunks + CHUNK_PAGES - 1) / CHUNK_PAGES;
 	for (c = 0; c < mapped_chunks; c++) {
-		unsigned long l1pfn = virt_to_pfn(table_of(boot_l2[BASE_PFN / CHUNK_PAGES + c]));
+		unsigned long l2i = BASE_PFN / CHUNK_PAGES + c;
+		unsigned long l1pfn = virt_to_pfn(table_of(boot_l2[l2i]));
 		const uint64_t *l1 = xen_pfn_to_virt(l1pfn);
+		uint64_t ignore = 0;
 
+		if (c >= exec_chunks && nx) {
+			batch_add(entry_maddr(virt_to_pfn(boot_l2), l2i), boot_l2[l2i] | nx);
+			ignore = nx;
+			boot_l2_nx++;
+		}
 		for (unsigned long i = 0; i < ENTRIES; i++) {
 			uint64_t want = physmap_pte(c * CHUNK_PAGES + i);
 
-			if (pte_key(l1[i]) != pte_key(want))
+			boot_entries++;
+			if ((pte_key(l1[i]) | ignore) != (pte_key(want) | ignore)) {
 				batch_add(entry_maddr(l1pfn, i), want);
+				boot_updates++;
+			}
 		}
 	}
 	batch_flush();

@@ -58,6 +58,8 @@ size_t xen_mm_init(uintptr_t boot_stack_top, struct hal_mem_region *regions);
 /* xen_mm_publish_p2m - tell the toolstack where the P2M is (xl dump-core);
  * after xen_traps_init. */
 void xen_mm_publish_p2m(void);
+/* xen_mm_report - at log level 7: what boot and the fault path mapped. */
+void xen_mm_report(void);
 
 /* Pseudo-physical <-> machine frames and virtual addresses. */
 unsigned long xen_pfn_to_mfn(unsigned long pfn);
@@ -77,9 +79,35 @@ bool xen_virt_is_ram(const void *va, size_t len);
  */
 void *xen_iomap(unsigned long mfn, long *rc);
 
+/*
+ * Ballooning (balloon.c), for free frames of the free region only:
+ * xen_mm_drop - unmap pfn's page where the physmap maps it and forget its
+ * frame (the P2M says none); returns the machine frame it had.
+ * xen_mm_fill - pfn has machine frame mfn again: M2P, P2M and mapping.
+ * Both batch the table updates: xen_mm_commit() sends them and flushes
+ * the TLB, before the frames go to Xen or the pages to the kernel.
+ */
+unsigned long xen_mm_drop(unsigned long pfn);
+void xen_mm_fill(unsigned long pfn, unsigned long mfn);
+void xen_mm_commit(void);
+bool xen_mm_dropped(unsigned long pfn);
+unsigned long xen_mm_first_free_pfn(void); /* the free region's first frame */
+
 /* Page fault at addr with no entry present: map the physmap up to it if it
  * is a part not mapped yet.  False if addr is not ours to map. */
 bool xen_mm_fault(uintptr_t addr);
+
+/* -------------------------------------------------------- balloon.c --- */
+
+/* Called by hal_wait: start the memory/target watch on first use, and
+ * follow the target when it changed (gives frames back or takes them). */
+#ifdef CONFIG_XEN_BALLOON
+void xen_balloon_poll(void);
+#else
+static inline void xen_balloon_poll(void)
+{
+}
+#endif
 
 /* --------------------------------------------------------- evtchn.c --- */
 
@@ -130,7 +158,10 @@ bool xen_timer_port_fired(void);
 #define XEN_MARK_ENTRY 0
 #define XEN_MARK_MAIN 1
 #define XEN_MARK_FIRST_WRITE 2
-#define XEN_MARKS 3
+#define XEN_MARK_MM 3	 /* xen_mm_init done */
+#define XEN_MARK_TRAPS 4 /* xen_traps_init done */
+#define XEN_MARK_P2M 5	 /* xen_mm_publish_p2m done */
+#define XEN_MARKS 6
 void xen_time_mark(unsigned int which);
 void xen_time_report(void);
 /* xen_time_since_entry - ns since XEN_MARK_ENTRY (0 without that mark). */
@@ -182,6 +213,9 @@ int xen_xs_transaction_end(uint32_t tx, bool commit);
  * masked until it fires or Xen system time reaches deadline; true if it
  * fired. */
 int xen_xs_watch(const char *path, const char *token);
+/* The same without waiting for xenstored's reply (hal_wait's own watches:
+ * no round trip); an error reply is dropped, the watch then never fires. */
+int xen_xs_watch_nowait(const char *path, const char *token);
 int xen_xs_unwatch(const char *path, const char *token);
 bool xen_xs_watch_take(const char *token);
 bool xen_xs_wait_watch(const char *token, uint64_t deadline);

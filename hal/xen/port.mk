@@ -10,7 +10,7 @@ XEN_INTERFACE_VERSION ?= 0x00040e00
 XEN_INC := $(OUT)/xen-include
 
 xen-objs := $(addprefix $(d),boot.o entry.o hal.o mm.o evtchn.o time.o console.o traps.o \
-	$(if $(CONFIG_XEN_XENSTORE),xenstore.o xs_wire.o) $(if $(CONFIG_XEN_GNTTAB),gnttab.o) \
+	$(if $(CONFIG_XEN_XENSTORE),xenstore.o xs_wire.o) $(if $(CONFIG_XEN_BALLOON),balloon.o) $(if $(CONFIG_XEN_GNTTAB),gnttab.o) \
 	$(if $(CONFIG_XEN_NETFRONT)$(CONFIG_XEN_BLKFRONT),xenbus.o devices.o) \
 	$(if $(CONFIG_XEN_NETFRONT),netfront.o netring.o) \
 	$(if $(CONFIG_XEN_BLKFRONT),blkfront.o blkring.o))
@@ -39,7 +39,7 @@ $(XEN_INC)/xen:
 # broken note then fails the build in a second, not a boot later).  Set
 # XEN_LOADERCHECK=0 to skip the check on a machine without libxen-dev.
 XEN_LOADERCHECK ?= 1
-PORT_OUTPUTS := $(OUT)/$(APP).xl
+PORT_OUTPUTS := $(OUT)/$(APP).xl $(OUT)/$(APP).libvirt.xml
 XEN_DISK := $(if $(filter-out 0,$(CONFIG_XEN_DISK_MIB)),$(OUT)/$(APP).disk)
 PORT_OUTPUTS += $(XEN_DISK)
 ifneq ($(XEN_LOADERCHECK),0)
@@ -53,6 +53,14 @@ XEN_RAMDISK = $(if $(and $(CONFIG_INITRD),$(wildcard apps/$(APP)/rootfs)),$(absp
 $(OUT)/$(APP).xl: $(IMAGE) $(d)mkxl.sh $(OUT)/auto.conf
 	$(quiet) XL $@
 	$(Q)hal/xen/mkxl.sh --name hako-$(APP) --memory $(CONFIG_XEN_MEM_MIB) \
+		$(if $(CONFIG_XEN_VIF),--vif $(CONFIG_XEN_VIF)) \
+		$(if $(XEN_DISK),--disk format=raw$(comma)vdev=xvda$(comma)access=rw$(comma)target=$(abspath $(XEN_DISK))) \
+		$(if $(XEN_RAMDISK),--ramdisk $(XEN_RAMDISK)) $(abspath $(IMAGE)) > $@.tmp && mv $@.tmp $@
+
+# The same domain for libvirt (virsh -c xen:/// create APP.libvirt.xml).
+$(OUT)/$(APP).libvirt.xml: $(IMAGE) $(d)mkxl.sh $(OUT)/auto.conf
+	$(quiet) XML $@
+	$(Q)hal/xen/mkxl.sh --libvirt --name hako-$(APP) --memory $(CONFIG_XEN_MEM_MIB) \
 		$(if $(CONFIG_XEN_VIF),--vif $(CONFIG_XEN_VIF)) \
 		$(if $(XEN_DISK),--disk format=raw$(comma)vdev=xvda$(comma)access=rw$(comma)target=$(abspath $(XEN_DISK))) \
 		$(if $(XEN_RAMDISK),--ramdisk $(XEN_RAMDISK)) $(abspath $(IMAGE)) > $@.tmp && mv $@.tmp $@

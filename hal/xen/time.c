@@ -149,8 +149,8 @@ uint64_t xen_time_since_entry(void)
  */
 void xen_time_report(void)
 {
-	static const char *const names[XEN_MARKS] = { "entry", "kern_main",
-						      "first console write" };
+	static const char *const names[XEN_MARKS] = { "entry", "kern_main", "first console write",
+						      "memory set up", "traps set up", "p2m published" };
 	struct vcpu_runstate_info rs;
 	uint64_t now = xen_time_now(), start = 0;
 
@@ -159,7 +159,12 @@ void xen_time_report(void)
 			       rs.time[RUNSTATE_blocked]);
 	printk(LOG_DEBUG, "xen: boot: vCPU unpaused at Xen time %lu.%06lu s\n",
 	       (unsigned long)(start / 1000000000ULL), (unsigned long)(start % 1000000000ULL / 1000));
-	for (unsigned int i = 0; i < XEN_MARKS; i++) {
+	static const uint8_t order[XEN_MARKS] = { XEN_MARK_ENTRY, XEN_MARK_MM, XEN_MARK_TRAPS,
+						  XEN_MARK_P2M, XEN_MARK_MAIN,
+						  XEN_MARK_FIRST_WRITE };
+
+	for (unsigned int k = 0; k < XEN_MARKS; k++) {
+		unsigned int i = order[k];
 		uint64_t ns;
 
 		if (!marks[i])

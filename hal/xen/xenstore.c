@@ -305,26 +305,51 @@ static int watch_slot(const char *token, bool add)
 	return add ? free_slot : -1;
 }
 
-int xen_xs_watch(const char *path, const char *token)
+/* Put token in the table (before the request: the event xenstored fires
+ * at registration may come before the reply); its slot, or an error. */
+static int watch_add(const char *token)
 {
-	char ok[4];
-	int slot, rc;
+	int slot;
 
 	if (strlen(token) > XS_TOKEN_MAX || !strcmp(token, SHUTDOWN_TOKEN))
 		return XS_ERR_TOOBIG;
 	slot = watch_slot(token, true);
 	if (slot < 0)
 		return XS_ERR_NOSPC;
-	/* In the table before the request: the event xenstored fires at
-	 * registration may come before the reply. */
 	strcpy(watches[slot].token, token);
 	watches[slot].used = true;
 	watches[slot].fired = false;
+	return slot;
+}
+
+int xen_xs_watch(const char *path, const char *token)
+{
+	char ok[4];
+	int slot = watch_add(token), rc;
+
+	if (slot < 0)
+		return slot;
 	/* The payload is "path\0token\0": the token keeps its NUL. */
 	rc = request(XS_WATCH, 0, path, token, strlen(token) + 1, ok, sizeof(ok));
 	if (rc < 0)
 		watches[slot].used = false;
 	return rc < 0 ? rc : 0;
+}
+
+int xen_xs_watch_nowait(const char *path, const char *token)
+{
+	unsigned long flags;
+	int slot = watch_add(token), rc;
+
+	if (slot < 0)
+		return slot;
+	flags = xen_events_mask();
+	xen_evtchn_unmask(port);
+	rc = send(XS_WATCH, new_id(), 0, path, token, strlen(token) + 1);
+	xen_events_restore(flags);
+	if (rc < 0)
+		watches[slot].used = false;
+	return rc;
 }
 
 int xen_xs_unwatch(const char *path, const char *token)

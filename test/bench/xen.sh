@@ -51,12 +51,20 @@ for i in $(seq 1 "$runs"); do
 		stamp_us)
 	first=$(grep -a 'xen: boot: first console write' "$dir/dom0-$i.out" |
 		sed 's/.*Xen time \([0-9.]*\) s.*/\1/' | stamp_us)
-	[ -n "$handover" ] && [ -n "$entry" ] && [ -n "$first" ] &&
-		echo "$((first - handover)) $((first - entry)) $((entry - handover))" >>"$dir/dom0.txt"
+	mm=$(grep -a 'xen: boot: memory set up' "$dir/dom0-$i.out" |
+		sed 's/.*Xen time \([0-9.]*\) s.*/\1/' | stamp_us)
+	main=$(grep -a 'xen: boot: kern_main' "$dir/dom0-$i.out" |
+		sed 's/.*Xen time \([0-9.]*\) s.*/\1/' | stamp_us)
+	[ -n "$handover" ] && [ -n "$entry" ] && [ -n "$first" ] && [ -n "$mm" ] && [ -n "$main" ] &&
+		echo "$((first - handover)) $((first - entry)) $((entry - handover)) $((mm - entry))" \
+			"$((first - main))" >>"$dir/dom0.txt"
 done
 d0_total=$(awk '{print $1}' "$dir/dom0.txt" | median)
 d0_guest=$(awk '{print $2}' "$dir/dom0.txt" | median)
 d0_xen=$(awk '{print $3}' "$dir/dom0.txt" | median)
+d0_mm=$(awk '{print $4}' "$dir/dom0.txt" | median)
+d0_main=$(awk '{print $5}' "$dir/dom0.txt" | median)
+d0_mmlog=$(grep -a -h 'xen: mm: boot rewrote' "$dir"/dom0-*.out | head -n 1 | sed 's/^xen: mm: //')
 
 # ----------------------------------------------------------------- domU
 echo "bench xen: domU runs in one dom0 boot ($runs timed runs per size)"
@@ -147,6 +155,9 @@ verdict() { if awk "BEGIN{exit !($1)}" 2>/dev/null; then echo met; else echo MIS
 	printf '  %-52s %8s ms\n' "Xen's last line (hand-over) -> app's first line" "$(ms "$d0_total")"
 	printf '  %-52s %8s ms\n' "  of which Xen, hand-over -> guest entry" "$(ms "$d0_xen")"
 	printf '  %-52s %8s ms\n' "  of which the guest, entry -> app's first line" "$(ms "$d0_guest")"
+	printf '  %-52s %8s ms\n' "    guest: entry -> memory set up (page tables)" "$(ms "$d0_mm")"
+	printf '  %-52s %8s ms\n' "    guest: kern_main -> first console write" "$(ms "$d0_main")"
+	printf '  %-52s\n' "    ($d0_mmlog)"
 	echo
 	echo "domU hello under xl (xl create -p, then xl unpause; dom0 clock):"
 	printf '  %-52s %8s ms\n' "xl unpause command itself" "$(ms "$unpause_cmd")"

@@ -296,6 +296,60 @@ END_TEST
 
 /* ---- panics */
 
+START_TEST(surrender_and_restore)
+{
+	uintptr_t a = region(200, 0, 0), got[300];
+	size_t total, n;
+	void *p, *q;
+
+	page_add_region(a, 200 * PAGE_SIZE);
+	total = stats().total;
+	p = page_alloc(10, 1);
+	ck_assert_ptr_nonnull(p);
+	/* keep: 20 pages stay free whatever is asked */
+	n = page_surrender(got, 300, 20);
+	ck_assert_uint_eq(n, total - 10 - 20);
+	ck_assert_uint_eq(stats().surrendered, n);
+	ck_assert_uint_eq(stats().used, 10);
+	/* highest first, none of them the allocated run */
+	ck_assert_uint_eq(got[0], a + 199 * PAGE_SIZE);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert(got[i] < (uintptr_t)p || got[i] >= (uintptr_t)p + 10 * PAGE_SIZE);
+		ck_assert(i == 0 || got[i] < got[i - 1]);
+	}
+	/* only the kept 20 can be allocated now */
+	ck_assert_ptr_nonnull(q = page_alloc(20, 1));
+	ck_assert_ptr_null(page_alloc(1, 1));
+	ck_assert_uint_eq(page_surrender(got + n, 10, 0), 0);
+	page_free(q, 20);
+	page_restore(got, n);
+	ck_assert_uint_eq(stats().surrendered, 0);
+	ck_assert_ptr_nonnull(page_alloc(total - 10, 1));
+}
+END_TEST
+
+START_TEST(restore_of_free_page_panics)
+{
+	uintptr_t a = region(100, 0, 0), got[4];
+
+	page_add_region(a, 100 * PAGE_SIZE);
+	ck_assert_uint_eq(page_surrender(got, 4, 0), 4);
+	page_restore(got, 4);
+	page_restore(got, 1); /* twice: panics */
+}
+END_TEST
+
+START_TEST(restore_of_foreign_page_panics)
+{
+	uintptr_t a = region(100, 0, 0), got[1];
+
+	page_add_region(a, 100 * PAGE_SIZE);
+	ck_assert_uint_eq(page_surrender(got, 1, 0), 1);
+	got[0] = a - PAGE_SIZE;
+	page_restore(got, 1);
+}
+END_TEST
+
 START_TEST(double_free_panics)
 {
 	void *p;
@@ -372,6 +426,7 @@ void unit_register(void)
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_test(tc, huge_requests_fail_cleanly);
 	tcase_add_test(tc, too_many_regions_warns);
+	tcase_add_test(tc, surrender_and_restore);
 	suite_add_tcase(s, tc);
 	tcase_add_test_raise_signal(pc, double_free_panics, SIGABRT);
 	tcase_add_test_raise_signal(pc, partly_free_run_panics, SIGABRT);
@@ -379,6 +434,8 @@ void unit_register(void)
 	tcase_add_test_raise_signal(pc, bitmap_address_panics, SIGABRT);
 	tcase_add_test_raise_signal(pc, misaligned_address_panics, SIGABRT);
 	tcase_add_test_raise_signal(pc, run_past_region_end_panics, SIGABRT);
+	tcase_add_test_raise_signal(pc, restore_of_free_page_panics, SIGABRT);
+	tcase_add_test_raise_signal(pc, restore_of_foreign_page_panics, SIGABRT);
 	suite_add_tcase(s, pc);
 	unit_add_suite(s, true);
 }

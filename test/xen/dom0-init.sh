@@ -39,7 +39,8 @@
 #                                     stream (the host checks it)
 #   @@hako-rig end NAME reason=R ms=T lines=N
 #                                     R: poweroff reboot suspend crash watchdog
-#                                     soft_reset timeout error; T: guest run
+#                                     soft_reset destroyed (xl destroy from
+#                                     outside) timeout error; T: guest run
 #                                     time; N: lines sent above
 #   @@hako-rig done                   all cases ran
 #   @@hako-rig fail MESSAGE           the rig itself broke; nothing more follows
@@ -275,6 +276,8 @@ run_case() {
     code=$(sed -n 's/.*has shut down, reason code \([0-9]*\).*/\1/p' "$xllog" | head -1)
     if [ -n "$code" ]; then
         reason=$(reason_name "$code")
+    elif grep -q 'has been destroyed' "$xllog"; then
+        reason=destroyed   # (xl destroy from outside, e.g. the case's dom0 script)
     elif xl domid "$name" >/dev/null 2>&1; then
         # Still there: xl was killed by timeout. Take the domain down ourselves.
         reason=timeout

@@ -90,6 +90,8 @@
 # log (Xen + dom0) goes to --log FILE, or to a temporary file that is kept,
 # and its path printed, when the run fails.
 #
+# HAKO_XEN_DOM0_MEM (MiB, default 192): dom0's memory in --domu mode (QEMU
+# gets that + 320 MiB at least).
 # Debugging: HAKO_XEN_APPEND adds to Xen's command line (e.g. sync_console),
 # HAKO_XEN_DOM0_APPEND to dom0 Linux's (e.g. loglevel=7) in --domu mode,
 # HAKO_XEN_QEMU_ARGS to QEMU's (split on spaces; hal/xen/debug.sh gives
@@ -100,6 +102,8 @@
 #   255  no status line, and the guest crashed (or ended in any other way,
 #        e.g. powered off without printing one)
 #   124  timeout, or the rig failed (the last 40 serial-log lines go to stderr)
+#   125  the domain was destroyed from outside (`xl destroy`, e.g. by a dom0
+#        script) before it printed a status line: not a timeout, not a crash
 # Batch mode itself exits 0 if every case got status 0, 1 if some case did
 # not, 124 if the rig failed before all cases had run.
 set -euo pipefail
@@ -369,6 +373,8 @@ status_of() {
     line=$(grep -a -E '^hako: exit status [0-9]+$' "$1" | tail -n 1 || true)
     if [[ -n "$line" ]]; then
         echo "${line##* }"
+    elif [[ "$2" == destroyed ]]; then
+        echo 125
     elif [[ "$2" == timeout || "$2" == error || "$2" == rig-* ]]; then
         echo 124
     else
@@ -587,8 +593,11 @@ run_domu() {
     for name in "${CASE_NAMES[@]}"; do
         ((CASE_MEM[$name] > maxmem)) && maxmem=${CASE_MEM[$name]}
     done
-    # dom0 keeps 192 MiB (less fails: "allocation is too small for kernel image").
-    qmem=$((maxmem + 192 + 96 > 512 ? maxmem + 192 + 96 : 512))
+    # dom0 keeps 192 MiB (less fails: "allocation is too small for kernel image");
+    # HAKO_XEN_DOM0_MEM gives it more (the libvirt test's libraries).
+    local d0=${HAKO_XEN_DOM0_MEM:-192}
+    [[ "$d0" =~ ^[0-9]+$ && "$d0" -ge 192 ]] || die "HAKO_XEN_DOM0_MEM: MiB, at least 192"
+    qmem=$((maxmem + d0 + 96 > d0 + 320 ? maxmem + d0 + 96 : d0 + 320))
     per_case=$((${#CASE_NAMES[@]} * (TIMEOUT + 10)))
 
     "$RIG_DIR/mkinitramfs.sh" || die "cannot build the dom0 initramfs"
@@ -596,7 +605,7 @@ run_domu() {
     host_disk_args
     say "booting Xen + dom0 Linux for ${#CASE_NAMES[@]} guest(s) (QEMU TCG, ${qmem} MiB)"
     start_qemu "$qmem" \
-        "console=com1 loglvl=all guest_loglvl=all noreboot console_timestamps=boot dom0_mem=192M,max:192M dom0_max_vcpus=1${HAKO_XEN_APPEND:+ $HAKO_XEN_APPEND}" \
+        "console=com1 loglvl=all guest_loglvl=all noreboot console_timestamps=boot dom0_mem=${d0}M,max:${d0}M dom0_max_vcpus=1${HAKO_XEN_APPEND:+ $HAKO_XEN_APPEND}" \
         "$TMP/vmlinux console=hvc0 earlyprintk=xen rdinit=/init loglevel=4${HAKO_XEN_DOM0_APPEND:+ ${HAKO_XEN_DOM0_APPEND//,/,,}},$TMP/initramfs"
     # (anchored: guest lines arrive prefixed and cannot fake these)
     wait_qemu '^@@hako-rig (done|fail)|^\(XEN\) .*(Hardware Dom0 (halted|crashed)|Manual reset required)|^\[ *[0-9.]+\] Kernel panic' \
@@ -670,6 +679,8 @@ report_single() {
         124)
             show_tail "$reason"
             say "FAILED: $reason after $total s (status 124)" ;;
+        125)
+            say "the domain was destroyed (xl destroy) after $total s$guest, without a status line (status 125)" ;;
         255)
             if [[ -s "$TMP/guest.xen" ]]; then
                 say "Xen's lines while the guest ran (first 25 of $(wc -l <"$TMP/guest.xen")):"
