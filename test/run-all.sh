@@ -28,6 +28,7 @@ suites=(
 	"usermode-arm64-port|env ARCH=arm64 test/usermode.sh"
 	"storage-usermode|test/storage.sh usermode"
 	"usermode-net|test/net.sh usermode"
+	"usermode-httpd|test/httpd.sh usermode"
 	"qemu-x86|test/ports.sh qemu-x86"
 	"qemu-x86-net|test/net.sh qemu-x86"
 	"qemu-x86-port|test/qemu-x86/run-tests.sh"

@@ -118,7 +118,7 @@ static void linger_close(struct conn *c)
  */
 static void close_after_peer(struct conn *c)
 {
-	uint64_t deadline = now_ms() + 250;
+	uint64_t deadline = now_ms() + 1000;
 
 	for (;;) {
 		ssize_t n;
