@@ -13,7 +13,8 @@
 # device in a network namespace this script creates; needs root).  passt
 # opens the image's side of a forwarded connection only once the client
 # sends its first bytes, so a client that never sends, and connections
-# held open without sending (the limit test), are tested on the TAP only.
+# held open without sending (the limit test), are tested on the TAP only;
+# so are the Connection: close load and the soak (see run_variant).
 # qemu-x86: user (a virtio-net-pci on QEMU's user network, a host port
 # forwarded to 127.0.0.1).
 set -uo pipefail
@@ -212,6 +213,57 @@ run_variant() {
 	[ "$got" = 2 ] && [ "$want" = 3 ]
 	case_result "$v: curl keeps the connection alive (3 URLs, 2 re-uses)" $? "re-used $got, $want answers 200"
 
+	# The load first: Debian's passt (2023-03) now and then resets a new
+	# connection from a client port whose previous connection the image
+	# closed first (as it does after a bad request or a timeout, below).
+	wrk_run "$v: wrk keep-alive, 3 s, 16 connections, no errors" \
+		-t2 -c16 -d3s "$URL/1k.html"
+
+	# Soak and Connection: close on the TAP: through passt, a run of
+	# thousands of short connections sees a few resets (about 1 in 1,000,
+	# from passt: the image's side answered and closed cleanly) and passt
+	# keeps the image's side of closed connections open for seconds, so
+	# neither "no errors" nor "memory back to where it was" can be judged
+	# through it.
+	if [ "$v" != passt ]; then
+		# Soak: after a warm-up (lwIP and malloc keep what their first
+		# connections needed), thousands of connections and requests; the
+		# memory statistics after equal those before (within two pages) once
+		# the connections are gone.  The Connection: close run is kept to a
+		# few thousand connections: each leaves the client's side of the
+		# address space in TIME-WAIT for a minute.
+		$RUN timeout 60 wrk -t2 -c64 -d2s "$URL/64k.html" >/dev/null 2>&1
+		for _ in $(seq 30); do
+			sleep 0.5
+			$RUN curl -sf --max-time 10 "$URL/stats" >"$tmp/before"
+			[ "$(stat_of "$tmp/before" open)" = 1 ] && break
+		done
+		$RUN timeout 60 wrk -t2 -c64 -d4s --timeout 10s "$URL/64k.html" >"$tmp/soak2" 2>&1
+		wrk_run "$v: wrk Connection: close, 4 s, 16 connections, no errors" \
+			-t2 -c16 -d4s -H "Connection: close" "$URL/1k.html"
+		cp "$tmp/wrk" "$tmp/soak1"
+		# Wait (up to 15 s) until the connections are gone: only /stats's own.
+		for _ in $(seq 30); do
+			sleep 0.5
+			$RUN curl -sf --max-time 10 "$URL/stats" >"$tmp/after"
+			[ "$(stat_of "$tmp/after" open)" = 1 ] && break
+		done
+		local hb ha pb pa n1 n2
+		hb=$(stat_of "$tmp/before" heap_in_use) ha=$(stat_of "$tmp/after" heap_in_use)
+		pb=$(stat_of "$tmp/before" pages_used) pa=$(stat_of "$tmp/after" pages_used)
+		n1=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$tmp/soak1")
+		n2=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$tmp/soak2")
+		ok=1
+		if [ -n "$hb" ] && [ -n "$ha" ] && [ -n "$pb" ] && [ -n "$pa" ] &&
+			[ "${n1:-0}" -gt 0 ] && [ "${n2:-0}" -gt 0 ] &&
+			! grep -Eq 'Socket errors|Non-2xx' "$tmp/soak2" &&
+			[ $((ha - hb)) -le 8192 ] && [ $((pa - pb)) -le 2 ]; then
+			ok=0
+		fi
+		case_result "$v: soak ($((${n1:-0} + ${n2:-0})) requests): heap $hb -> $ha bytes, pages $pb -> $pa" $ok \
+			"$(grep -hE 'requests in|errors|Non-2xx' "$tmp/soak1" "$tmp/soak2" | tr '\n' ' ')"
+
+	fi
 	client protocol
 	client bad
 	client slow
@@ -219,46 +271,6 @@ run_variant() {
 		client silent
 		client reopen
 	fi
-
-	wrk_run "$v: wrk keep-alive, 3 s, 16 connections, no errors" \
-		-t2 -c16 -d3s "$URL/1k.html"
-
-	# Soak: after a warm-up (lwIP and malloc keep what their first
-	# connections needed), thousands of connections and requests; the
-	# memory statistics after equal those before (within two pages) once
-	# the connections are gone.  The Connection: close run is kept to a
-	# few thousand connections: each leaves the client's side of the
-	# address space in TIME-WAIT for a minute.
-	$RUN timeout 60 wrk -t2 -c64 -d2s "$URL/64k.html" >/dev/null 2>&1
-	for _ in $(seq 30); do
-		sleep 0.5
-		$RUN curl -sf --max-time 10 "$URL/stats" >"$tmp/before"
-		[ "$(stat_of "$tmp/before" open)" = 1 ] && break
-	done
-	$RUN timeout 60 wrk -t2 -c64 -d4s --timeout 10s "$URL/64k.html" >"$tmp/soak2" 2>&1
-	wrk_run "$v: wrk Connection: close, 4 s, 16 connections, no errors" \
-		-t2 -c16 -d4s -H "Connection: close" "$URL/1k.html"
-	cp "$tmp/wrk" "$tmp/soak1"
-	# Wait (up to 15 s) until the connections are gone: only /stats's own.
-	for _ in $(seq 30); do
-		sleep 0.5
-		$RUN curl -sf --max-time 10 "$URL/stats" >"$tmp/after"
-		[ "$(stat_of "$tmp/after" open)" = 1 ] && break
-	done
-	local hb ha pb pa n1 n2
-	hb=$(stat_of "$tmp/before" heap_in_use) ha=$(stat_of "$tmp/after" heap_in_use)
-	pb=$(stat_of "$tmp/before" pages_used) pa=$(stat_of "$tmp/after" pages_used)
-	n1=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$tmp/soak1")
-	n2=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$tmp/soak2")
-	ok=1
-	if [ -n "$hb" ] && [ -n "$ha" ] && [ -n "$pb" ] && [ -n "$pa" ] &&
-		[ "${n1:-0}" -gt 0 ] && [ "${n2:-0}" -gt 0 ] &&
-		! grep -Eq 'Socket errors|Non-2xx' "$tmp/soak2" &&
-		[ $((ha - hb)) -le 8192 ] && [ $((pa - pb)) -le 2 ]; then
-		ok=0
-	fi
-	case_result "$v: soak ($((${n1:-0} + ${n2:-0})) requests): heap $hb -> $ha bytes, pages $pb -> $pa" $ok \
-		"$(grep -hE 'requests in|errors|Non-2xx' "$tmp/soak1" "$tmp/soak2" | tr '\n' ' ')"
 
 	stop_image srv
 	expect "$v: SIGTERM: status 0, the statistics line" 0 "$STATUS" "$tmp/srv.log" \
