@@ -1,4 +1,4 @@
-objs-y += $(d)main.o $(d)conn.o $(d)http.o $(d)http_util.o $(d)content.o $(d)www_gen.o
+objs-y += $(d)main.o $(d)conn.o $(d)selftest.o $(d)http.o $(d)http_util.o $(d)content.o $(d)www_gen.o
 
 # The folder served, turned into a C table at build time (mkwww.py).
 ifeq ($(origin HTTPD_WWW),undefined)

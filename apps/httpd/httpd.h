@@ -39,4 +39,12 @@ void conn_serve(int fd);
  * statistics) into buf; returns its length (truncated to n - 1). */
 size_t stats_text(char *buf, size_t n);
 
+/*
+ * selftest - be a client of this image's own server on 127.0.0.1:port:
+ * every file fetched on one kept-alive connection (pipelined) and checked
+ * byte for byte, a bad request answered 400.  Returns 0 when all held
+ * (and prints "httpd: selftest passed"), else 1.
+ */
+int selftest(int port);
+
 #endif /* HTTPD_HTTPD_H */

@@ -200,27 +200,11 @@ static bool parse_args(int argc, char **argv)
 	return true;
 }
 
-int main(int argc, char **argv)
+/* Accept connections for ever: a thread per connection. */
+static void serve(int lfd)
 {
-	int lfd, one = 1;
+	int one = 1;
 
-	if (!parse_args(argc, argv)) {
-		printf("usage: httpd [-p PORT] [-c CONNS] [-t HEAD_MS] [-i IDLE_MS] [-s SEND_MS]\n");
-		return 2;
-	}
-	lfd = listen_on(httpd_cfg.port);
-	if (lfd < 0) {
-		printf("httpd: cannot listen on TCP port %d: %s\n", httpd_cfg.port, strerror(errno));
-		return 1;
-	}
-	sem_init(&reap_sem, 0);
-	if (!thread_create("httpd-reaper", reaper, NULL, 0)) {
-		printf("httpd: no memory for the reaper thread\n");
-		return 1;
-	}
-	kern_on_shutdown(say_stats, NULL);
-	printf("httpd: serving %u files on TCP port %d (at most %u connections)\n", httpd_nfiles,
-	       httpd_cfg.port, httpd_cfg.max_conns);
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
 		struct conn_thread *c;
@@ -248,4 +232,44 @@ int main(int argc, char **argv)
 		httpd_stats.conns++;
 		httpd_stats.open++;
 	}
+}
+
+static void *serve_thread(void *arg)
+{
+	serve((int)(long)arg);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	bool self = argc == 2 && !strcmp(argv[1], "selftest");
+	int lfd;
+
+	if (!self && !parse_args(argc, argv)) {
+		printf("usage: httpd [-p PORT] [-c CONNS] [-t HEAD_MS] [-i IDLE_MS] [-s SEND_MS] | "
+		       "httpd selftest\n");
+		return 2;
+	}
+	lfd = listen_on(httpd_cfg.port);
+	if (lfd < 0) {
+		printf("httpd: cannot listen on TCP port %d: %s\n", httpd_cfg.port, strerror(errno));
+		return 1;
+	}
+	sem_init(&reap_sem, 0);
+	if (!thread_create("httpd-reaper", reaper, NULL, 0)) {
+		printf("httpd: no memory for the reaper thread\n");
+		return 1;
+	}
+	kern_on_shutdown(say_stats, NULL);
+	printf("httpd: serving %u files on TCP port %d (at most %u connections)\n", httpd_nfiles,
+	       httpd_cfg.port, httpd_cfg.max_conns);
+	if (!self) {
+		serve(lfd);
+		return 0;
+	}
+	if (!thread_create("httpd-server", serve_thread, (void *)(long)lfd, 0)) {
+		printf("httpd: no memory for the server thread\n");
+		return 1;
+	}
+	return selftest(httpd_cfg.port);
 }
