@@ -31,6 +31,7 @@ suites=(
 	"usermode-httpd|test/httpd.sh usermode"
 	"qemu-x86|test/ports.sh qemu-x86"
 	"qemu-x86-net|test/net.sh qemu-x86"
+	"qemu-x86-httpd|test/httpd.sh qemu-x86"
 	"qemu-x86-port|test/qemu-x86/run-tests.sh"
 	"qemu-arm64|test/ports.sh qemu-arm64"
 	"qemu-arm64-port|test/qemu-arm64/run-tests.sh"
