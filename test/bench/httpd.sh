@@ -200,7 +200,8 @@ bench_qemu() {
 	local hpid=$!
 	echo "bench httpd: the Linux reference guest (about a minute to boot under TCG)"
 	lp=$(freeport)
-	setsid test/bench/linux-guest/run.sh httpd --hostfwd "tcp:127.0.0.1:$lp-:80" --www "$WWW" \
+	# -f: busybox httpd in the foreground (the guest powers off when it ends)
+	setsid test/bench/linux-guest/run.sh httpd --hostfwd "tcp:127.0.0.1:$lp-:80" --www "$WWW" --args -f \
 		--timeout 1800 >"$dir/linux.log" 2>&1 &
 	pids+=($!)
 	local lpid=$!
