@@ -154,11 +154,11 @@ boot_vs_hello() {
 	local plat=$1 start=$2 url=$3 hello=$4 t0 t1 th hb=999999 b=999999
 	for _ in 1 2 3; do
 		t0=$(now_ms)
-		eval "$hello" >/dev/null 2>&1
+		bash -c "$hello" >/dev/null 2>&1
 		th=$(($(now_ms) - t0))
 		[ $th -lt $hb ] && hb=$th
 		t0=$(now_ms)
-		eval "setsid $start" >"$dir/boot.log" 2>&1 &
+		setsid bash -c "exec $start" >"$dir/boot.log" 2>&1 &
 		local p=$!
 		pids+=($p)
 		if wait_http "$url" 60; then
