@@ -33,6 +33,7 @@ args_of() {
 	fsbench) printf '%s\n' --dir=/ --size=2 --reads=100 ;;
 	disktest) printf '%s\n' write /w ;;
 	echo) printf '%s\n' selftest ;; # both ends over loopback: it ends by itself
+	httpd) printf '%s\n' selftest ;; # server and client over loopback
 	esac
 }
 # judge APP OUTPUT STATUS
@@ -45,6 +46,7 @@ judge() {
 	# need devices: the Xen port's suite runs them)
 	devtest) [ "$3" = 2 ] && grep -q "usage: devtest" "$2" ;;
 	echo) [ "$3" = 0 ] && grep -q "bytes echoed back intact" "$2" ;;
+	httpd) [ "$3" = 0 ] && grep -q "httpd: selftest passed" "$2" ;;
 	*) [ "$3" = 0 ] ;;
 	esac
 }

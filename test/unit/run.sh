@@ -20,7 +20,7 @@
 #   HAKO_FUZZ_RUNS=n       inputs per libFuzzer target (default: each its own)
 #
 # The libFuzzer targets (out/unit/fuzz_*: the cpio reader, the ext2 driver,
-# the virtqueue)
+# the virtqueue, httpd's request parser...)
 # run for a fixed number of inputs from seeds made here (GNU cpio, mkfs),
 # with the run's seed; each counts as one test.  A crash is kept in
 # out/unit/fuzz-crash-* (rerun: out/unit/fuzz_NAME FILE).
@@ -42,7 +42,7 @@ if ! make -f test/unit/Makefile -j"$jobs" V="${V:-0}"; then
 	exit 1
 fi
 
-fuzzers=(cpio ext2 virtq stream inet)
+fuzzers=(cpio ext2 virtq stream inet http)
 if [ $# -gt 0 ]; then
 	bins=()
 	want_fuzz=()
@@ -112,6 +112,12 @@ fuzz_seeds() { # fuzz_seeds NAME DIR
 		printf '%s' 2001:db8::1:0:0:1 >"$2/v6"
 		printf '%s' ::ffff:10.0.0.1 >"$2/mapped"
 		;;
+	http) # requests and the three date forms
+		printf 'GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nIf-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n' >"$2/get"
+		printf 'HEAD http://h/a%%20b?q HTTP/1.0\nContent-Length: 5\n\nhelloGET / HTTP/1.1\r\n\r\n' >"$2/head"
+		printf '%s' 'Sunday, 06-Nov-94 08:49:37 GMT' >"$2/rfc850"
+		printf '%s' 'Sun Nov  6 08:49:37 1994' >"$2/asctime"
+		;;
 	ext2)
 		src=$(mktemp -d)
 		mkdir -p "$src/d/e"
@@ -133,7 +139,7 @@ fuzz_runs() {
 	cpio) echo "${HAKO_FUZZ_RUNS:-200000}" ;;
 	ext2) echo "${HAKO_FUZZ_RUNS:-3000}" ;;
 	virtq) echo "${HAKO_FUZZ_RUNS:-50000}" ;;
-	stream | inet) echo "${HAKO_FUZZ_RUNS:-200000}" ;;
+	stream | inet | http) echo "${HAKO_FUZZ_RUNS:-200000}" ;;
 	esac
 }
 for f in "${fuzzers[@]}"; do

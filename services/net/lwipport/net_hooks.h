@@ -30,4 +30,16 @@ struct pbuf;
 err_t net_tcp_inpacket(struct tcp_pcb *pcb, const struct tcp_hdr *hdr, const struct pbuf *p);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) net_tcp_inpacket(pcb, hdr, p)
 
+/*
+ * IPv4 and IPv6 packets before lwIP looks at them (tcp_reopen.c): a SYN
+ * for the addresses and ports of a connection in TIME-WAIT ends that
+ * connection first, so that the SYN opens a new one (RFC 1122 4.2.2.13)
+ * instead of drawing lwIP's reset.  Never consumes the packet.
+ */
+struct netif;
+int net_ip4_input_hook(struct pbuf *p, struct netif *inp);
+int net_ip6_input_hook(struct pbuf *p, struct netif *inp);
+#define LWIP_HOOK_IP4_INPUT(p, inp) net_ip4_input_hook(p, inp)
+#define LWIP_HOOK_IP6_INPUT(p, inp) net_ip6_input_hook(p, inp)
+
 #endif
