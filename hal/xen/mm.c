@@ -667,6 +667,42 @@ void xen_mm_publish_p2m(void)
 	xen_shared->arch.pfn_to_mfn_frame_list_list = p2m[p2m_tree];
 }
 
+/* ------------------------------------------------------------ suspend --- */
+
+/* What xen_shared shows while the real shared_info is unmapped: a copy
+ * (the clock reads its time record, the event code its masks). */
+static uint64_t shared_copy[XEN_PAGE_SIZE / 8] __attribute__((aligned(XEN_PAGE_SIZE)));
+
+/*
+ * The toolstack's save refuses a page table entry naming a frame that is
+ * not the domain's (it cannot name it as a pseudo-physical frame): unmap
+ * shared_info and every page of the I/O window (the grant frames, which
+ * gnttab.c maps again at resume).
+ */
+void xen_mm_suspend(void)
+{
+	const uint64_t *from = (const uint64_t *)__xen_shared_page;
+
+	for (unsigned long i = 0; i < XEN_PAGE_SIZE / 8; i++)
+		shared_copy[i] = from[i];
+	xen_shared = (struct shared_info *)shared_copy;
+	map_va_or_panic((unsigned long)__xen_shared_page, 0, "shared_info");
+	for (unsigned long i = 0; i < iowin_next; i++)
+		map_va_or_panic(IOWIN_BASE + i * XEN_PAGE_SIZE, 0, "I/O window");
+	iowin_next = 0;
+}
+
+void xen_mm_resume(const struct start_info *si)
+{
+	shared_maddr = si->shared_info;
+	map_va_or_panic((unsigned long)__xen_shared_page,
+			shared_maddr | PTE_P | PTE_RW | PTE_A | PTE_D | nx, "shared_info");
+	xen_shared = (struct shared_info *)__xen_shared_page;
+	xen_shared->vcpu_info[0].evtchn_upcall_mask = 1; /* until the caller restores */
+	/* The P2M's own frames may have moved: publish the tree again. */
+	xen_mm_publish_p2m();
+}
+
 /* ----------------------------------------------------------- I/O window --- */
 
 void *xen_iomap(unsigned long mfn, long *rc)
