@@ -108,6 +108,7 @@ int xen_gnttab_grant(domid_t domid, unsigned long mfn, bool readonly)
 	ref = take();
 	if (ref < 0)
 		return -1;
+	xen_mm_granted(mfn);
 	entry((unsigned int)ref)->frame = (uint32_t)mfn;
 	entry((unsigned int)ref)->domid = domid;
 	/* Frame and domain must be visible before the flags allow use. */

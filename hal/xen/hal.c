@@ -143,11 +143,12 @@ hal_ready_set hal_wait(uint64_t deadline)
 #ifdef CONFIG_XEN_SUSPEND
 		if (req == SHUTDOWN_suspend + 1) {
 			/* Not the kernel's business: we come back here, in this
-			 * domain or a new one, and wait on. */
+			 * domain or a new one, and return as a spurious wake-up
+			 * (the deadline above may be in another host's time). */
 			xen_suspend();
-			req = 0;
 			ready |= xen_devices_poll(); /* (a device lost on the way) */
 			ready |= xen_evtchn_take_ready();
+			break;
 		}
 #endif
 		if (req) {

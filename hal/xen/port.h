@@ -62,11 +62,14 @@ void xen_mm_publish_p2m(void);
 void xen_mm_report(void);
 
 /* Suspend (suspend.c): drop the mappings of frames that are not ours
- * (shared_info, the I/O window), for the toolstack's copy; resume: map
- * the shared_info start_info names (a new one after a restore) and
- * publish the P2M again. */
+ * (shared_info, the I/O window), for the toolstack's copy, and give Xen
+ * back the frames never touched (so they are not saved); resume: take
+ * frames for those again, map the shared_info start_info names (a new
+ * one after a restore) and publish the P2M again. */
 void xen_mm_suspend(void);
 void xen_mm_resume(const struct start_info *si);
+/* gnttab.c: frame mfn is granted (a backend may write it unseen). */
+void xen_mm_granted(unsigned long mfn);
 
 /* Pseudo-physical <-> machine frames and virtual addresses. */
 unsigned long xen_pfn_to_mfn(unsigned long pfn);
