@@ -758,9 +758,10 @@ static void repopulate(void)
 			p2m_w[released_first + i] = extents[i];
 		released_first += done;
 		if (done < n)
-			panic("xen: resume: Xen gave back %lu of %lu frames of unused memory (pfn "
-			      "%#lx): the domain has less memory than before",
-			      done, n, released_first);
+			panic("xen: resume: the new domain has less memory than the image had "
+			      "(%lu pages; Xen gave no frame for pfn %#lx and up): restore it "
+			      "with at least its own memory",
+			      nr_pages, released_first + done);
 	}
 }
 
