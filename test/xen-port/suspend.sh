@@ -21,7 +21,10 @@
 #     saved and restored while its 4 KiB random reads are in flight (every
 #     read checked), and again while dom0 pings it; it answers pings after
 #     the restore, and its checks all pass; then a checkpoint with both
-#     devices connected (they carry on in place and close cleanly).
+#     devices connected (they carry on in place and close cleanly).  Then
+#     apps/echo (lwIP over netfront): a TCP connection from dom0 (busybox
+#     nc) carries a line before an xl save and another after the xl
+#     restore, on the same connection.
 # Live migration (xl migrate) is not tested: Debian's Xen cannot enable
 # log-dirty mode for a PV guest (no shadow paging); the guest's side is the
 # same suspend path.
@@ -35,7 +38,7 @@ out=out/xen-suspend
 rm -rf "$out"
 mkdir -p "$out/a" "$out/b"
 
-for app in ticker devtest; do
+for app in ticker devtest echo; do
 	make -s PLATFORM=xen APP=$app >"$out/build-$app.log" 2>&1
 	case_result "build xen/$app" $? "see $out/build-$app.log"
 done
@@ -239,7 +242,7 @@ until_line() { # REGEX [FROM-LINE]
 	done
 }
 state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
-trap 'xl destroy busy >/dev/null 2>&1; xl shutdown "$1"' EXIT
+trap 'xl destroy busy >/dev/null 2>&1; xl destroy echo >/dev/null 2>&1; xl shutdown "$1"' EXIT
 rm -f "$log"
 truncate -s 16M /run/busy.disk
 sed -e 's/^name = .*/name = "busy"/' -e 's|^kernel = .*|kernel = "/rig/files/devtest"|' \
@@ -279,9 +282,38 @@ ping -c 5 -W 2 10.0.0.6 | tail -n 2 | sed 's/^/dom0: after the checkpoint: /'
 xl shutdown -w busy >/dev/null 2>&1
 echo "dom0: busy shut down: $?"
 sed 's/^/busy| /' "$log"
+
+# 4. A TCP connection held across xl save and xl restore: apps/echo (lwIP
+# over netfront), 10.0.0.8 from the rig's DHCP server; dom0's nc sends a
+# line, waits while the image is saved and restored, sends another on the
+# same connection, and both come back.
+elog=/var/log/xen/console/guest-echo.log
+rm -f "$elog"
+sed -e 's/^name = .*/name = "echo"/' -e 's|^kernel = .*|kernel = "/rig/files/echo"|' \
+	-e '/^uuid/d' -e '/^cmdline/d' -e '/^disk/d' \
+	-e 's/mac=00:16:3e:00:00:01/mac=00:16:3e:00:00:07/' /rig/hold.cfg >/run/echo.cfg
+echo 'uuid = "6861686b-6f00-4000-8000-0000000000e7"' >>/run/echo.cfg
+xl create /run/echo.cfg >/run/echo-create.log 2>&1 || { echo "dom0: echo create failed"; exit 1; }
+log=$elog
+until_line 'echo: serving' || { sed 's/^/echo| /' "$elog"; exit 1; }
+{ echo "before the save"; sleep 25; echo "after the restore"; sleep 5; } |
+	timeout 40 nc 10.0.0.8 7 >/run/nc.out 2>&1 &
+np=$!
+sleep 3
+xl save echo /run/echo.save >/run/echo-s.log 2>&1
+echo "dom0: echo save rc=$?"
+xl restore /run/echo.save >/run/echo-r.log 2>&1
+echo "dom0: echo restore rc=$? state=$(state echo)"
+rm -f /run/echo.save
+wait $np
+sed 's/^/dom0: nc got: /' /run/nc.out
+xl shutdown -w echo >/dev/null 2>&1
+xl destroy echo >/dev/null 2>&1
+sed 's/^/echo| /' "$elog"
 EOF
 test/xen/run.sh --batch "$out/b/cases" --outdir "$out/b" --timeout 240 --net --disk 4 \
-	--add out/xen/devtest/devtest --dom0-script "$out/b/dom0.sh" >"$out/b/run.log" 2>&1
+	--add out/xen/devtest/devtest --add out/xen/echo/echo --dom0-script "$out/b/dom0.sh" \
+	>"$out/b/run.log" 2>&1
 rc=$?
 case_result "batch B ran (netback, blkback)" $((rc == 124)) "see $out/b/run.log"
 b=$out/b
@@ -308,4 +340,10 @@ expect "checkpoint with netfront and blkfront connected: they carry on in place"
 grep -q '^xen: suspend cancelled, running on' "$b/busy.out" &&
 	! grep -Eq 'left granted|grants still in use|did not close' "$b/busy.out"
 case_result "after it, both devices closed cleanly at exit (grant table mapped again)" $?
+sed -n 's/^echo| //p' "$b/hold.dom0" >"$b/echo.out"
+expect "a TCP connection to apps/echo held across xl save and xl restore" 0 "$(st $b hold)" \
+	"$b/hold.dom0" '^dom0: echo save rc=0$' '^dom0: echo restore rc=0 state=[-rb]+$' \
+	'^dom0: nc got: before the save$' '^dom0: nc got: after the restore$'
+grep -q '^xen: resumed in a new domain' "$b/echo.out" && grep -q 'xen: vif/0: reconnected' "$b/echo.out"
+case_result "...the echo image resumed and its netfront reconnected" $?
 summary
