@@ -113,8 +113,14 @@ bool xen_mm_fault(uintptr_t addr);
  * follow the target when it changed (gives frames back or takes them). */
 #ifdef CONFIG_XEN_BALLOON
 void xen_balloon_poll(void);
+/* After a resume in a new domain: its xenstore connection has no watch;
+ * watch memory/target again on the next poll (and follow it). */
+void xen_balloon_resume(void);
 #else
 static inline void xen_balloon_poll(void)
+{
+}
+static inline void xen_balloon_resume(void)
 {
 }
 #endif

@@ -77,6 +77,7 @@ int xen_suspend(void)
 		xen_gnttab_resume(false);
 		xen_console_resume(si);
 		xen_xs_resume(si);
+		xen_balloon_resume();
 	} else {
 		xen_gnttab_resume(true);
 	}
