@@ -44,6 +44,7 @@ suites=(
 	"xen-net|test/xen-port/net-echo.sh"
 	"storage-xen|test/storage.sh xen"
 	"xen-life|test/xen-life.sh"
+	"xen-suspend|test/xen-port/suspend.sh"
 	"config|test/config.sh"
 	"debug|test/debug.sh"
 )

@@ -176,6 +176,11 @@ static void sanitize(char *s)
 			*s = '?';
 }
 
+void xen_balloon_resume(void)
+{
+	started = false;
+}
+
 void xen_balloon_poll(void)
 {
 	char v[24];

@@ -79,7 +79,10 @@ static struct bf devs[NR_DEVS];
 
 static bool bf_poll(void *dev);
 static void bf_close(void *dev);
-static const struct xen_dev_ops ops = { .poll = bf_poll, .close = bf_close };
+static void bf_suspend(void *dev);
+static void bf_resume(void *dev, bool cancelled);
+static const struct xen_dev_ops ops = { .poll = bf_poll, .close = bf_close,
+					.suspend = bf_suspend, .resume = bf_resume };
 
 /* "diskN" -> N, strictly. */
 static int parse_name(const char *name, unsigned int *n)
@@ -307,6 +310,8 @@ static void push(struct bf *d)
 	}
 }
 
+static int start(struct bf *d, struct hal_block_req *req);
+
 static struct bf *lookup(hal_handle_t h)
 {
 	return xen_dev_lookup(h, &ops);
@@ -357,9 +362,6 @@ static bool valid(const struct bf *d, const struct hal_block_req *req)
 int hal_block_submit(hal_handle_t h, struct hal_block_req *req)
 {
 	struct bf *d = lookup(h);
-	blkif_request_t *breq;
-	unsigned int id;
-	struct slot *s;
 
 	if (!d || !req)
 		return HAL_EINVAL;
@@ -375,6 +377,17 @@ int hal_block_submit(hal_handle_t h, struct hal_block_req *req)
 		d->report = true;
 		return HAL_OK;
 	}
+	return start(d, req);
+}
+
+/* Put a valid request on the ring (or the done queue: a flush the device
+ * does not need). */
+static int start(struct bf *d, struct hal_block_req *req)
+{
+	blkif_request_t *breq;
+	unsigned int id;
+	struct slot *s;
+
 	breq = blkring_get(&d->ring, &id);
 	if (!breq) {
 		reap(d); /* (arms the event for the next response) */
@@ -451,6 +464,85 @@ static bool bf_poll(void *dev)
 		ready = true;
 	}
 	return ready;
+}
+
+/* Before a suspend: requests in flight finish (bounded), their
+ * completions queued for the kernel. */
+static void bf_suspend(void *dev)
+{
+	struct bf *d = dev;
+	uint64_t deadline = xen_time_now() + DRAIN_NS;
+	unsigned long flags;
+
+	if (d->dead)
+		return;
+	push(d);
+	flags = xen_events_mask();
+	for (;;) {
+		xen_evtchn_clear(d->port);
+		reap(d);
+		if (d->dead || !blkring_in_flight(&d->ring) || d->done_count >= DONE_MAX ||
+		    xen_time_now() >= deadline)
+			break;
+		xen_evtchn_poll(d->port, deadline);
+	}
+	xen_events_restore(flags);
+	d->report = true; /* the clears above took the completions' event */
+	if (blkring_in_flight(&d->ring))
+		pr_warn("xen: %s: %u requests still in flight at suspend: sent again after "
+			"a resume\n", d->xb.name, blkring_in_flight(&d->ring));
+}
+
+/*
+ * In a new domain: the old backend, its grants and port are gone with the
+ * old domain; the handshake starts over with the backend xl restore made,
+ * and requests that were in flight are sent again (a read or write done
+ * twice gives the same result; a flush covers at least as much).
+ */
+static void bf_resume(void *dev, bool cancelled)
+{
+	struct bf *d = dev;
+	struct hal_block_req *again[BLKRING_SIZE];
+	struct hal_block_info was = d->info;
+	unsigned int n = 0, idx = (unsigned int)(d - devs);
+	int rc;
+
+	if (cancelled || d->closed)
+		return;
+	for (unsigned int i = 0; i < BLKRING_SIZE; i++) {
+		if (d->slots[i].req)
+			again[n++] = d->slots[i].req;
+		d->slots[i].req = NULL;
+		d->slots[i].nseg = 0; /* (grants of the old domain's table) */
+	}
+	d->port = 0;
+	d->ring_ref = -1;
+	d->unpushed = false;
+	rc = xenbus_find("vbd", idx, &d->xb);
+	if (rc == 0)
+		rc = connect(d);
+	if (rc < 0) {
+		disable(d, "cannot reconnect after the resume");
+		xenbus_close(&d->xb, CLOSE_NS);
+		teardown(d);
+		d->closed = true;
+	} else {
+		d->dead = false;
+		if (d->info.capacity != was.capacity || d->info.block_size != was.block_size)
+			pr_warn("xen: %s: the disk changed across the resume (%llu bytes, was "
+				"%llu)\n",
+				d->xb.name, (unsigned long long)d->info.capacity,
+				(unsigned long long)was.capacity);
+		xen_evtchn_route(d->port, d->handle);
+		xen_evtchn_unmask(d->port);
+		pr_info("xen: %s: reconnected to backend %s, %u requests sent again\n",
+			d->xb.name, d->xb.backend, n);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (d->dead || start(d, again[i]) != HAL_OK)
+			finish(d, again[i], HAL_EIO);
+	push(d);
+	d->report = true;
 }
 
 static void bf_close(void *dev)

@@ -174,13 +174,13 @@ void hal_console_flush(void)
 	xen_console_push(false, 0);
 }
 
-void xen_console_init(void)
+static void ring_init(const struct start_info *si)
 {
 	unsigned long pfn;
 
 	if (xen_is_dom0)
 		return;
-	pfn = xen_mfn_to_pfn(xen_start_info->console.domU.mfn);
+	pfn = xen_mfn_to_pfn(si->console.domU.mfn);
 	if (pfn >= xen_nr_pages()) {
 		static const char msg[] = "hako: xen: console ring frame is not ours; "
 					  "using console_io\n";
@@ -188,11 +188,25 @@ void xen_console_init(void)
 		hyp_write(msg, sizeof(msg) - 1);
 		return;
 	}
-	port = xen_start_info->console.domU.evtchn;
+	port = si->console.domU.evtchn;
 	ring = xen_pfn_to_virt(pfn);
 	prod = ring->out_prod;
 	notified = prod;
 	ring_space(); /* abandons a ring that starts out broken */
+}
+
+void xen_console_init(void)
+{
+	ring_init(xen_start_info);
+}
+
+void xen_console_resume(const struct start_info *si)
+{
+	ring = NULL;
+	ring_init(si);
+	xen_console_mask_port();
+	if (ring)
+		notified = prod - 1; /* what the old backend had not taken */
 }
 
 void xen_console_mask_port(void)

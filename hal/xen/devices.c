@@ -55,3 +55,17 @@ void xen_devices_close(void)
 		handles[i].ops = NULL;
 	}
 }
+
+void xen_devices_suspend(void)
+{
+	for (unsigned int i = 0; i < HAL_MAX_HANDLES; i++)
+		if (handles[i].ops && handles[i].ops->suspend)
+			handles[i].ops->suspend(handles[i].dev);
+}
+
+void xen_devices_resume(bool cancelled)
+{
+	for (unsigned int i = 0; i < HAL_MAX_HANDLES; i++)
+		if (handles[i].ops && handles[i].ops->resume)
+			handles[i].ops->resume(handles[i].dev, cancelled);
+}

@@ -17,6 +17,12 @@ struct xen_dev_ops {
 	bool (*poll)(void *dev);
 	/* From hal_exit: disconnect cleanly (bounded). */
 	void (*close)(void *dev);
+	/* Around a suspend (suspend.c), events masked: let requests in
+	 * flight finish (bounded); then, in a new domain (cancelled false),
+	 * connect to the new backend and route the handle again, or mark
+	 * the device gone (HAL_EIO from then on). */
+	void (*suspend)(void *dev);
+	void (*resume)(void *dev, bool cancelled);
 };
 
 /* A handle for dev; HAL_ENODEV when all HAL_MAX_HANDLES are taken. */
@@ -27,7 +33,16 @@ void *xen_dev_lookup(hal_handle_t h, const struct xen_dev_ops *ops);
 #if defined(CONFIG_XEN_NETFRONT) || defined(CONFIG_XEN_BLKFRONT)
 hal_ready_set xen_devices_poll(void);
 void xen_devices_close(void); /* every device, once, at exit */
+void xen_devices_suspend(void);
+void xen_devices_resume(bool cancelled);
 #else
+static inline void xen_devices_suspend(void)
+{
+}
+static inline void xen_devices_resume(bool cancelled)
+{
+	(void)cancelled;
+}
 static inline hal_ready_set xen_devices_poll(void)
 {
 	return 0;

@@ -223,6 +223,16 @@ void xen_events_restore(unsigned long was_masked)
 		hyp_xen_version(XENVER_version, NULL);
 }
 
+void xen_evtchn_resume(void)
+{
+	for (unsigned int w = 0; w < NR_WORDS; w++)
+		fired[w] = 0;
+	for (unsigned int h = 0; h < HAL_MAX_HANDLES; h++)
+		routes[h].used = false;
+	if (live)
+		xen_callbacks_init();
+}
+
 void xen_events_go_live(void)
 {
 	if (live)

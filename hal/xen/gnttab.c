@@ -108,6 +108,7 @@ int xen_gnttab_grant(domid_t domid, unsigned long mfn, bool readonly)
 	ref = take();
 	if (ref < 0)
 		return -1;
+	xen_mm_granted(mfn);
 	entry((unsigned int)ref)->frame = (uint32_t)mfn;
 	entry((unsigned int)ref)->domid = domid;
 	/* Frame and domain must be visible before the flags allow use. */
@@ -135,6 +136,26 @@ bool xen_gnttab_end(int ref)
 					      __ATOMIC_ACQUIRE));
 	used[ref / 64] &= ~(1ULL << (ref % 64));
 	return true;
+}
+
+void xen_gnttab_resume(bool cancelled)
+{
+	unsigned int n = nr_frames;
+
+	if (!n)
+		return;
+	nr_frames = 0;
+	if (cancelled) {
+		/* The same table: setup_table gives its frames again, and
+		 * grow() maps them where the I/O window now has room. */
+		if (!grow(n))
+			panic("xen: grant table: cannot map it again after a cancelled suspend");
+		return;
+	}
+	/* A new domain's table is empty: set up again on the next grant. */
+	for (unsigned int w = 0; w < MAX_ENTRIES / 64; w++)
+		used[w] = 0;
+	hint = 0;
 }
 
 unsigned int xen_gnttab_frames(void)

@@ -108,9 +108,12 @@ void xen_start(struct start_info *si, uintptr_t boot_stack_top)
 		xen_mm_publish_p2m();
 	xen_time_mark(XEN_MARK_P2M);
 	xen_xs_init();
+#ifdef CONFIG_XEN_SUSPEND
+	xen_suspend_init(si);
+#endif
 	if (xen_xs_available())
 		boot.flags |= HAL_BOOT_SHUTDOWN_SOURCE;
-	xen_start_info = NULL; /* its page is reserved, but nothing reads it again */
+	xen_start_info = NULL; /* its page is reserved; only suspend.c reads it again */
 	xen_events_restore(0);
 	xen_time_mark(XEN_MARK_MAIN);
 	boot.since_entry_ns = xen_time_since_entry();
@@ -125,6 +128,7 @@ hal_ready_set hal_wait(uint64_t deadline)
 	unsigned long flags;
 
 	xen_console_push(false, 0);
+	deadline = xen_time_from_mono(deadline);
 	flags = xen_events_mask();
 	xen_events_go_live();
 	for (;;) {
@@ -136,6 +140,17 @@ hal_ready_set hal_wait(uint64_t deadline)
 		xen_balloon_poll();
 		ready |= xen_devices_poll();  /* (publishes batched requests) */
 		ready |= xen_evtchn_take_ready();
+#ifdef CONFIG_XEN_SUSPEND
+		if (req == SHUTDOWN_suspend + 1) {
+			/* Not the kernel's business: we come back here, in this
+			 * domain or a new one, and return as a spurious wake-up
+			 * (the deadline above may be in another host's time). */
+			xen_suspend();
+			ready |= xen_devices_poll(); /* (a device lost on the way) */
+			ready |= xen_evtchn_take_ready();
+			break;
+		}
+#endif
 		if (req) {
 			/* The latest request decides how hal_exit ends us. */
 			shutdown_request = req;

@@ -64,6 +64,7 @@ struct nf {
 	evtchn_port_t port;
 	bool acquired, connected, dead;
 	bool closed; /* the handshake is over: the backend let go */
+	bool kick;   /* report the handle on the next poll */
 	unsigned int rx_unpushed;
 	uint64_t notifies;
 	grant_ref_t tx_ring_ref, rx_ring_ref;
@@ -79,7 +80,10 @@ static struct nf devs[NR_DEVS];
 
 static bool nf_poll(void *dev);
 static void nf_close(void *dev);
-static const struct xen_dev_ops ops = { .poll = nf_poll, .close = nf_close };
+static void nf_suspend(void *dev);
+static void nf_resume(void *dev, bool cancelled);
+static const struct xen_dev_ops ops = { .poll = nf_poll, .close = nf_close,
+					.suspend = nf_suspend, .resume = nf_resume };
 
 /* "netN" -> N, strictly. */
 static int parse_name(const char *name, unsigned int *n)
@@ -413,8 +417,11 @@ static bool nf_poll(void *dev)
 {
 	struct nf *d = dev;
 
+	bool kick = d->kick;
+
+	d->kick = false;
 	if (d->dead)
-		return false;
+		return kick;
 	flush(d);
 	if (xenbus_backend_gone(&d->xb)) {
 		/* (xl network-detach, or the backend died.)  Answer its
@@ -427,29 +434,80 @@ static bool nf_poll(void *dev)
 		d->closed = true;
 		return true; /* so that a waiting reader sees HAL_EIO */
 	}
-	return false;
+	return kick;
+}
+
+/* Let the frames queued leave (a FIN, the end of a reply), bounded. */
+static void drain_tx(struct nf *d)
+{
+	uint64_t deadline = xen_time_now() + DRAIN_NS;
+	unsigned long flags = xen_events_mask();
+
+	flush(d);
+	for (;;) {
+		xen_evtchn_clear(d->port);
+		if (netring_tx_reclaim(&d->ring, true) < 0 || !netring_tx_in_flight(&d->ring) ||
+		    xen_time_now() >= deadline)
+			break;
+		xen_evtchn_poll(d->port, deadline);
+	}
+	xen_events_restore(flags);
+	d->kick = true; /* the clears above may have taken a receive event */
+}
+
+/* Before a suspend: what was queued leaves.  Frames still in flight, and
+ * frames received but not yet read, are lost with the old backend, as a
+ * network may lose them. */
+static void nf_suspend(void *dev)
+{
+	struct nf *d = dev;
+
+	if (!d->dead)
+		drain_tx(d);
+}
+
+/* In a new domain: the old backend, grants and port are gone with the old
+ * domain; the handshake starts over with the backend xl restore made (its
+ * path names our new domain id). */
+static void nf_resume(void *dev, bool cancelled)
+{
+	struct nf *d = dev;
+	struct netring_stats stats = d->ring.stats;
+	unsigned int n = (unsigned int)(d - devs);
+	int rc;
+
+	if (cancelled || d->closed)
+		return;
+	d->port = 0;
+	d->nr_grants = 0;
+	d->connected = d->dead = false;
+	d->rx_unpushed = 0;
+	rc = xenbus_find("vif", n, &d->xb);
+	if (rc == 0)
+		rc = connect(d);
+	d->ring.stats = stats;
+	if (rc < 0) {
+		pr_err("xen: %s: cannot reconnect after the resume: device disabled\n",
+		       d->xb.name);
+		xenbus_close(&d->xb, CLOSE_NS);
+		teardown(d);
+		d->dead = d->closed = d->kick = true;
+		return;
+	}
+	d->kick = true;
+	xen_evtchn_route(d->port, d->handle);
+	xen_evtchn_unmask(d->port);
+	notify(d);
+	pr_info("xen: %s: reconnected to backend %s\n", d->xb.name, d->xb.backend);
 }
 
 static void nf_close(void *dev)
 {
 	struct nf *d = dev;
 	const struct netring_stats *s = &d->ring.stats;
-	uint64_t deadline = xen_time_now() + DRAIN_NS;
 
-	if (!d->dead) {
-		/* Let the last frames leave (a FIN, the end of a reply). */
-		unsigned long flags = xen_events_mask();
-
-		flush(d);
-		for (;;) {
-			xen_evtchn_clear(d->port);
-			if (netring_tx_reclaim(&d->ring, true) < 0 ||
-			    !netring_tx_in_flight(&d->ring) || xen_time_now() >= deadline)
-				break;
-			xen_evtchn_poll(d->port, deadline);
-		}
-		xen_events_restore(flags);
-	}
+	if (!d->dead)
+		drain_tx(d);
 	if (!d->closed) {
 		xenbus_close(&d->xb, CLOSE_NS);
 		teardown(d);

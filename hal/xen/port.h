@@ -61,6 +61,16 @@ void xen_mm_publish_p2m(void);
 /* xen_mm_report - at log level 7: what boot and the fault path mapped. */
 void xen_mm_report(void);
 
+/* Suspend (suspend.c): drop the mappings of frames that are not ours
+ * (shared_info, the I/O window), for the toolstack's copy, and give Xen
+ * back the frames never touched (so they are not saved); resume: take
+ * frames for those again, map the shared_info start_info names (a new
+ * one after a restore) and publish the P2M again. */
+void xen_mm_suspend(void);
+void xen_mm_resume(const struct start_info *si);
+/* gnttab.c: frame mfn is granted (a backend may write it unseen). */
+void xen_mm_granted(unsigned long mfn);
+
 /* Pseudo-physical <-> machine frames and virtual addresses. */
 unsigned long xen_pfn_to_mfn(unsigned long pfn);
 unsigned long xen_mfn_to_pfn(unsigned long mfn); /* ~0UL when not ours */
@@ -103,8 +113,14 @@ bool xen_mm_fault(uintptr_t addr);
  * follow the target when it changed (gives frames back or takes them). */
 #ifdef CONFIG_XEN_BALLOON
 void xen_balloon_poll(void);
+/* After a resume in a new domain: its xenstore connection has no watch;
+ * watch memory/target again on the next poll (and follow it). */
+void xen_balloon_resume(void);
 #else
 static inline void xen_balloon_poll(void)
+{
+}
+static inline void xen_balloon_resume(void)
 {
 }
 #endif
@@ -130,6 +146,9 @@ void xen_evtchn_close(evtchn_port_t port);
 void xen_evtchn_route(evtchn_port_t port, unsigned int handle);
 void xen_evtchn_unroute(unsigned int handle);
 uint64_t xen_evtchn_take_ready(void);
+/* After a resume in a new domain: no port of the old one exists; forget
+ * what fired and every route, and register the callbacks again. */
+void xen_evtchn_resume(void);
 void xen_evtchn_unmask(evtchn_port_t port);
 void xen_evtchn_mask(evtchn_port_t port);
 /* Block until port is pending or Xen system time reaches timeout (0: none);
@@ -152,6 +171,13 @@ uint64_t xen_time_now(void); /* Xen system time, ns since Xen booted */
 /* Arm the one-shot timer for deadline (UINT64_MAX: none). */
 void xen_timer_arm(uint64_t deadline);
 bool xen_timer_port_fired(void);
+/* hal_clock_monotonic() is Xen system time plus an offset that only a
+ * resume on a host whose system time is behind makes nonzero.  suspend:
+ * the monotonic time now; resume: keep the clock from going back behind
+ * it, and (fresh: a new domain) forget the timer's binding. */
+uint64_t xen_time_suspend(void);
+void xen_time_resume(uint64_t mono, bool fresh);
+uint64_t xen_time_from_mono(uint64_t mono); /* a kernel deadline as Xen time */
 
 /* Boot milestones (only the first call per milestone counts), printed at
  * log level 7 by xen_time_report(). */
@@ -171,6 +197,8 @@ uint64_t xen_time_since_entry(void);
 
 void xen_console_init(void);	  /* early: works before mm is set up */
 void xen_console_mask_port(void); /* once shared_info is mapped */
+/* After a resume in a new domain: the ring and port start_info names. */
+void xen_console_resume(const struct start_info *si);
 /* Notify the backend of buffered output; with drain, also wait (at most
  * until timeout, Xen system time) until the backend took everything. */
 void xen_console_push(bool drain, uint64_t timeout);
@@ -221,9 +249,19 @@ bool xen_xs_watch_take(const char *token);
 bool xen_xs_wait_watch(const char *token, uint64_t deadline);
 
 /* Called by hal_wait: start the control/shutdown watch on first use, handle
- * store events.  Returns SHUTDOWN_poweroff or SHUTDOWN_reboot (+1, so that 0
+ * store events.  Returns SHUTDOWN_poweroff, SHUTDOWN_reboot or SHUTDOWN_suspend (+1, so that 0
  * means "nothing new") once per request the toolstack wrote, else 0. */
 int xen_xs_poll_shutdown(void);
+/* After a resume in a new domain: the store ring and port start_info
+ * names, a new connection (no watch: the shutdown watch starts again on
+ * the next hal_wait, the drivers watch again as they reconnect). */
+void xen_xs_resume(const struct start_info *si);
+
+/* suspend.c: remember start_info (boot); answer control/shutdown =
+ * "suspend" (from hal_wait, events masked): 0 after a resume in a new
+ * domain, 1 when the suspend was cancelled and we run on in place. */
+void xen_suspend_init(struct start_info *si);
+int xen_suspend(void);
 #else
 static inline void xen_xs_init(void)
 {
@@ -247,6 +285,16 @@ int xen_gnttab_grant(domid_t domid, unsigned long mfn, bool readonly);
  * then stays taken), or for a ref that is not granted. */
 bool xen_gnttab_end(int ref);
 unsigned int xen_gnttab_frames(void); /* the table's size now, in frames */
+/* After a suspend: cancelled, map the same frames again; else forget
+ * every grant (the new domain's table is empty; drivers grant again). */
+#ifdef CONFIG_XEN_GNTTAB
+void xen_gnttab_resume(bool cancelled);
+#else
+static inline void xen_gnttab_resume(bool cancelled)
+{
+	(void)cancelled;
+}
+#endif
 
 /* --------------------------------------------------------- traps.c --- */
 

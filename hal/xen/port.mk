@@ -10,7 +10,7 @@ XEN_INTERFACE_VERSION ?= 0x00040e00
 XEN_INC := $(OUT)/xen-include
 
 xen-objs := $(addprefix $(d),boot.o entry.o hal.o mm.o evtchn.o time.o console.o traps.o \
-	$(if $(CONFIG_XEN_XENSTORE),xenstore.o xs_wire.o) $(if $(CONFIG_XEN_BALLOON),balloon.o) $(if $(CONFIG_XEN_GNTTAB),gnttab.o) \
+	$(if $(CONFIG_XEN_XENSTORE),xenstore.o xs_wire.o) $(if $(CONFIG_XEN_BALLOON),balloon.o) $(if $(CONFIG_XEN_SUSPEND),suspend.o) $(if $(CONFIG_XEN_GNTTAB),gnttab.o) \
 	$(if $(CONFIG_XEN_NETFRONT)$(CONFIG_XEN_BLKFRONT),xenbus.o devices.o) \
 	$(if $(CONFIG_XEN_NETFRONT),netfront.o netring.o) \
 	$(if $(CONFIG_XEN_BLKFRONT),blkfront.o blkring.o))

@@ -23,6 +23,7 @@ static evtchn_port_t timer_port;
 static bool timer_ready;
 static struct oneshot timer = { ONESHOT_NONE };
 static uint64_t last_now;
+static uint64_t mono_offset; /* hal_clock_monotonic() - Xen system time */
 
 /* Nanoseconds for a TSC delta, with the record's scale. */
 static uint64_t scale(uint64_t delta, uint32_t mul, int8_t shift)
@@ -64,7 +65,35 @@ uint64_t xen_time_now(void)
 
 uint64_t hal_clock_monotonic(void)
 {
-	return xen_time_now();
+	return xen_time_now() + mono_offset;
+}
+
+uint64_t xen_time_from_mono(uint64_t mono)
+{
+	if (mono == UINT64_MAX)
+		return mono; /* no deadline */
+	return mono > mono_offset ? mono - mono_offset : 0;
+}
+
+uint64_t xen_time_suspend(void)
+{
+	return hal_clock_monotonic();
+}
+
+/* Another host's system time counts from its own boot: it may be behind
+ * ours.  The monotonic clock then goes on from where it stopped. */
+void xen_time_resume(uint64_t mono, bool fresh)
+{
+	uint64_t now;
+
+	if (!fresh)
+		return;
+	last_now = 0;
+	now = xen_time_now();
+	if (now + mono_offset < mono)
+		mono_offset = mono - now;
+	timer_ready = false; /* VIRQ_TIMER is bound again on the next deadline */
+	timer.armed = ONESHOT_NONE;
 }
 
 uint64_t hal_clock_wall(void)

@@ -39,6 +39,11 @@
 #define SHUTDOWN_TOKEN "hako-shutdown"
 #define SHUTDOWN_PATH "control/shutdown"
 #define MAX_WATCHES 8
+#ifdef CONFIG_XEN_SUSPEND
+#define IS_ENABLED_SUSPEND 1
+#else
+#define IS_ENABLED_SUSPEND 0
+#endif
 
 static volatile struct xenstore_domain_interface *xs;
 static evtchn_port_t port;
@@ -415,8 +420,10 @@ static void read_shutdown(void)
 		shutdown_pending = SHUTDOWN_poweroff + 1;
 	else if (!strcmp(v, "reboot"))
 		shutdown_pending = SHUTDOWN_reboot + 1;
+	else if (IS_ENABLED_SUSPEND && !strcmp(v, "suspend"))
+		shutdown_pending = SHUTDOWN_suspend + 1; /* (hal_wait: suspend.c) */
 	else
-		return; /* "", "suspend" (not supported), or junk */
+		return; /* "" or junk */
 	xen_xs_write(SHUTDOWN_PATH, ""); /* the acknowledgement */
 }
 
@@ -447,20 +454,49 @@ int xen_xs_poll_shutdown(void)
 	return req;
 }
 
-void xen_xs_init(void)
+static void ring_init(const struct start_info *si)
 {
 	unsigned long pfn;
 
-	if (xen_is_dom0 || !xen_start_info->store_mfn)
+	if (xen_is_dom0 || !si->store_mfn)
 		return;
-	pfn = xen_mfn_to_pfn(xen_start_info->store_mfn);
+	pfn = xen_mfn_to_pfn(si->store_mfn);
 	if (pfn >= xen_nr_pages()) {
 		pr_err("xen: xenstore page is not ours; xenstore disabled\n");
 		return;
 	}
 	xs = xen_pfn_to_virt(pfn);
-	port = xen_start_info->store_evtchn;
+	port = si->store_evtchn;
 	if (xs_ring_space(xs->req_cons, xs->req_prod) < 0 ||
 	    xs_ring_space(xs->rsp_cons, xs->rsp_prod) < 0)
 		give_up("bad ring indices at boot", XS_ERR_PROTO);
 }
+
+void xen_xs_init(void)
+{
+	ring_init(xen_start_info);
+}
+
+#ifdef CONFIG_XEN_SUSPEND
+void xen_xs_resume(const struct start_info *si)
+{
+	if (!xs)
+		return;
+	/* A new connection: nothing of the old one is pending or watched. */
+	xs = NULL;
+	broken = false;
+	broken_code = XS_ERR_IO;
+	memset(&reader, 0, sizeof(reader));
+	memset(&wait, 0, sizeof(wait));
+	watch_started = check_shutdown = false;
+	watch_id = 0;
+	shutdown_pending = 0;
+	for (int i = 0; i < MAX_WATCHES; i++)
+		watches[i].used = watches[i].fired = false;
+	ring_init(si);
+	/* Replies the old xenstored left in the ring were drained before
+	 * the suspend; whatever is there now belongs to nobody. */
+	if (xs && !broken)
+		xs->rsp_cons = xs->rsp_prod;
+}
+#endif
