@@ -38,11 +38,17 @@ guest=$(test/bench/linux-guest/mkguest.sh 2>>"$dir/build.log") || {
 }
 
 line() { (IFS=$'\t' && echo "$*"); }
+MEMS="8 6 5 4"
 {
 	line hako out/xen/devtest/devtest 32 0 block mib=32 iops=3 + net dhcp=0 pings=10 \
 		burst=5000 serve=1
 	# (case 2: its MAC gets 10.0.0.3 from the rig's DHCP server)
 	[ "$have_echo" = 0 ] || line echo out/xen/echo/echo 16 0
+	# The smallest memory echo serves in: cases mem8, mem6, mem5, mem4
+	# (each must answer 1 MiB intact and 50 connections at once).
+	if [ "$have_echo" = 1 ]; then
+		for m in $MEMS; do line "mem$m" out/xen/echo/echo "$m" 0; done
+	fi
 	# Holds the Linux guest's run (QEMU gets 512 MiB: 320 for dom0, see
 	# below, and room for the Linux guest's 96 after the Hako case).
 	line linuxholder out/xen/crash/crash 16 0 sleep
@@ -56,6 +62,9 @@ until_line() { # until_line FILE LINE SECONDS: wait for LINE in FILE
 	i=0
 	until grep -q "$2" "$1" 2>/dev/null; do
 		i=$((i + 1)); [ $i -lt $(($3 * 10)) ] || { echo "dom0: no line '$2'"; return 1; }
+		# An image that ended (a panic, no memory) will not print it.
+		grep -q 'hako: exit status\|panic' "$1" 2>/dev/null &&
+			{ echo "dom0: the image ended before '$2'"; return 1; }
 		sleep 0.1
 	done
 }
@@ -75,6 +84,13 @@ echo)
 	/rig/files/tcpbench wait 10.0.0.3 7 60 || exit 1
 	/rig/files/tcpbench rtt 10.0.0.3 7 2000 64
 	/rig/files/tcpbench bulk 10.0.0.3 7 16 ;;
+mem*)
+	until_line "$log" 'echo: serving' 60 || exit 1
+	a=$(sed -n 's/.*net0 \([0-9.]*\)\/.*/\1/p' "$log" | head -n 1)
+	/rig/files/tcpbench wait $a 7 30 || exit 1
+	/rig/files/tcpbench bytes $a 7 1048576 || exit 1
+	/rig/files/tcpbench conns $a 7 50 || exit 1
+	echo "dom0: served in ${1#mem} MiB" ;;
 linuxholder)
 	cat >/tmp/linux.xl <<XL
 name = "linuxref"
@@ -120,6 +136,13 @@ if [ "$have_echo" = 1 ]; then
 	e_tcp=$(sed -n 's/^rtt_us median=\([0-9]*\) .*p99=\([0-9]*\).*/\1 \2/p' "$dir/echo.dom0")
 	e_bulk=$(sed -n 's/^bulk_mbps=\([0-9.]*\).*/\1/p' "$dir/echo.dom0")
 fi
+# The smallest memory that served (the cases run from large to small; a
+# smaller one that served counts even if a larger one did not).
+min_mem=
+for m in $MEMS; do
+	grep -q "^dom0: served in $m MiB" "$dir/mem$m.dom0" 2>/dev/null && min_mem=$m
+done
+verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
 {
 	echo "Xen split drivers (Xen 4.17 in QEMU TCG, dom0 Linux netback/blkback, $(date -u +%F))"
@@ -152,8 +175,17 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a 
 	if [ "$have_echo" = 1 ]; then
 		printf '  %-52s %8s\n' "Linux / Hako round trip (above 1: Hako faster)" \
 			"$(ratio "${lt_med/-/0}" "${et_med/-/0}")"
+		printf '  %-52s %8s\n' "Linux / Hako round trip p99 (above 1: Hako faster)" \
+			"$(ratio "${lt_p99/-/0}" "${et_p99/-/0}")"
 		printf '  %-52s %8s\n' "Hako / Linux bulk (above 1: Hako faster)" \
 			"$(ratio "${e_bulk:-0}" "${l_bulk:-0}")"
+		echo "Smallest domU memory echo serves in (1 MiB intact, 50 connections), of $MEMS MiB:"
+		printf '  %-52s %8s\n' "echo domU memory (MiB)" "${min_mem:-none}"
+		printf '  %-52s %8s\n' "echo image, stripped (bytes)" "$(stat -c %s out/xen/echo/echo)"
+		echo "goal: xen TCP round-trip median better than the Linux domU: $(verdict "${et_med/-/0} > 0 && ${et_med/-/0} < ${lt_med/-/0}")"
+		echo "goal: xen TCP round-trip p99 better than the Linux domU: $(verdict "${et_p99/-/0} > 0 && ${et_p99/-/0} < ${lt_p99/-/0}")"
+		echo "goal: xen TCP bulk better than the Linux domU: $(verdict "${e_bulk:-0} > ${l_bulk:-0}")"
+		echo "goal: xen echo serves in <= 8 MiB of domU memory: $(verdict "${min_mem:-99} <= 8")"
 	fi
 } | tee out/bench/xen-devices.txt
 # A side that did not run makes the benchmark fail (its rows say "-").
@@ -162,3 +194,5 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a 
 	echo "bench xen-devices: some measurements are missing: see $dir/*.dom0, $dir/rig.log"
 	exit 1
 }
+echo "bench xen-devices: done, $(grep -c '^goal.*met$' out/bench/xen-devices.txt) goal(s) met," \
+	"$(grep -c '^goal.*MISSED$' out/bench/xen-devices.txt) missed"
