@@ -10,8 +10,12 @@
 #    answers ping, and dom0 pings it (300 round trips, one at a time);
 #  - Hako apps/echo (lwIP over netfront), when the tree has it: tcpbench
 #    (static, in dom0) measures TCP round trips and bulk through it;
+#  - Hako apps/echo in 8, 6, 5 and 4 MiB of domU memory: the smallest that
+#    echoes 1 MiB intact and serves 50 connections at once;
 #  - Linux domU: dom0 pings it the same way, and tcpbench measures its echo
 #    server the same way.
+# Goal lines (met/MISSED) for TCP round trips and bulk against the Linux
+# domU and for the memory (<= 8 MiB); the last line is a one-line summary.
 # Without apps/echo in the tree, the Hako TCP rows say so instead of a
 # number (the rest still runs).
 # Prints a table and writes it to out/bench/xen-devices.txt; raw data in
@@ -83,7 +87,7 @@ echo)
 	until_line "$log" 'echo: serving' 120 || exit 1
 	/rig/files/tcpbench wait 10.0.0.3 7 60 || exit 1
 	/rig/files/tcpbench rtt 10.0.0.3 7 2000 64
-	/rig/files/tcpbench bulk 10.0.0.3 7 16 ;;
+	for i in 1 2 3; do /rig/files/tcpbench bulk 10.0.0.3 7 16; done ;;
 mem*)
 	until_line "$log" 'echo: serving' 60 || exit 1
 	a=$(sed -n 's/.*net0 \([0-9.]*\)\/.*/\1/p' "$log" | head -n 1)
@@ -110,7 +114,7 @@ XL
 		{ tail -20 /var/log/xen/console/guest-linuxref.log; exit 1; }
 	ping_rtt 10.0.0.10
 	/rig/files/tcpbench rtt 10.0.0.10 7 2000 64
-	/rig/files/tcpbench bulk 10.0.0.10 7 16 ;;
+	for i in 1 2 3; do /rig/files/tcpbench bulk 10.0.0.10 7 16; done ;;
 esac
 EOF
 echo "bench xen-devices: one rig boot (Hako devtest, then the Linux guest)"
@@ -131,11 +135,14 @@ rtt() { sed -n 's/^rtt: n=\([0-9]*\) median=\([0-9]*\) p99=\([0-9]*\).*/\2 \3 \1
 read -r h_med h_p99 h_n <<<"$(rtt "$dir/hako.dom0")"
 read -r l_med l_p99 l_n <<<"$(rtt "$dir/linuxholder.dom0")"
 l_tcp=$(sed -n 's/^rtt_us median=\([0-9]*\) .*p99=\([0-9]*\).*/\1 \2/p' "$dir/linuxholder.dom0")
-l_bulk=$(sed -n 's/^bulk_mbps=\([0-9.]*\).*/\1/p' "$dir/linuxholder.dom0")
+# Bulk: the best of 3 (as qemu-x86-devices: other load on the machine only
+# ever slows a run down).
+best() { sed -n 's/^bulk_mbps=\([0-9.]*\).*/\1/p' "$1" | sort -n | tail -n 1; }
+l_bulk=$(best "$dir/linuxholder.dom0")
 e_tcp= e_bulk=
 if [ "$have_echo" = 1 ]; then
 	e_tcp=$(sed -n 's/^rtt_us median=\([0-9]*\) .*p99=\([0-9]*\).*/\1 \2/p' "$dir/echo.dom0")
-	e_bulk=$(sed -n 's/^bulk_mbps=\([0-9.]*\).*/\1/p' "$dir/echo.dom0")
+	e_bulk=$(best "$dir/echo.dom0")
 fi
 # The smallest memory that served (the cases run from large to small; a
 # smaller one that served counts even if a larger one did not).
@@ -162,7 +169,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a 
 	printf '  %-52s %8s / %s\n' "Linux domU (same bridge)" "${l_med:--}" "${l_p99:--}"
 	printf '  %-52s %8s\n' "Linux / Hako median (above 1: Hako faster)" "$(ratio "${l_med:-0}" "${h_med:-0}")"
 	echo "TCP through an echo server, from dom0 (tcpbench: 2000 round trips of 64 bytes,"
-	echo "median / p99; 16 MiB through it, every byte checked):"
+	echo "median / p99; 16 MiB through it, every byte checked, best of 3):"
 	read -r lt_med lt_p99 <<<"${l_tcp:-- -}"
 	if [ "$have_echo" = 1 ]; then
 		read -r et_med et_p99 <<<"${e_tcp:-- -}"
