@@ -9,8 +9,10 @@
 # (a TAP device inside a network namespace this script creates, so traffic
 # never leaves the machine; needs root).  qemu-x86's and qemu-arm64's: user
 # (virtio-net, PCI or virtio-mmio, on QEMU's user network, host ports
-# forwarded from 127.0.0.1, through hal/PLATFORM/run.sh).  Default: every
-# variant of the platform.
+# forwarded from 127.0.0.1, through hal/PLATFORM/run.sh); qemu-x86's also
+# tap (virtio-net on a TAP device inside a network namespace this script
+# creates, QEMU run in it; needs root).  Default: every variant of the
+# platform.
 #
 # A port adds itself in the "per-platform part" below: variants_of,
 # net_setup/net_teardown, and start_image, which starts an image with a NIC
@@ -33,7 +35,8 @@ TOOLS=test/net/tools.py
 variants_of() {
 	case $1 in
 	usermode) echo passt tap ;;
-	qemu-x86 | qemu-arm64) echo user ;;
+	qemu-x86) echo user tap ;;
+	qemu-arm64) echo user ;;
 	*) echo "" ;;
 	esac
 }
@@ -50,7 +53,7 @@ net_setup() {
 		command -v qemu-system-x86_64 >/dev/null || { echo "QEMU is not installed"; return 1; } ;;
 	qemu-arm64/user)
 		command -v qemu-system-aarch64 >/dev/null || { echo "QEMU (arm) is not installed"; return 1; } ;;
-	usermode/tap)
+	usermode/tap | qemu-x86/tap)
 		[ "$(id -u)" = 0 ] || { echo "TAP tests need root (ip netns, TAP devices)"; return 1; }
 		NS=hakonet-$$
 		ip netns add "$NS" || return 1
@@ -119,6 +122,20 @@ start_image() {
 		eval "PID_$name=$!"
 		[ "$slot" = 0 ] && TARGET=10.$sub.0.2 TCP_PORT=7 UDP_PORT=7 TAP=$tap
 		HOSTSIDE=10.$sub.0.1 HOSTBIND=10.$sub.0.1
+		RUN="ip netns exec $NS" ;;
+	qemu-x86/tap)
+		# As usermode's TAP, with QEMU (inside the namespace) between
+		# the TAP and the image's virtio-net.
+		local tap=hk$slot sub=$((77 + slot))
+		ip netns exec "$NS" ip tuntap add dev "$tap" mode tap || return 1
+		ip netns exec "$NS" ip link set "$tap" up
+		ip netns exec "$NS" ip addr add "10.$sub.0.1/24" dev "$tap"
+		ip netns exec "$NS" env HAKO_NET="tap:$tap" HAKO_NET_MAC="02:00:00:00:0$slot:02" \
+			HAKO_QEMU_TIMEOUT=600 hal/qemu-x86/run.sh "$image" \
+			"hako.ip=10.$sub.0.2/24" "hako.gw=10.$sub.0.1" "$@" >"$tmp/$name.log" 2>&1 &
+		eval "PID_$name=$!"
+		[ "$slot" = 0 ] && TARGET=10.$sub.0.2 TCP_PORT=7 UDP_PORT=7 TAP=$tap
+		HOSTSIDE=10.$sub.0.1 HOSTBIND=10.$sub.0.1 WAIT_S=90
 		RUN="ip netns exec $NS" ;;
 	esac
 }
@@ -198,7 +215,10 @@ run_variant() {
 		return
 	fi
 
-	start_image "$v" srv 0 "out/$platform/echo/echo"
+	# Through passt, a malformed hako.ip= too: a clear message, then DHCP.
+	local bad=()
+	[ "$v" = passt ] && bad=(hako.ip=10.0.2/99)
+	start_image "$v" srv 0 "out/$platform/echo/echo" "${bad[@]}"
 	if wait_for srv 'hako: net0 [0-9.]+/[0-9]+' >/dev/null && wait_for srv 'serving' >/dev/null; then
 		case_result "$v: the image prints its address" 0
 	else
@@ -206,6 +226,10 @@ run_variant() {
 		show srv
 		net_teardown
 		return
+	fi
+	if [ "$v" = passt ]; then
+		expect "$v: a malformed hako.ip= is named, and DHCP serves instead" 0 0 "$tmp/srv.log" \
+			"malformed kernel option 'hako.ip=10.0.2/99'" 'net0 [0-9.]+/[0-9]+ .*\(DHCP\)'
 	fi
 
 	if [ "$v" = passt ] || [ "$v" = user ]; then

@@ -18,7 +18,8 @@
 # loaded with -initrd (the first multiboot module).
 #
 # Environment: HAKO_QEMU_MEM (-m, default 64M), HAKO_QEMU_ACCEL (tcg, the
-# default, or kvm), HAKO_QEMU (the QEMU binary), HAKO_QEMU_ARGS (extra
+# default, with -cpu max: every feature TCG emulates, RDRAND for
+# hal_entropy among them; or kvm), HAKO_QEMU (the QEMU binary), HAKO_QEMU_ARGS (extra
 # options, split on spaces), HAKO_SHUTDOWN_AFTER=S (press the ACPI power
 # button, QMP's system_powerdown, S seconds after QEMU starts: what a host's
 # "virsh shutdown" does; every port's run.sh takes it).  SIGTERM to this
@@ -117,7 +118,7 @@ esac
 
 case ${HAKO_QEMU_ACCEL:-tcg} in
 kvm) accel_args="-accel kvm -cpu host" ;;
-tcg) accel_args="-accel tcg" ;;
+tcg) accel_args="-accel tcg -cpu max" ;;
 *)
 	echo "$0: HAKO_QEMU_ACCEL must be tcg or kvm" >&2
 	exit 2

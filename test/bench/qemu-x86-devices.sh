@@ -166,3 +166,5 @@ read -r tx_n tx_b tx_ms <<<"${tx:-0 0 0}"
 		echo "goal: echo image <= 200 KB: $(verdict "$(stat -c %s out/qemu-x86/echo/echo) <= 204800")"
 	fi
 } | tee "$out"
+echo "bench qemu-x86-devices: done, $(grep -c '^goal.*met$' "$out") goal(s) met," \
+	"$(grep -c '^goal.*MISSED$' "$out") missed"

@@ -32,6 +32,8 @@ line() { (IFS=$'\t' && echo "$*"); }
 {
 	line echo out/xen/echo/echo 16 0                        # 10.0.0.2
 	line client out/xen/echo/echo 16 0 client 10.0.0.1 9000 4194304 # 10.0.0.3
+	# Static IPv4 from the command line (DHCP would give its MAC 10.0.0.4).
+	line static out/xen/echo/echo 16 0 hako.ip=10.0.0.40/24 hako.gw=10.0.0.1
 } >"$out/cases"
 cat >"$out/dom0.sh" <<'EOF'
 log=/var/log/xen/console/guest-$1.log
@@ -58,6 +60,11 @@ echo)
 	$tb conns 10.0.0.2 7 20 60 &
 	sleep 3
 	echo "dom0: xl shutdown with connections open" ;;
+static)
+	trap 'xl shutdown "$1"' EXIT
+	until_line 'echo: serving' || exit 1
+	ping -c 3 -W 2 10.0.0.40 | tail -2
+	$tb bytes 10.0.0.40 7 65536 >/tmp/b 2>&1 && echo "dom0: static: 65536 bytes echoed intact" ;;
 client)
 	# The image connects out to this echo server (busybox nc, one cat per
 	# connection).
@@ -88,5 +95,9 @@ expect "xen net: xl shutdown with 20 connections open ends cleanly" 0 "$(st echo
 expect "xen net: the image as a client of a dom0 server (4 MiB back intact)" 0 \
 	"$(st client)" "$out/client.out" 'net0 10.0.0.3/24' \
 	'echo: client: 4194304 bytes echoed back intact' '^hako: exit status 0$'
+expect "xen net: static IPv4 from hako.ip=: dom0 pings it and echoes through it" 0 \
+	"$(st static)" "$out/static.out" 'net0 10.0.0.40/24 gateway 10.0.0.1 \(static\)'
+expect "xen net: ...dom0's side" 0 0 "$out/static.dom0" \
+	'^3 packets transmitted, 3 packets received' '^dom0: static: 65536 bytes echoed intact'
 grep -E '^(hako: net|xen: vif|echo:)' "$out/echo.out" | sed 's/^/      /'
 summary

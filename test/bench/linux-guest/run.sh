@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # run.sh: boot the Linux reference guest under QEMU (TCG) in the same
 # configuration hal/qemu-x86/run.sh gives a Hako image with networking:
-# -nodefaults, QEMU's user network with a host port forwarded to 127.0.0.1,
+# -nodefaults, -cpu max, QEMU's user network with a host port forwarded to 127.0.0.1,
 # virtio-net-pci (and virtio-blk-pci with a disk).
 #
 #   run.sh ROLE [--hostfwd tcp:127.0.0.1:HP-:GP]... [--disk FILE] [--mem M]
@@ -50,7 +50,7 @@ for f in "${fwd[@]}"; do netdev="$netdev,hostfwd=$f"; done
 disk_args=()
 [ -n "$disk" ] && disk_args=(-drive "file=$disk,if=none,id=d0,format=raw,cache=writeback"
 	-device virtio-blk-pci,drive=d0)
-exec timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -m "$mem" \
+exec timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m "$mem" \
 	-nodefaults -display none -monitor none -no-reboot -serial stdio \
 	-netdev "$netdev" -device virtio-net-pci,netdev=n0 "${disk_args[@]}" \
 	-kernel "$cache/vmlinuz" -initrd "$initrd" \
