@@ -32,11 +32,12 @@ xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # debugger tests and the network tests; procps (pgrep), libc-bin (getconf):
 # the qemu-x86 devices benchmark; gdb, gdb-multiarch: the debugger tests.
 # passt socat python3-scapy iputils-ping: the network tests (a rootless NIC,
-# host-side clients, malformed frames, namespaces with TAPs).
+# host-side clients, malformed frames, namespaces with TAPs); curl wrk: the
+# HTTP server's tests and benchmark.
 # libvirt-clients (virt-xml-validate): the Xen lifecycle suite checks make's
 # libvirt XML against libvirt's schema.
 tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs busybox-static iproute2 procps
-	libc-bin gdb gdb-multiarch passt socat python3-scapy iputils-ping libvirt-clients)
+	libc-bin gdb gdb-multiarch passt socat python3-scapy iputils-ping libvirt-clients curl wrk)
 # make debug: gdb, and gdb-multiarch for an arm64 image (with the
 # platform's own task).
 debug=(gdb gdb-multiarch)

@@ -76,6 +76,7 @@ TABLE = {
     "busybox": "busybox-static", "ip": "iproute2",
     # Networking: the rootless NIC, namespaces and TAPs, host-side clients.
     "passt": "passt", "socat": "socat", "ping": "iputils-ping",
+    "curl": "curl", "wrk": "wrk",
     "virt-xml-validate": "libvirt-clients", "tar": "tar",
 }
 
@@ -90,6 +91,8 @@ DYNAMIC = {
           "test/net.sh: \"$RUN\" ip",
     "socat": "test/net.sh: \"$RUN\" socat (host tools run in a namespace)",
     "ping": "test/net.sh: \"$RUN\" ping",
+    "curl": "test/httpd.sh: \"$RUN\" curl (host clients run in a namespace)",
+    "wrk": "test/httpd.sh: $RUN timeout 60 wrk",
 }
 
 # Which deps task a file runs under (first match wins): make runs `deps.sh
