@@ -34,10 +34,12 @@ xen=(qemu-system-x86 xen-hypervisor-4.17-amd64 libxen-dev xz-utils cpio gzip)
 # passt socat python3-scapy iputils-ping: the network tests (a rootless NIC,
 # host-side clients, malformed frames, namespaces with TAPs); curl wrk: the
 # HTTP server's tests and benchmark.
-# libvirt-clients (virt-xml-validate): the Xen lifecycle suite checks make's
-# libvirt XML against libvirt's schema.
+# libvirt-clients (virt-xml-validate) and libxml2-utils (the xmllint it
+# runs, only a recommendation of libvirt-clients): the Xen lifecycle suite
+# checks make's libvirt XML against libvirt's schema.
 tests=(check pkg-config time clang libclang-rt-14-dev e2fsprogs busybox-static iproute2 procps
-	libc-bin gdb gdb-multiarch passt socat python3-scapy iputils-ping libvirt-clients curl wrk)
+	libc-bin gdb gdb-multiarch passt socat python3-scapy iputils-ping libvirt-clients
+	libxml2-utils curl wrk)
 # make debug: gdb, and gdb-multiarch for an arm64 image (with the
 # platform's own task).
 debug=(gdb gdb-multiarch)

@@ -76,7 +76,7 @@ TABLE = {
     "busybox": "busybox-static", "ip": "iproute2",
     # Networking: the rootless NIC, namespaces and TAPs, host-side clients.
     "passt": "passt", "socat": "socat", "ping": "iputils-ping",
-    "curl": "curl", "wrk": "wrk",
+    "curl": "curl", "wrk": "wrk", "xmllint": "libxml2-utils",
     "virt-xml-validate": "libvirt-clients", "tar": "tar",
 }
 
