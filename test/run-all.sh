@@ -82,11 +82,13 @@ if [ "$rc" != 0 ]; then
 	exit 1
 fi
 
-# The lane a suite runs in: the Xen rig's suites (and debug, which boots
-# the rig too) in lane 2, the rest in lane 1.
+# The lane a suite runs in: the Xen rig's suites in lane 2, the rest in
+# lane 1; debug alone once both are done (its rebuild check and its Xen
+# post-mortem failed beside the config matrix: to be understood).
 lane_of() {
 	case $1 in
-	xen-* | storage-xen | debug) echo 2 ;;
+	xen-* | storage-xen) echo 2 ;;
+	debug) echo last ;;
 	*) echo 1 ;;
 	esac
 }
@@ -171,6 +173,8 @@ else
 	}
 	trap 'killtree "$lane1"; killtree "$lane2"; exit 130' INT TERM
 	wait "$lane1" "$lane2"
+	trap - INT TERM
+	run_lane last "$@"
 fi
 
 total_pass=0
