@@ -36,6 +36,7 @@ args_of() {
 	httpd) printf '%s\n' selftest ;; # server and client over loopback
 	# (it ticks until shut down: five ticks, then it ends by itself)
 	ticker) printf '%s\n' ticks=5 ms=20 ;;
+	tick) printf '%s\n' count=3 every=20 ;;
 	esac
 }
 # judge APP OUTPUT STATUS
@@ -50,6 +51,7 @@ judge() {
 	echo) [ "$3" = 0 ] && grep -q "bytes echoed back intact" "$2" ;;
 	httpd) [ "$3" = 0 ] && grep -q "httpd: selftest passed" "$2" ;;
 	ticker) [ "$3" = 0 ] && grep -q "ticker: done after 5 ticks, [0-9]* late, 0 backwards" "$2" ;;
+	tick) [ "$3" = 0 ] && grep -q "tick: done after 3 ticks" "$2" ;;
 	*) [ "$3" = 0 ] ;;
 	esac
 }

@@ -3,7 +3,8 @@
  * tick: runs until the platform asks it to shut down, printing a tick line
  * every period, so that a test can see it run, stop (paused) and go on.
  * With hold= and churn= it keeps memory allocated and allocates more at
- * every tick: the Xen balloon tests move its memory under it.
+ * every tick: the Xen balloon tests move its memory under it.  With
+ * count=N it ends by itself after N ticks (the configuration matrix).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,7 @@ static void touch(char *p, size_t pages)
 
 int main(int argc, char **argv)
 {
-	unsigned long every = 200, hold = 0, churn = 0, n = 0;
+	unsigned long every = 200, hold = 0, churn = 0, count = 0, n = 0;
 	int quiet = 0;
 	uint64_t start = now(), next;
 	struct page_stats st;
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "quiet"))
 			quiet = 1;
 		else if (!arg(argv[i], "every", &every) && !arg(argv[i], "hold", &hold) &&
-			 !arg(argv[i], "churn", &churn)) {
+			 !arg(argv[i], "churn", &churn) && !arg(argv[i], "count", &count)) {
 			printf("tick: unknown argument '%s'\n", argv[i]);
 			return 2;
 		}
@@ -87,6 +88,10 @@ int main(int argc, char **argv)
 			       churn && !c ? " (churn: no memory)" : "");
 		if (c)
 			page_free(c, churn * 256);
+		if (count && n == count) {
+			printf("tick: done after %lu ticks\n", n);
+			return 0;
+		}
 	}
 	printf("tick: shutdown requested after %lu ticks\n", n);
 	return 0;
