@@ -73,103 +73,19 @@ for arg in "$@"; do
 done
 
 # Devices, as QEMU options in the positional parameters from here on.
-nic=virtio-net-device,netdev=net0
-if [ -n "${HAKO_NET_MAC:-}" ]; then
-	case $HAKO_NET_MAC in
-	[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]:[0-9a-fA-F][0-9a-fA-F]) ;;
-	*)
-		echo "$0: HAKO_NET_MAC must be six hexadecimal bytes, a:b:c:d:e:f" >&2
-		exit 2
-		;;
-	esac
-	nic=$nic,mac=$HAKO_NET_MAC
-fi
+qemu_nic=virtio-net-device,netdev=net0
 set -- -global virtio-mmio.force-legacy=false
-case ${HAKO_NET:-} in
-"" | none) ;;
-user)
-	fwd=
-	for rule in ${HAKO_HOSTFWD-tcp:127.0.0.1:8007-:7}; do
-		case $rule in
-		tcp::* | udp::*) rule="${rule%%:*}:127.0.0.1:${rule#*::}" ;;
-		tcp:* | udp:*) ;;
-		*)
-			echo "$0: HAKO_HOSTFWD rule '$rule' is not PROTO:[ADDR]:PORT-[ADDR]:PORT" >&2
-			exit 2
-			;;
-		esac
-		fwd="$fwd,hostfwd=$rule"
-	done
-	set -- "$@" -netdev "user,id=net0$fwd" -device "$nic"
-	;;
-tap:?*)
-	set -- "$@" -netdev "tap,id=net0,ifname=${HAKO_NET#tap:},script=no,downscript=no" \
-		-device "$nic"
-	;;
-*)
-	echo "$0: HAKO_NET must be user, tap:NAME or none" >&2
-	exit 2
-	;;
-esac
-# Disks: disk_arg N PATH RO prints the -drive value of disk N.
-disk_arg() {
-	if [ ! -f "$2" ]; then
-		echo "$0: disk image '$2' is not a file" >&2
-		return 1
-	fi
-	# QEMU's option syntax doubles commas in a value.
-	printf 'if=none,id=disk%s,format=raw,file=%s%s' "$1" "$(printf '%s' "$2" | sed 's/,/,,/g')" \
-		"$([ "$3" = 1 ] && echo ,readonly=on)"
-}
-ndisks=0
-if [ -n "${HAKO_DISK:-}" ]; then
-	drive=$(disk_arg 0 "$HAKO_DISK" "${HAKO_DISK_RO:-0}") || exit 2
-	set -- "$@" -drive "$drive" -device virtio-blk-device,drive=disk0
-	ndisks=1
-fi
-for d in ${HAKO_DISKS:-}; do
-	ro=0
-	case $d in *:ro) d=${d%:ro} ro=1 ;; esac
-	drive=$(disk_arg "$ndisks" "$d" "$ro") || exit 2
-	set -- "$@" -drive "$drive" -device "virtio-blk-device,drive=disk$ndisks"
-	ndisks=$((ndisks + 1))
-done
+net=${HAKO_NET:-}
+qemu_blk=virtio-blk-device
+. "$(dirname "$0")/../common/qemu-devices.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-qemu.XXXXXX") || exit 125
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 : >"$tmp/status"
 
-# The power button: QMP's system_powerdown (the PL061 line the image
-# watches).  QMP wants its capabilities negotiated before any command.
-powerdown() {
-	python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-f = s.makefile("rw")
-f.readline()
-for cmd in ("qmp_capabilities", "system_powerdown"):
-    f.write(json.dumps({"execute": cmd}) + "\n")
-    f.flush()
-    f.readline()
-PY
-}
 qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
-presser=
-if [ -n "${HAKO_SHUTDOWN_AFTER:-}" ]; then
-	case $HAKO_SHUTDOWN_AFTER in
-	*[!0-9.]* | "")
-		echo "$0: HAKO_SHUTDOWN_AFTER must be a number of seconds" >&2
-		exit 2
-		;;
-	esac
-	(
-		sleep "$HAKO_SHUTDOWN_AFTER"
-		powerdown
-	) &
-	presser=$!
-fi
+qemu_press_after
 
 # IMAGE.initrd, when it exists (make builds it from the app's rootfs/):
 # QEMU loads it and names it in the device tree's /chosen.
