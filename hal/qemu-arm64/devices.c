@@ -12,7 +12,6 @@
  * and is not touched (QEMU backs it with nothing) until one is acquired.
  * Built -mgeneral-regs-only (port.mk): parts run in interrupt context.
  */
-#include <string.h>
 
 #include <hako/printk.h>
 
@@ -20,12 +19,9 @@
 #include "../virtio/virtio.h"
 #include "qa.h"
 
-#define PAGE 4096
 
 static volatile uint64_t qa_dev_pending;
 static const struct qa_machine *machine;
-static uint8_t *pool;
-static size_t pool_left;
 static struct {
 	uint32_t intid;
 	hal_handle_t h;
@@ -58,8 +54,7 @@ size_t qa_devices_probe(const struct qa_machine *m)
 
 void qa_devices_start(uint64_t base, size_t size)
 {
-	pool = (uint8_t *)(uintptr_t)base;
-	pool_left = base ? size : 0;
+	virtio_dma_pool(base, size);
 }
 
 volatile void *vport_map_mmio(uint64_t phys, size_t len)
@@ -72,24 +67,6 @@ volatile void *vport_map_mmio(uint64_t phys, size_t len)
 	return NULL;
 }
 
-void *vport_alloc(size_t size, uint64_t *dma)
-{
-	uint8_t *p = pool;
-
-	size = (size + PAGE - 1) & ~(size_t)(PAGE - 1);
-	if (!pool || size > pool_left)
-		return NULL;
-	pool += size;
-	pool_left -= size;
-	memset(p, 0, size);
-	*dma = (uintptr_t)p;
-	return p;
-}
-
-uint64_t vport_dma_addr(const void *p)
-{
-	return (uintptr_t)p; /* identity mapping */
-}
 
 int vport_msi(hal_handle_t h, uint64_t *addr, uint32_t *data)
 {

@@ -11,7 +11,6 @@
  * rest, only for devices that are present and have a driver in the image,
  * and is not touched (QEMU backs it with nothing) until one is acquired.
  */
-#include <string.h>
 
 #include <hako/printk.h>
 
@@ -23,11 +22,8 @@ _Static_assert(QX_DEV_VECTORS >= VIRTIO_MAX_DEVICES, "a vector per virtio device
 
 #define PCI_ADDR 0xcf8
 #define PCI_DATA 0xcfc
-#define PAGE 4096
 
 volatile uint64_t qx_dev_pending;
-static uint8_t *pool;
-static size_t pool_left;
 
 static void outl(uint16_t port, uint32_t v)
 {
@@ -72,24 +68,6 @@ volatile void *vport_map_mmio(uint64_t phys, size_t len)
 	return qx_mm_map_device(phys, len);
 }
 
-void *vport_alloc(size_t size, uint64_t *dma)
-{
-	uint8_t *p = pool;
-
-	size = (size + PAGE - 1) & ~(size_t)(PAGE - 1);
-	if (!pool || size > pool_left)
-		return NULL;
-	pool += size;
-	pool_left -= size;
-	memset(p, 0, size);
-	*dma = (uintptr_t)p;
-	return p;
-}
-
-uint64_t vport_dma_addr(const void *p)
-{
-	return (uintptr_t)p; /* identity mapping */
-}
 
 int vport_msi(hal_handle_t h, uint64_t *addr, uint32_t *data)
 {
@@ -119,8 +97,7 @@ void qx_devices_init(void)
 			need / 1024);
 		return;
 	}
-	pool = (uint8_t *)(uintptr_t)base;
-	pool_left = need;
+	virtio_dma_pool(base, need);
 }
 
 void qx_devices_before_wait(void)

@@ -24,11 +24,17 @@ volatile void *vport_map_mmio(uint64_t phys, size_t len);
 
 /* Zeroed, page-aligned memory that devices can reach, for ever; *dma is
  * its device address.  From what the port set aside at boot for the
- * devices found (virtio_*_mem_needed()).  NULL when that is used up. */
+ * devices found (virtio_*_mem_needed()).  NULL when that is used up.
+ * Provided by hal/virtio/dma.c from the block given to virtio_dma_pool(). */
 void *vport_alloc(size_t size, uint64_t *dma);
 
-/* The device address of kernel memory (a block request's buffer). */
+/* The device address of kernel memory (a block request's buffer): the
+ * same address (dma.c). */
 uint64_t vport_dma_addr(const void *p);
+
+/* virtio_dma_pool - the size bytes at physical base (0: none) that the port
+ * set aside at boot for what the probes said the devices need. */
+void virtio_dma_pool(uint64_t base, size_t size);
 
 /* The MSI message (address, data) that sets handle h's ready bit and
  * wakes hal_wait().  HAL_ENODEV when the port has no MSI. */

@@ -4,7 +4,7 @@
 # configuration access and MSI), mmio (the port finds the windows and routes
 # their wired interrupts).
 VIRTIO_TRANSPORTS ?= pci
-objs-$(CONFIG_VIRTIO) += hal/virtio/virtio.o hal/virtio/queue.o \
+objs-$(CONFIG_VIRTIO) += hal/virtio/virtio.o hal/virtio/queue.o hal/virtio/dma.o \
 	$(patsubst %,hal/virtio/%.o,$(VIRTIO_TRANSPORTS))
 objs-$(CONFIG_VIRTIO_NET) += hal/virtio/net.o
 objs-$(CONFIG_VIRTIO_BLK) += hal/virtio/blk.o
