@@ -45,6 +45,7 @@ struct thread {
 	enum thread_state state;
 	bool woken;	       /* by waitq_wake_*, not by the deadline */
 	bool joined;
+	bool detached;	       /* freed by the scheduler once it has ended */
 	struct thread *joiner;
 	void *(*fn)(void *);
 	void *arg;
@@ -74,6 +75,8 @@ struct thread {
 #define GUARD_WORD 0x5afe57ac6b0a7d5eULL
 
 static struct list_node runq = LIST_HEAD_INIT(runq);
+/* Detached threads that ended, to be freed off their own stacks. */
+static struct list_node dead = LIST_HEAD_INIT(dead);
 static struct list_node threads = LIST_HEAD_INIT(threads);
 static struct thread *current;
 static struct thread *main_thread;
@@ -235,6 +238,8 @@ static struct thread *pick_next(void)
 	return list_entry(n, struct thread, node);
 }
 
+static void reap_dead(void);
+
 /* Switch away from current, whose state the caller has set. */
 static void schedule(void)
 {
@@ -252,10 +257,12 @@ static void schedule(void)
 	hal_tls_set_base(next->tls_tp);
 #endif
 	hal_context_switch(&prev->ctx, &next->ctx);
+	reap_dead();
 }
 
 static void thread_start(void *unused)
 {
+	reap_dead();
 	thread_exit(current->fn(current->arg));
 }
 
@@ -335,10 +342,34 @@ void thread_exit(void *result)
 	t->result = result;
 	t->state = T_ZOMBIE;
 	pr_dbg(SCHED, "thread '%s' exits\n", t->name);
+	if (t->detached)
+		list_push_back(&dead, &t->node);
 	if (t->joiner)
 		wake(t->joiner);
 	schedule();
 	panic("zombie thread '%s' was scheduled", t->name);
+}
+
+/* Give an ended thread's pages back; it is off the CPU for good. */
+static void thread_free(struct thread *t)
+{
+	stats.threads--;
+	list_remove(&t->all);
+	if (t->guarded && hal_mem_guard((uintptr_t)t->mem, GUARD_BYTES, false) != HAL_OK) {
+		/* Never hand out a page that would fault: keep it. */
+		pr_warn("sched: cannot unprotect the guard page of '%s'; keeping it\n", t->name);
+		page_free((char *)t->mem + GUARD_BYTES, t->pages - GUARD_BYTES / PAGE_SIZE);
+		return;
+	}
+	page_free(t->mem, t->pages);
+}
+
+/* Free the detached threads that ended: the caller runs on another stack,
+ * and each of them switched away for the last time. */
+static void reap_dead(void)
+{
+	while (!list_empty(&dead))
+		thread_free(list_entry(list_pop_front(&dead), struct thread, node));
 }
 
 int thread_join(struct thread *t, void **result)
@@ -353,18 +384,21 @@ int thread_join(struct thread *t, void **result)
 	}
 	if (result)
 		*result = t->result;
-	stats.threads--;
 	pr_dbg(SCHED, "thread '%s' joined by '%s'\n", t->name, current->name);
-	list_remove(&t->all);
 	/* t switched away for the last time before we could run: its stack
 	 * is no longer in use. */
-	if (t->guarded && hal_mem_guard((uintptr_t)t->mem, GUARD_BYTES, false) != HAL_OK) {
-		/* Never hand out a page that would fault: keep it. */
-		pr_warn("sched: cannot unprotect the guard page of '%s'; keeping it\n", t->name);
-		page_free((char *)t->mem + GUARD_BYTES, t->pages - GUARD_BYTES / PAGE_SIZE);
-		return 0;
-	}
-	page_free(t->mem, t->pages);
+	thread_free(t);
+	return 0;
+}
+
+int thread_detach(struct thread *t)
+{
+	if (t->joined)
+		return -1;
+	t->joined = true;
+	t->detached = true;
+	if (t->state == T_ZOMBIE && t != current)
+		thread_free(t);
 	return 0;
 }
 

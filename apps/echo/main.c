@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include <hako/kernel.h>
-#include <hako/sync.h>
 #include <hako/thread.h>
 
 #include "echo.h"
@@ -47,53 +46,23 @@ static bool send_all(int fd, const char *p, size_t n)
 	return true;
 }
 
-/*
- * One thread per connection.  A thread that is done puts itself on the
- * reaper's list; the reaper joins it (every thread is joined once), so
- * finished connections give their stacks back.
- */
-struct conn {
-	struct thread *t;
-	int fd;
-	struct conn *next;
-};
-
-static struct conn *finished;
-static struct semaphore reap_sem;
-
+/* One thread per connection, detached: the scheduler frees it when done. */
 static void *serve_one(void *arg)
 {
-	struct conn *c = arg;
+	int fd = (int)(long)arg;
 	char *buf = malloc(BUF);
 	ssize_t n;
 
 	if (buf) {
-		while ((n = recv(c->fd, buf, BUF, 0)) > 0) {
+		while ((n = recv(fd, buf, BUF, 0)) > 0) {
 			tcp_bytes += (unsigned long long)n;
-			if (!send_all(c->fd, buf, (size_t)n))
+			if (!send_all(fd, buf, (size_t)n))
 				break;
 		}
 	}
 	free(buf);
-	close(c->fd);
+	close(fd);
 	open_now--;
-	c->next = finished;
-	finished = c;
-	sem_up(&reap_sem);
-	return NULL;
-}
-
-static void *reaper(void *unused)
-{
-	for (;;) {
-		struct conn *c;
-
-		sem_down(&reap_sem);
-		c = finished;
-		finished = c->next;
-		thread_join(c->t, NULL);
-		free(c);
-	}
 	return NULL;
 }
 
@@ -161,16 +130,11 @@ static int serve(int port)
 		printf("echo: no memory for the UDP thread\n");
 		return 1;
 	}
-	sem_init(&reap_sem, 0);
-	if (!thread_create("echo-reaper", reaper, NULL, 0)) {
-		printf("echo: no memory for the reaper thread\n");
-		return 1;
-	}
 	kern_on_shutdown(say_stats, NULL);
 	printf("echo: serving TCP and UDP on port %d\n", port);
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
-		struct conn *c;
+		struct thread *t;
 
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
@@ -178,16 +142,12 @@ static int serve(int port)
 			continue;
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		c = malloc(sizeof(*c));
-		if (c) {
-			c->fd = fd;
-			c->t = thread_create("echo-tcp", serve_one, c, 0);
-		}
-		if (!c || !c->t) {
-			free(c);
+		t = thread_create("echo-tcp", serve_one, (void *)(long)fd, 0);
+		if (!t) {
 			close(fd); /* no memory for it: the peer sees the close */
 			continue;
 		}
+		thread_detach(t);
 		connections++;
 		open_now++;
 	}

@@ -42,39 +42,11 @@ struct httpd_config httpd_cfg = {
 };
 struct httpd_stats httpd_stats;
 
-/* Finished connection threads, joined by the reaper (each exactly once),
- * so that their stacks come back. */
-struct conn_thread {
-	struct thread *t;
-	int fd;
-	struct conn_thread *next;
-};
-static struct conn_thread *finished;
-static struct semaphore reap_sem;
-
+/* One thread per connection, detached: the scheduler frees it when done. */
 static void *conn_main(void *arg)
 {
-	struct conn_thread *c = arg;
-
-	conn_serve(c->fd);
+	conn_serve((int)(long)arg);
 	httpd_stats.open--;
-	c->next = finished;
-	finished = c;
-	sem_up(&reap_sem);
-	return NULL;
-}
-
-static void *reaper(void *unused)
-{
-	for (;;) {
-		struct conn_thread *c;
-
-		sem_down(&reap_sem);
-		c = finished;
-		finished = c->next;
-		thread_join(c->t, NULL);
-		free(c);
-	}
 	return NULL;
 }
 
@@ -207,7 +179,7 @@ static void serve(int lfd)
 
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
-		struct conn_thread *c;
+		struct thread *t;
 
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
@@ -219,16 +191,12 @@ static void serve(int lfd)
 			continue;
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		c = malloc(sizeof(*c));
-		if (c) {
-			c->fd = fd;
-			c->t = thread_create("httpd-conn", conn_main, c, 0);
-		}
-		if (!c || !c->t) {
-			free(c);
+		t = thread_create("httpd-conn", conn_main, (void *)(long)fd, 0);
+		if (!t) {
 			refuse(fd);
 			continue;
 		}
+		thread_detach(t);
 		httpd_stats.conns++;
 		httpd_stats.open++;
 	}
@@ -253,11 +221,6 @@ int main(int argc, char **argv)
 	lfd = listen_on(httpd_cfg.port);
 	if (lfd < 0) {
 		printf("httpd: cannot listen on TCP port %d: %s\n", httpd_cfg.port, strerror(errno));
-		return 1;
-	}
-	sem_init(&reap_sem, 0);
-	if (!thread_create("httpd-reaper", reaper, NULL, 0)) {
-		printf("httpd: no memory for the reaper thread\n");
 		return 1;
 	}
 	kern_on_shutdown(say_stats, NULL);

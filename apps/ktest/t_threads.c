@@ -360,8 +360,59 @@ static void test_clocks(void)
 	}
 }
 
+static void *detach_self(void *arg)
+{
+	int *ended = arg;
+
+	CHECK(thread_detach(thread_self()) == 0);
+	CHECK(thread_detach(thread_self()) == -1); /* only once */
+	thread_yield();
+	(*ended)++;
+	return NULL;
+}
+
+static void *end_at_once(void *arg)
+{
+	(*(int *)arg)++;
+	return NULL;
+}
+
+/* Detached threads are freed by the scheduler: detached before they end,
+ * by themselves, or after they ended; none can be joined. */
+static void test_detach(void)
+{
+	struct sched_stats before, after;
+	struct page_stats pages_before, pages_after;
+	struct thread *t;
+	int ended = 0;
+
+	sched_get_stats(&before);
+	page_get_stats(&pages_before);
+	for (int i = 0; i < 8; i++) {
+		t = thread_create("detached", end_at_once, &ended, 0);
+		REQUIRE(t != NULL);
+		CHECK(thread_detach(t) == 0);
+		CHECK(thread_join(t, NULL) == -1);
+		REQUIRE(thread_create("self-detached", detach_self, &ended, 0) != NULL);
+	}
+	t = thread_create("ends-first", end_at_once, &ended, 0);
+	REQUIRE(t != NULL);
+	for (int i = 0; i < 100 && ended < 17; i++)
+		thread_yield();
+	CHECK_MSG(ended == 17, "%d of 17 threads ended", ended);
+	CHECK(thread_detach(t) == 0); /* already ended: freed here */
+	thread_yield(); /* the last self-detached one is freed off its stack */
+	sched_get_stats(&after);
+	page_get_stats(&pages_after);
+	CHECK_MSG(after.threads == before.threads, "%zu threads, %zu before",
+		  (size_t)after.threads, (size_t)before.threads);
+	CHECK_MSG(pages_after.used == pages_before.used, "%zu pages in use, %zu before",
+		  pages_after.used, pages_before.used);
+}
+
 const struct ktest_case ktest_threads[] = {
 	{ "threads_create_join", test_create_join },
+	{ "threads_detach", test_detach },
 	{ "threads_round_robin", test_yield_round_robin },
 	{ "sleep_order_by_deadline", test_sleep_order },
 	{ "sleep_idles_in_hal", test_sleep_idles },

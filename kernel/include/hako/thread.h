@@ -38,10 +38,18 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg,
 
 /*
  * thread_join - wait for t to end, store its result in *result (if not
- * NULL), free it.  Blocks.  Every thread must be joined exactly once.
+ * NULL), free it.  Blocks.  Every thread must be joined exactly once,
+ * or detached.
  * Returns 0, or -1 when t is the caller itself or already has a joiner.
  */
 int thread_join(struct thread *t, void **result);
+
+/*
+ * thread_detach - nobody will join t: the scheduler frees it once it has
+ * ended (its result is dropped), instead of a thread_join.  Does not block.
+ * Returns 0, or -1 when t already has a joiner or was detached.
+ */
+int thread_detach(struct thread *t);
 
 /* thread_exit - end the calling thread with result; returning from the
  * thread's function does the same.  Ending the main thread ends the image
