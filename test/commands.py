@@ -86,8 +86,8 @@ DYNAMIC = {
     "qemu-system-aarch64": "test/qemu-arm64/run-tests.sh, hal/qemu-arm64/run.sh: \"$qemu\"",
     "qemu-aarch64": "hal/usermode/run.sh (an arm64 image on another host), "
                     "test/bench/usermode-arm64.sh: SPAWN_RUNNER",
-    "busybox": "test/qemu-x86/run-tests.sh: the TAP script it writes and runs (udhcpd)",
-    "ip": "test/qemu-x86/run-tests.sh: the TAP script it writes and runs; "
+    "busybox": "test/virtio-devtest.sh: the TAP script it writes and runs (udhcpd)",
+    "ip": "test/virtio-devtest.sh: the TAP script it writes and runs; "
           "test/net.sh: \"$RUN\" ip",
     "socat": "test/net.sh: \"$RUN\" socat (host tools run in a namespace)",
     "ping": "test/net.sh: \"$RUN\" ping",
