@@ -86,8 +86,8 @@ DYNAMIC = {
     "qemu-system-aarch64": "test/qemu-arm64/run-tests.sh, hal/qemu-arm64/run.sh: \"$qemu\"",
     "qemu-aarch64": "hal/usermode/run.sh (an arm64 image on another host), "
                     "test/bench/usermode-arm64.sh: SPAWN_RUNNER",
-    "busybox": "test/qemu-x86/run-tests.sh: the TAP script it writes and runs (udhcpd)",
-    "ip": "test/qemu-x86/run-tests.sh: the TAP script it writes and runs; "
+    "busybox": "test/virtio-devtest.sh: the TAP script it writes and runs (udhcpd)",
+    "ip": "test/virtio-devtest.sh: the TAP script it writes and runs; "
           "test/net.sh: \"$RUN\" ip",
     "socat": "test/net.sh: \"$RUN\" socat (host tools run in a namespace)",
     "ping": "test/net.sh: \"$RUN\" ping",
@@ -108,6 +108,8 @@ TASKS = [
     ("hal/usermode/*", "usermode"),
     ("hal/qemu-x86/*", "qemu-x86"),
     ("hal/qemu-arm64/*", "qemu-arm64"),
+    # Sourced by both QEMU ports' run.sh; what it calls is in both lists.
+    ("hal/common/qemu-devices.sh", "qemu-x86"),
     ("hal/xen/*", "xen"),
     ("test/xen/*", "xen"),
     ("Makefile", "build"),
@@ -158,9 +160,13 @@ def sourced(path, text, shells):
     out = []
     for m in re.finditer(r"^\s*(?:\.|source)\s+(.*)$", text, re.M):
         names = re.findall(r"[\w.-]+\.sh\b", m.group(1))
+        # . "$(dirname "$0")/REL": REL from the script's own directory
+        rel = re.search(r'\$\(dirname "?\$0"?\)"?/([\w./-]+\.sh)\b', m.group(1))
+        rel = rel and os.path.normpath(os.path.join(os.path.dirname(path), rel.group(1)))
         for cand in shells:
             if names and os.path.basename(cand) == names[-1] and \
-                    (os.path.dirname(cand) == os.path.dirname(path) or cand in m.group(1)):
+                    (os.path.dirname(cand) == os.path.dirname(path) or cand in m.group(1) or
+                     cand == rel):
                 out.append(cand)
     return out
 

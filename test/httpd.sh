@@ -21,6 +21,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test/lib.sh
+. test/netlib.sh
 
 platform=${1:?usage: test/httpd.sh PLATFORM [VARIANT...]}
 shift
@@ -40,28 +41,17 @@ variants_of() {
 	esac
 }
 
-NS=
 net_setup() {
 	case $platform/$1 in
 	usermode/passt)
 		command -v passt >/dev/null || { echo "passt is not installed"; return 1; } ;;
 	usermode/tap)
 		[ "$(id -u)" = 0 ] || { echo "TAP tests need root (ip netns, TAP devices)"; return 1; }
-		NS=hakohttpd-$$
-		ip netns add "$NS" || return 1
-		ip netns exec "$NS" ip link set lo up ;;
+		net_ns_add "hakohttpd-$$" ;;
 	qemu-x86/user)
 		command -v qemu-system-x86_64 >/dev/null || { echo "no qemu-system-x86_64"; return 1; } ;;
 	*) echo "no httpd tests for $platform/$1"; return 1 ;;
 	esac
-}
-
-net_teardown() {
-	if [ -n "$NS" ]; then
-		ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null
-		ip netns del "$NS" 2>/dev/null
-		NS=
-	fi
 }
 
 freeport() {
@@ -82,9 +72,7 @@ start_image() {
 		TARGET=127.0.0.1 PORT=$port RUN= ;;
 	usermode/tap)
 		local tap=hh$slot sub=$((87 + slot))
-		ip netns exec "$NS" ip tuntap add dev "$tap" mode tap || return 1
-		ip netns exec "$NS" ip link set "$tap" up
-		ip netns exec "$NS" ip addr add "10.$sub.0.1/24" dev "$tap"
+		net_tap_add "$tap" "$sub" || return 1
 		ip netns exec "$NS" "$IMAGE" "--net=tap:$tap,mac=02:00:00:00:1$slot:02" \
 			"hako.ip=10.$sub.0.2/24" "hako.gw=10.$sub.0.1" "$@" >"$tmp/$name.log" 2>&1 &
 		TARGET=10.$sub.0.2 PORT=80 RUN="ip netns exec $NS" ;;
@@ -105,32 +93,6 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
-}
-
-# stop_image NAME: SIGTERM, wait up to 10 s; status in STATUS ("hung").
-stop_image() {
-	local pid
-	eval "pid=\${PID_$1:-}"
-	STATUS=none
-	[ -n "$pid" ] || return
-	kill -TERM "$pid" 2>/dev/null
-	for _ in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		STATUS=hung
-	else
-		wait "$pid"
-		STATUS=$?
-	fi
-	eval "PID_$1="
-}
-
-show() {
-	sed 's/^/      | /' "$tmp/$1.log" | tail -n "${2:-15}"
 }
 
 cleanup() {

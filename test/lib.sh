@@ -2,6 +2,11 @@
 # Shared helpers for Hako's shell test scripts: one line per case, a summary.
 # Source it, call `case_result NAME OK [DETAIL]` per case, then `summary`.
 
+# Counted once: a helper that sources it too (test/virtio-devtest.sh) must
+# not reset the counts.
+[ -z "${hako_lib_sh:-}" ] || return 0
+hako_lib_sh=1
+
 passed=0
 failed=0
 failed_names=()

@@ -15,12 +15,14 @@
 # platform.
 #
 # A port adds itself in the "per-platform part" below: variants_of,
-# net_setup/net_teardown, and start_image, which starts an image with a NIC
-# and says how the host reaches it (TARGET, TCP_PORT, UDP_PORT), how the
-# image reaches the host (HOSTSIDE), and how host tools are run (RUN).
+# net_setup (test/netlib.sh's net_teardown undoes it), and start_image,
+# which starts an image with a NIC and says how the host reaches it
+# (TARGET, TCP_PORT, UDP_PORT), how the image reaches the host (HOSTSIDE),
+# and how host tools are run (RUN).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test/lib.sh
+. test/netlib.sh
 
 platform=${1:?usage: test/net.sh PLATFORM [VARIANT...]}
 shift
@@ -41,7 +43,6 @@ variants_of() {
 	esac
 }
 
-NS=
 # net_setup VARIANT: make the host side (once per variant).
 net_setup() {
 	case $platform/$1 in
@@ -55,19 +56,9 @@ net_setup() {
 		command -v qemu-system-aarch64 >/dev/null || { echo "QEMU (arm) is not installed"; return 1; } ;;
 	usermode/tap | qemu-x86/tap)
 		[ "$(id -u)" = 0 ] || { echo "TAP tests need root (ip netns, TAP devices)"; return 1; }
-		NS=hakonet-$$
-		ip netns add "$NS" || return 1
-		ip netns exec "$NS" ip link set lo up ;;
+		net_ns_add "hakonet-$$" ;;
 	*) echo "no NIC tests for $platform/$1"; return 1 ;;
 	esac
-}
-
-net_teardown() {
-	if [ -n "$NS" ]; then
-		ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null
-		ip netns del "$NS" 2>/dev/null
-		NS=
-	fi
 }
 
 # start_image VARIANT NAME SLOT IMAGE ARGS...: start the image in the
@@ -114,9 +105,7 @@ start_image() {
 		HOSTSIDE=10.0.2.2 HOSTBIND=127.0.0.1 WAIT_S=90 ;;
 	usermode/tap)
 		local tap=hk$slot sub=$((77 + slot))
-		ip netns exec "$NS" ip tuntap add dev "$tap" mode tap || return 1
-		ip netns exec "$NS" ip link set "$tap" up
-		ip netns exec "$NS" ip addr add "10.$sub.0.1/24" dev "$tap"
+		net_tap_add "$tap" "$sub" || return 1
 		ip netns exec "$NS" "$image" "--net=tap:$tap,mac=02:00:00:00:0$slot:02" \
 			"hako.ip=10.$sub.0.2/24" "hako.gw=10.$sub.0.1" "$@" >"$tmp/$name.log" 2>&1 &
 		eval "PID_$name=$!"
@@ -127,9 +116,7 @@ start_image() {
 		# As usermode's TAP, with QEMU (inside the namespace) between
 		# the TAP and the image's virtio-net.
 		local tap=hk$slot sub=$((77 + slot))
-		ip netns exec "$NS" ip tuntap add dev "$tap" mode tap || return 1
-		ip netns exec "$NS" ip link set "$tap" up
-		ip netns exec "$NS" ip addr add "10.$sub.0.1/24" dev "$tap"
+		net_tap_add "$tap" "$sub" || return 1
 		ip netns exec "$NS" env HAKO_NET="tap:$tap" HAKO_NET_MAC="02:00:00:00:0$slot:02" \
 			HAKO_QEMU_TIMEOUT=600 hal/qemu-x86/run.sh "$image" \
 			"hako.ip=10.$sub.0.2/24" "hako.gw=10.$sub.0.1" "$@" >"$tmp/$name.log" 2>&1 &
@@ -154,34 +141,6 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
-}
-
-# stop_image NAME: SIGTERM, wait up to 10 s; the exit status in STATUS
-# ("hung" when it had to be killed).  Not in a subshell: wait needs the
-# image to be this shell's child.
-stop_image() {
-	local pid
-	eval "pid=\${PID_$1:-}"
-	STATUS=none
-	[ -n "$pid" ] || return
-	kill -TERM "$pid" 2>/dev/null
-	for _ in $(seq $((WAIT_S * 5))); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		STATUS=hung
-	else
-		wait "$pid"
-		STATUS=$?
-	fi
-	eval "PID_$1="
-}
-
-show() {
-	sed 's/^/      | /' "$tmp/$1.log" | tail -n "${2:-15}"
 }
 
 # roundtrip BYTES: send BYTES random bytes through echo with socat; compare.

@@ -12,6 +12,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . test/lib.sh
+. test/virtio-devtest.sh # run (an image through $run), devtest_tap, devtest_blocks
 
 export HAKO_QEMU_ACCEL=tcg
 export HAKO_QEMU_TIMEOUT=${HAKO_TEST_TIMEOUT:-60}
@@ -43,14 +44,6 @@ else
 	case_result "unit: ACPI parsing with hostile tables" 1
 	cat "$tmp/acpi-build.log" "$tmp/acpi.log" 2>/dev/null | grep -v '^ok' | sed 's/^/      | /'
 fi
-
-# run NAME IMAGE ARGS...: through run.sh; output in $tmp/NAME, status in $rc
-run() {
-	local name=$1 image=$2
-	shift 2
-	"$run" "$image" "$@" </dev/null >"$tmp/$name" 2>&1
-	rc=$?
-}
 
 # monitor NAME IMAGE APPEND DELAY COMMANDS...: boot with the QEMU monitor
 # on stdin, send COMMANDS (one per line) after DELAY seconds, once the
@@ -109,103 +102,17 @@ else
 		"$(grep 'tx burst' "$tmp/net")"
 fi
 
-# HAKO_NET=tap:NAME: a TAP in a network namespace of its own (unshare -rn:
-# no root needed where user namespaces are allowed), Linux on the host side
-# at 10.0.3.1 with busybox udhcpd.
-cat >"$tmp/tap.sh" <<'SH'
-set -e
-dir=$1
-shift
-ip link set lo up
-ip tuntap add dev tap0 mode tap
-ip link set tap0 up
-ip addr add 10.0.3.1/24 dev tap0
-printf 'start 10.0.3.15\nend 10.0.3.20\ninterface tap0\nlease_file %s/leases\npidfile %s/udhcpd.pid\n' \
-	"$dir" "$dir" >"$dir/udhcpd.conf"
-: >"$dir/leases"
-busybox udhcpd -f "$dir/udhcpd.conf" >"$dir/udhcpd.log" 2>&1 &
-dhcpd=$!
-set +e
-HAKO_NET=tap:tap0 "$@"
-rc=$?
-kill "$dhcpd"
-exit $rc
-SH
-# As root no user namespace is needed (and none can be made in a chroot).
-ns=(unshare -rn)
-[ "$(id -u)" != 0 ] || ns=(unshare -n)
-if "${ns[@]}" true 2>/dev/null; then
-	"${ns[@]}" bash "$tmp/tap.sh" "$tmp" "$run" "$devtest" net ip=10.0.3.15 peer=10.0.3.1 \
-		flood=300 </dev/null >"$tmp/tap" 2>&1
-	expect "virtio-net on a TAP (namespace, Linux and udhcpd beyond): the same checks" 0 "$?" \
-		"$tmp/tap" '^ok +ARP: peer 10\.0\.3\.1' '^ok +ping flood: 300 of 300' \
-		'^ok +DHCP: ack for 10\.0\.3\.15' '^[0-9]+ passed, 0 failed'
-else
-	case_result "virtio-net on a TAP" 1 "cannot make a network namespace (${ns[*]})"
-fi
+# HAKO_NET=tap:NAME: a TAP in a network namespace of its own, Linux and
+# busybox udhcpd beyond (test/virtio-devtest.sh).
+devtest_tap "virtio-net on a TAP (namespace, Linux and udhcpd beyond): the same checks" \
+	"virtio-net on a TAP"
 run nonet "$devtest" net
 expect "no NIC: net0 is no device (a clear failure)" 1 "$rc" "$tmp/nonet" \
 	'^FAIL acquire net0 \(-3\)'
 
-# Disks: devtest writes sectors labelled "hako sector N" over the first
-# MiBs and its last block, flushes, reads back; the host then checks the
-# file.  A read-only disk starts "hako read-only disk".
-# checkdisk FILE MIB: the labels and fill of apps/devtest/block.c's fill()
-# over the first MIB MiB and the last sector; prints what differs.
-checkdisk() {
-	python3 - "$1" "$2" <<'PY'
-import sys
-d = open(sys.argv[1], "rb").read()
-bad = []
-sectors = list(range(int(sys.argv[2]) * 2048)) + [len(d) // 512 - 1]
-for s in sectors:
-    label = b"hako sector %010d\n" % s
-    want = label + bytes((s * 7 + i) & 0xff for i in range(len(label), 512))
-    if d[512 * s:512 * s + 512] != want:
-        bad.append(s)
-if bad:
-    print("%d of %d sectors differ, the first %d" % (len(bad), len(sectors), bad[0]))
-PY
-}
-rodisk() {
-	truncate -s 1M "$1" && printf 'hako read-only disk\n' | dd of="$1" conv=notrunc 2>/dev/null
-}
-truncate -s 8M "$tmp/disk.img"
-HAKO_DISK=$tmp/disk.img run block "$devtest" block mib=3 iops=1
-expect "virtio-blk: pattern written with requests in flight, flush, read back, random reads" 0 \
-	"$rc" "$tmp/block" '^ok +several requests in flight \(([2-9]|[1-9][0-9]+)\)' \
-	'^ok +flush' '^ok +read back 3072 KiB' '^ok +random 4 KiB reads' \
-	'disk0 \(virtio pci [0-9a-f:.]+\): requests done [0-9]+, failed 0; bad completions 0' \
-	'^[0-9]+ passed, 0 failed'
-bad=$(checkdisk "$tmp/disk.img" 3)
-case_result "virtio-blk: the host reads every sector the image wrote" \
-	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
-
-truncate -s 8M "$tmp/4k.img"
-HAKO_QEMU_ARGS="-drive if=none,id=d4,file=$tmp/4k.img,format=raw -device virtio-blk-pci,drive=d4,logical_block_size=4096,physical_block_size=4096" \
-	run block4k "$devtest" block mib=2
-bad=$(checkdisk "$tmp/4k.img" 2)
-expect "virtio-blk with 4 KiB logical blocks" 0 "$rc" "$tmp/block4k" '4096-byte blocks' \
-	'^[0-9]+ passed, 0 failed'
-case_result "virtio-blk with 4 KiB logical blocks: the host reads the sectors" \
-	"$([ -z "$bad" ] && [ "$rc" = 0 ] && echo 0 || echo 1)" "$bad"
-
-rodisk "$tmp/ro.img"
-cp "$tmp/ro.img" "$tmp/ro.orig"
-HAKO_DISK=$tmp/ro.img HAKO_DISK_RO=1 run blockro "$devtest" block ro=1
-expect "virtio-blk read-only: writes refused, reads work" 0 "$rc" "$tmp/blockro" \
-	'^ok +the disk is read-only' '^ok +a write to it is refused' \
-	'^ok +its first block reads as the host wrote it' '^[0-9]+ passed, 0 failed'
-cmp -s "$tmp/ro.img" "$tmp/ro.orig"
-case_result "virtio-blk read-only: the image file is unchanged" $?
-
-# HAKO_DISKS: several disks in order; disk1 here is the read-only one.
-truncate -s 8M "$tmp/first.img"
-rodisk "$tmp/second.img"
-HAKO_DISKS="$tmp/first.img $tmp/second.img:ro" run disks "$devtest" block mib=1 + block disk=1 ro=1
-expect "HAKO_DISKS: disk0 and disk1 in order, each its own handle" 0 "$rc" "$tmp/disks" \
-	'^ok +acquire disk0' '^ok +acquire disk1' '^ok +its first block reads as the host wrote it' \
-	'^[0-9]+ passed, 0 failed'
+# Disks: pattern, 4 KiB blocks, read-only, several (test/virtio-devtest.sh),
+# each checked by the host after.
+devtest_blocks "virtio-blk" 'virtio pci [0-9a-f:.]+' virtio-blk-pci
 
 # Other shapes of the device: modern-only (PCI id 0x1041), on q35's PCI
 # Express (with RAM above 4 GiB, so device memory is there too), and a

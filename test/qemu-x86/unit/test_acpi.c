@@ -11,19 +11,7 @@
 #include <string.h>
 
 #include "acpi_parse.h"
-
-static int passed, failed;
-
-#define CHECK(name, cond)                                                        \
-	do {                                                                     \
-		if (cond) {                                                      \
-			passed++;                                                \
-			printf("ok   %s\n", name);                               \
-		} else {                                                         \
-			failed++;                                                \
-			printf("FAIL %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond); \
-		}                                                                \
-	} while (0)
+#include "../../hostcheck.h"
 
 static uint8_t *table(const char sig[4], const uint8_t *body, size_t body_len, size_t hdr_len)
 {
@@ -130,6 +118,5 @@ int main(void)
 	test_tables();
 	test_madt();
 	test_s5();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return check_summary();
 }

@@ -10,19 +10,7 @@
 #include <string.h>
 
 #include "blkring.h"
-
-static int passed, failed;
-
-#define CHECK(name, cond)                                                        \
-	do {                                                                     \
-		if (cond) {                                                      \
-			passed++;                                                \
-			printf("ok   %s\n", name);                               \
-		} else {                                                         \
-			failed++;                                                \
-			printf("FAIL %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond); \
-		}                                                                \
-	} while (0)
+#include "../../hostcheck.h"
 
 static struct blkring r;
 static blkif_sring_t *s;
@@ -154,6 +142,5 @@ int main(void)
 	test_good();
 	test_hostile();
 	free(s);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return check_summary();
 }

@@ -11,19 +11,7 @@
 #include <string.h>
 
 #include "netring.h"
-
-static int passed, failed;
-
-#define CHECK(name, cond)                                                        \
-	do {                                                                     \
-		if (cond) {                                                      \
-			passed++;                                                \
-			printf("ok   %s\n", name);                               \
-		} else {                                                         \
-			failed++;                                                \
-			printf("FAIL %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond); \
-		}                                                                \
-	} while (0)
+#include "../../hostcheck.h"
 
 static struct netring r;
 static netif_tx_sring_t *txs;
@@ -282,6 +270,5 @@ int main(void)
 	test_tx();
 	free(txs);
 	free(rxs);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return check_summary();
 }

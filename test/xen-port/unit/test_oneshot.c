@@ -8,19 +8,7 @@
 #include <stdio.h>
 
 #include "oneshot.h"
-
-static int passed, failed;
-
-#define CHECK(name, cond)                                                        \
-	do {                                                                     \
-		if (cond) {                                                      \
-			passed++;                                                \
-			printf("ok   %s\n", name);                               \
-		} else {                                                         \
-			failed++;                                                \
-			printf("FAIL %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond); \
-		}                                                                \
-	} while (0)
+#include "../../hostcheck.h"
 
 int main(void)
 {
@@ -38,6 +26,5 @@ int main(void)
 	CHECK("deadline 0 is sent as 1 (0 cancels)", oneshot_arm(&o, 0, 0, &prog) && prog == 1);
 	CHECK("far deadlines are clamped to 2^48 ns ahead",
 	      oneshot_arm(&o, UINT64_MAX - 1, 5, &prog) && prog == 5 + ONESHOT_MAX_NS);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return check_summary();
 }

@@ -12,19 +12,7 @@
 
 #include "ring.h"
 #include "xs_wire.h"
-
-static int passed, failed;
-
-#define CHECK(name, cond)                                                        \
-	do {                                                                     \
-		if (cond) {                                                      \
-			passed++;                                                \
-			printf("ok   %s\n", name);                               \
-		} else {                                                         \
-			failed++;                                                \
-			printf("FAIL %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond); \
-		}                                                                \
-	} while (0)
+#include "../../hostcheck.h"
 
 /* A response ring the "backend" writes into. */
 static char ring[XENSTORE_RING_SIZE];
@@ -243,6 +231,5 @@ int main(void)
 	test_payloads();
 	test_numbers();
 	test_backend_paths();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return check_summary();
 }
