@@ -238,7 +238,9 @@ static struct thread *pick_next(void)
 	return list_entry(n, struct thread, node);
 }
 
-static void reap_dead(void);
+/* Not inlined: a switched-away thread's saved return address then names
+ * schedule()'s own line, which debuggers and hako.py show as where it waits. */
+static void reap_dead(void) __attribute__((noinline));
 
 /* Switch away from current, whose state the caller has set. */
 static void schedule(void)

@@ -108,9 +108,14 @@ def function_at(pc):
         blk = gdb.block_for_pc(pc)
     except (gdb.error, RuntimeError):
         return None
-    while blk is not None and blk.function is None:
+    # the outermost function: an inlined callee's block has its own
+    # function symbol, but the code belongs to its caller
+    fn = None
+    while blk is not None and not (blk.is_static or blk.is_global):
+        if blk.function is not None:
+            fn = blk.function
         blk = blk.superblock
-    return blk.function if blk is not None else None
+    return fn
 
 
 def symbol(addr):
@@ -225,7 +230,7 @@ def waits_on(t, all_threads):
         # a queue on its own stack: thread_sleep_until's, say.  Name the
         # function that blocked: the first one not in the scheduler.
         who = blocking_function(t)
-        if who == "thread_sleep_until":
+        if who in ("thread_sleep_until", "thread_sleep"):
             return "sleep" + until
         return "wait queue on its stack in %s()%s" % (who, until)
     return "wait queue %s in %s()%s" % (symbol(addr), blocking_function(t), until)
