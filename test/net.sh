@@ -216,8 +216,14 @@ run_variant() {
 	done
 	case_result "$v: socat round trips 1 B to $top, checksums equal" $ok
 
-	$RUN $PY $TOOLS concurrent "$TARGET" "$TCP_PORT" 200 >"$tmp/conc" 2>&1
-	expect "$v: 200 concurrent TCP connections all served" 0 $? "$tmp/conc" '200 of 200'
+	# QEMU's user networking (slirp) listens for its host forward with a
+	# backlog of 1: the host's connects beyond it wait for SYN retransmits
+	# (200 took 50-90 s, all of it in slirp).  There 50 still go past the
+	# 32 sockets of a small configuration; the other variants take 200.
+	local conc=200
+	[ "$v" = user ] && conc=50
+	$RUN $PY $TOOLS concurrent "$TARGET" "$TCP_PORT" $conc >"$tmp/conc" 2>&1
+	expect "$v: $conc concurrent TCP connections all served" 0 $? "$tmp/conc" "$conc of $conc"
 
 	$RUN $PY $TOOLS udp "$TARGET" "$UDP_PORT" 50 >"$tmp/udp" 2>&1
 	expect "$v: UDP echo" 0 $? "$tmp/udp" '50 of 50'
@@ -313,11 +319,13 @@ run_limit() {
 	fi
 	start_image "$v" lim 0 "out/net-limit/$platform/echo/echo"
 	wait_for lim 'serving' >/dev/null
-	$RUN $PY $TOOLS flood "$TARGET" "$TCP_PORT" 120 >"$tmp/flood" 2>&1
+	local n=120
+	[ "$v" = user ] && n=60 # (slirp's backlog of 1: see run_variant)
+	$RUN $PY $TOOLS flood "$TARGET" "$TCP_PORT" $n >"$tmp/flood" 2>&1
 	local ok=0
 	roundtrip 1000 || ok=1
 	stop_image lim
-	expect "$v: 120 connections against a limit of 32: some refused, no crash" 0 "$STATUS" \
+	expect "$v: $n connections against a limit of 32: some refused, no crash" 0 "$STATUS" \
 		"$tmp/flood" 'served, [1-9][0-9]* refused'
 	case_result "$v: ...and the next client is served" $ok
 	expect "$v: ...the refusals are counted" 0 0 "$tmp/lim.log" 'connections refused [1-9]'
@@ -348,5 +356,6 @@ for v in "${variants[@]}"; do
 	run_variant "$v"
 done
 [ "$platform" = usermode ] && run_fake_passt
-run_limit "${variants[0]}"
+# (on the last variant: TAP where a port has it, not slirp's slow forward)
+run_limit "${variants[-1]}"
 summary
