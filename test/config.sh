@@ -14,14 +14,23 @@ root=out/matrix
 export HAKO_NET=none # images with networking run without a NIC here
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-seeds=${HAKO_RANDCONFIG_SEEDS:-"1 2 3"}
+# randconfig seeds: one per platform, a different one on each (so the
+# matrix tries as many configurations as platforms); HAKO_RANDCONFIG_SEEDS
+# sets the seeds every platform tries.
+seeds_of() { echo "${HAKO_RANDCONFIG_SEEDS:-$(($1 + 1))}"; }
+
+# Where a variant builds: defconfig in out/, the tree every other suite and
+# `make` use (what they built is not built again, and the matrix checks the
+# images they run); the others under out/matrix/VARIANT.
+outroot_of() { [ "$1" = defconfig ] && echo out || echo "$root/$1"; }
 
 # build P A VARIANT CONFIG-TARGET [make args]: configure, then build
 build() {
-	local p=$1 a=$2 v=$3 target=$4
+	local p=$1 a=$2 v=$3 target=$4 o
 	shift 4
-	make -s OUTROOT="$root/$v" PLATFORM="$p" APP="$a" "$@" "$target" >"$tmp/log" 2>&1 &&
-		make -s OUTROOT="$root/$v" PLATFORM="$p" APP="$a" >>"$tmp/log" 2>&1
+	o=$(outroot_of "$v")
+	make -s OUTROOT="$o" PLATFORM="$p" APP="$a" "$@" "$target" >"$tmp/log" 2>&1 &&
+		make -s OUTROOT="$o" PLATFORM="$p" APP="$a" >>"$tmp/log" 2>&1
 }
 
 # The arguments each app boots with, and what a good boot shows.
@@ -74,7 +83,7 @@ matrix_case() {
 		case_result "$p $a $v: builds" 1 "$(tail -n 5 "$tmp/log" | tr '\n' ' ')"
 		return
 	fi
-	img=$root/$v/$p/$a/$a
+	img=$(outroot_of "$v")/$p/$a/$a
 	mapfile -t args < <(args_of "$a")
 	if [ -x "hal/$p/run-batch.sh" ]; then
 		mkdir -p "$tmp/batch-$p"
@@ -89,18 +98,20 @@ matrix_case() {
 }
 
 echo "== configuration matrix (${platforms[*]})"
+i=0 pi=0
 for p in "${platforms[@]}"; do
 	for a in $apps; do
 		matrix_case "$p" "$a" defconfig defconfig
 	done
 	matrix_case "$p" hello allnoconfig allnoconfig
 	matrix_case "$p" ktest allyesconfig allyesconfig
-	i=0
-	for s in $seeds; do
+	# (each randconfig on the next app: across the platforms they take turns)
+	for s in $(seeds_of $pi); do
 		a=$(echo "$apps" | sed -n "$((i % $(echo "$apps" | wc -l) + 1))p")
 		matrix_case "$p" "$a" "randconfig-$s" randconfig SEED="$s"
 		i=$((i + 1))
 	done
+	pi=$((pi + 1))
 done
 
 for p in $(printf '%s\n' "${batched[@]}" | cut -d' ' -f1 | sort -u); do
@@ -128,9 +139,9 @@ for p in "${platforms[@]}"; do
 	# hello selects none of them; ktest all: the same checks must see them
 	# there, or they could not see them anywhere.
 	for a in hello ktest devtest; do
-		[ "$a" = devtest ] && ! grep -q '^CONFIG_HAVE_VIRTIO=y' "$root/defconfig/$p/$a/.config" &&
+		[ "$a" = devtest ] && ! grep -q '^CONFIG_HAVE_VIRTIO=y' "out/$p/$a/.config" &&
 			continue
-		d=$root/defconfig/$p/$a
+		d=out/$p/$a
 		if ! nm "$d/$a.elf" >"$tmp/nm" 2>&1 || [ ! -d "$d/obj" ]; then
 			case_result "$p $a: symbols and objects to check" 1 "$(head -c 200 "$tmp/nm")"
 			continue
