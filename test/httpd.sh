@@ -16,8 +16,8 @@
 # held open without sending (the limit test), are tested on the TAP only;
 # so are the Connection: close load and the soak (see run_variant; make
 # bench soaks qemu-x86).
-# qemu-x86: user (a virtio-net-pci on QEMU's user network, a host port
-# forwarded to 127.0.0.1).
+# qemu-x86, qemu-arm64: user (a virtio-net on QEMU's user network, a host
+# port forwarded to 127.0.0.1).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test/lib.sh
@@ -36,7 +36,7 @@ ARGS="-t 2000 -i 5000"
 variants_of() {
 	case $1 in
 	usermode) echo passt tap ;;
-	qemu-x86) echo user ;;
+	qemu-x86 | qemu-arm64) echo user ;;
 	*) echo "" ;;
 	esac
 }
@@ -50,6 +50,8 @@ net_setup() {
 		net_ns_add "hakohttpd-$$" ;;
 	qemu-x86/user)
 		command -v qemu-system-x86_64 >/dev/null || { echo "no qemu-system-x86_64"; return 1; } ;;
+	qemu-arm64/user)
+		command -v qemu-system-aarch64 >/dev/null || { echo "no qemu-system-aarch64"; return 1; } ;;
 	*) echo "no httpd tests for $platform/$1"; return 1 ;;
 	esac
 }
@@ -76,10 +78,10 @@ start_image() {
 		ip netns exec "$NS" "$IMAGE" "--net=tap:$tap,mac=02:00:00:00:1$slot:02" \
 			"hako.ip=10.$sub.0.2/24" "hako.gw=10.$sub.0.1" "$@" >"$tmp/$name.log" 2>&1 &
 		TARGET=10.$sub.0.2 PORT=80 RUN="ip netns exec $NS" ;;
-	qemu-x86/user)
+	qemu-x86/user | qemu-arm64/user)
 		port=$(freeport) || return 1
 		HAKO_NET=user HAKO_HOSTFWD="tcp:127.0.0.1:$port-:80" \
-			hal/qemu-x86/run.sh "$IMAGE" "$@" >"$tmp/$name.log" 2>&1 &
+			"hal/$platform/run.sh" "$IMAGE" "$@" >"$tmp/$name.log" 2>&1 &
 		TARGET=127.0.0.1 PORT=$port RUN= ;;
 	esac
 	eval "PID_$name=$!"

@@ -21,8 +21,8 @@ fi
 case $net in
 "" | none) ;;
 user)
-	fwd=
-	for rule in ${HAKO_HOSTFWD-tcp:127.0.0.1:8007-:7}; do
+	fwd= shown=
+	for rule in ${HAKO_HOSTFWD-tcp:127.0.0.1:8007-:7 tcp:127.0.0.1:8080-:80}; do
 		case $rule in
 		tcp::* | udp::*) rule="${rule%%:*}:127.0.0.1:${rule#*::}" ;;
 		tcp:* | udp:*) ;;
@@ -32,7 +32,10 @@ user)
 			;;
 		esac
 		fwd="$fwd,hostfwd=$rule"
+		shown="$shown ${rule%%-*} -> ${rule#*-}"
 	done
+	# (where to point a client: httpd's port 80 is http://127.0.0.1:8080/)
+	[ -z "$shown" ] || echo "run: forwarded from the host:$shown" >&2
 	set -- "$@" -netdev "user,id=net0$fwd" -device "$qemu_nic"
 	;;
 tap:?*)

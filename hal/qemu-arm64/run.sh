@@ -30,7 +30,8 @@
 #                        gives 10.0.2.15, the host is 10.0.2.2), with
 #   HAKO_HOSTFWD="RULE..."  host ports forwarded into the image, QEMU's
 #                        hostfwd rules separated by spaces; default
-#                        "tcp:127.0.0.1:8007-:7" (echo).  A rule without a host
+#                        "tcp:127.0.0.1:8007-:7 tcp:127.0.0.1:8080-:80" (echo,
+#                        httpd), said on stderr.  A rule without a host
 #                        address gets 127.0.0.1.
 #   HAKO_NET=tap:NAME    a virtio-net on the existing TAP device NAME.
 #   HAKO_NET_MAC=MAC     the NIC's MAC address (QEMU's default: 52:54:00:12:34:56).
