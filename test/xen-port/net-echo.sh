@@ -25,8 +25,9 @@ if [ ! -f apps/echo/build.mk ]; then
 	exit 1
 fi
 make -s PLATFORM=xen APP=echo >"$out/build.log" 2>&1 &&
+	make -s PLATFORM=xen APP=httpd >>"$out/build.log" 2>&1 &&
 	gcc -O2 -static -Wall -Wextra -o "$out/tcpbench" test/bench/tcpbench.c 2>>"$out/build.log"
-case_result "build xen/echo and a static tcpbench for dom0" $? "see $out/build.log"
+case_result "build xen/echo, xen/httpd and a static tcpbench for dom0" $? "see $out/build.log"
 
 line() { (IFS=$'\t' && echo "$*"); }
 {
@@ -34,8 +35,13 @@ line() { (IFS=$'\t' && echo "$*"); }
 	line client out/xen/echo/echo 16 0 client 10.0.0.1 9000 4194304 # 10.0.0.3
 	# Static IPv4 from the command line (DHCP would give its MAC 10.0.0.4).
 	line static out/xen/echo/echo 16 0 hako.ip=10.0.0.40/24 hako.gw=10.0.0.1
+	# httpd in 8 MiB (issue 10's goal for its smallest domU)   # 10.0.0.5
+	line httpd out/xen/httpd/httpd 8 0
 } >"$out/cases"
-cat >"$out/dom0.sh" <<'EOF'
+# The files httpd serves (apps/httpd/www, in its image), for dom0 to fetch.
+www=apps/httpd/www
+pages=$(cd "$www" && find . -type f | sed 's|^\.||' | sort | tr '\n' ' ')
+{ echo "PAGES='$pages'"; cat; } >"$out/dom0.sh" <<'EOF'
 log=/var/log/xen/console/guest-$1.log
 tb=/rig/files/tcpbench
 until_line() {
@@ -65,6 +71,43 @@ static)
 	until_line 'echo: serving' || exit 1
 	ping -c 3 -W 2 10.0.0.40 | tail -2
 	$tb bytes 10.0.0.40 7 65536 >/tmp/b 2>&1 && echo "dom0: static: 65536 bytes echoed intact" ;;
+httpd)
+	# busybox wget and nc: every page, HEAD, a conditional GET, 200 clients
+	# at once, 1,000 requests on one connection.
+	trap 'xl shutdown "$1"' EXIT
+	until_line 'httpd: serving' || exit 1
+	u=http://10.0.0.5
+	$tb wait 10.0.0.5 80 60 || exit 1
+	for p in $PAGES; do
+		echo "dom0: sha $p $(wget -q -O - "$u$p" | sha256sum | cut -d' ' -f1)"
+	done
+	ask() { { printf "$1"; sleep 5; } | nc 10.0.0.5 80; }
+	ask 'HEAD /64k.html HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n' >/tmp/head
+	echo "dom0: head: $(head -1 /tmp/head | tr -d '\r')," \
+		"$(grep -i '^content-length:' /tmp/head | tr -d '\r')," \
+		"$(($(wc -c </tmp/head) - $(sed '/^\r$/q' /tmp/head | wc -c))) bytes after the head"
+	lm=$(grep -i '^last-modified:' /tmp/head | cut -d' ' -f2- | tr -d '\r')
+	ask "GET /64k.html HTTP/1.1\r\nHost: h\r\nIf-Modified-Since: $lm\r\nConnection: close\r\n\r\n" >/tmp/cond
+	echo "dom0: conditional: $(head -1 /tmp/cond | tr -d '\r') (If-Modified-Since: $lm)"
+	wget -q -O /tmp/par.ref "$u/1k.html"
+	i=0
+	while [ $i -lt 200 ]; do
+		(wget -q -O /tmp/par.$i "$u/1k.html" && cmp -s /tmp/par.$i /tmp/par.ref &&
+			echo ok >/tmp/ok.$i) &
+		i=$((i + 1))
+	done
+	wait
+	echo "dom0: parallel: $(ls /tmp/ok.* | wc -l) of 200 clients got the page"
+	{
+		i=1
+		while [ $i -lt 1000 ]; do
+			printf 'GET /1k.html HTTP/1.1\r\nHost: h\r\n\r\n'
+			i=$((i + 1))
+		done
+		printf 'GET /1k.html HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n'
+		sleep 30
+	} | nc 10.0.0.5 80 >/tmp/ka
+	echo "dom0: keep-alive: $(grep -c '^HTTP/1.1 200' /tmp/ka) responses on one connection" ;;
 client)
 	# The image connects out to this echo server (busybox nc, one cat per
 	# connection).
@@ -99,5 +142,26 @@ expect "xen net: static IPv4 from hako.ip=: dom0 pings it and echoes through it"
 	"$(st static)" "$out/static.out" 'net0 10.0.0.40/24 gateway 10.0.0.1 \(static\)'
 expect "xen net: ...dom0's side" 0 0 "$out/static.dom0" \
 	'^3 packets transmitted, 3 packets received' '^dom0: static: 65536 bytes echoed intact'
+
+# httpd: the same pages as on usermode and qemu-x86, from dom0's busybox.
+expect "xen httpd: serves in an 8 MiB domU, its address by DHCP" 0 0 "$out/httpd.out" \
+	'net0 10.0.0.5/24 gateway 10.0.0.1 \(DHCP\)' 'httpd: serving'
+bad=
+for p in $pages; do
+	grep -q "^dom0: sha $p $(sha256sum <"$www$p" | cut -d' ' -f1)$" "$out/httpd.dom0" ||
+		bad="$bad $p"
+done
+case_result "xen httpd: wget in dom0 fetches every page byte-exact ($(echo $pages | wc -w) files)" \
+	"$([ -z "$bad" ] && [ -n "$pages" ]; echo $?)" "wrong or missing:$bad"
+expect "xen httpd: HEAD: 200, Content-Length of the file, no body" 0 0 "$out/httpd.dom0" \
+	"^dom0: head: HTTP/1.1 200 OK, Content-Length: $(stat -c %s "$www/64k.html"), 0 bytes after"
+expect "xen httpd: If-Modified-Since its Last-Modified: 304" 0 0 "$out/httpd.dom0" \
+	'^dom0: conditional: HTTP/1.1 304 Not Modified \(If-Modified-Since: [A-Z][a-z]{2}, '
+expect "xen httpd: 200 parallel clients all answered" 0 0 "$out/httpd.dom0" \
+	'^dom0: parallel: 200 of 200 clients'
+expect "xen httpd: a keep-alive connection carries 1,000 requests" 0 0 "$out/httpd.dom0" \
+	'^dom0: keep-alive: 1000 responses on one connection'
+expect "xen httpd: xl shutdown: status 0, the statistics line" 0 "$(st httpd)" "$out/httpd.out" \
+	'hako: shutdown requested' '^httpd: connections [0-9]+ .* requests [1-9][0-9]* ' '^hako: exit status 0$'
 grep -E '^(hako: net|xen: vif|echo:)' "$out/echo.out" | sed 's/^/      /'
 summary

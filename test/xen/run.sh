@@ -303,7 +303,9 @@ start_qemu() {
     # shellcheck disable=SC2086  # (HAKO_XEN_QEMU_ARGS is a word list)
     ln -sf "$XEN_ELF" "$TMP/xen"
     # TCG only: the rig must behave the same on machines without KVM.
-    qemu-system-x86_64 -accel tcg -display none -nodefaults -no-reboot \
+    # RDRAND: Xen passes its CPUID bit to guests, and hal_entropy uses it
+    # (qemu64 alone has none: guests fell back to clock jitter).
+    qemu-system-x86_64 -accel tcg -cpu qemu64,+rdrand -display none -nodefaults -no-reboot \
         -m "$1" -nic none -monitor none \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         -serial "file:$SERIAL" \
