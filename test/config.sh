@@ -43,6 +43,7 @@ args_of() {
 	disktest) printf '%s\n' write /w ;;
 	echo) printf '%s\n' selftest ;; # both ends over loopback: it ends by itself
 	httpd) printf '%s\n' selftest ;; # server and client over loopback
+	kvd) printf '%s\n' --dir=/ selftest ;;
 	# (it ticks until shut down: five ticks, then it ends by itself)
 	ticker) printf '%s\n' ticks=5 ms=20 ;;
 	tick) printf '%s\n' count=3 every=20 ;;
@@ -59,6 +60,7 @@ judge() {
 	devtest) [ "$3" = 2 ] && grep -q "usage: devtest" "$2" ;;
 	echo) [ "$3" = 0 ] && grep -q "bytes echoed back intact" "$2" ;;
 	httpd) [ "$3" = 0 ] && grep -q "httpd: selftest passed" "$2" ;;
+	kvd) [ "$3" = 0 ] && grep -q "kvd: selftest passed" "$2" ;;
 	ticker) [ "$3" = 0 ] && grep -q "ticker: done after 5 ticks, [0-9]* late, 0 backwards" "$2" ;;
 	tick) [ "$3" = 0 ] && grep -q "tick: done after 3 ticks" "$2" ;;
 	*) [ "$3" = 0 ] ;;

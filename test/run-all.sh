@@ -38,6 +38,7 @@ suites=(
 	"qemu-arm64-port|test/qemu-arm64/run-tests.sh"
 	"qemu-arm64-net|test/net.sh qemu-arm64"
 	"qemu-arm64-httpd|test/httpd.sh qemu-arm64"
+	"kvd|test/kvd.sh"
 	"storage-qemu-arm64|test/storage.sh qemu-arm64"
 	"xen-domu|test/ports.sh xen"
 	"xen-dom0|env XEN_MODE=dom0 test/ports.sh xen"

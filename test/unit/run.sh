@@ -42,7 +42,7 @@ if ! make -f test/unit/Makefile -j"$jobs" V="${V:-0}"; then
 	exit 1
 fi
 
-fuzzers=(cpio ext2 virtq stream inet http)
+fuzzers=(cpio ext2 virtq stream inet http kvd)
 if [ $# -gt 0 ]; then
 	bins=()
 	want_fuzz=()
@@ -118,6 +118,12 @@ fuzz_seeds() { # fuzz_seeds NAME DIR
 		printf '%s' 'Sunday, 06-Nov-94 08:49:37 GMT' >"$2/rfc850"
 		printf '%s' 'Sun Nov  6 08:49:37 1994' >"$2/asctime"
 		;;
+	kvd) # a line of each command
+		printf 'SET key a value' >"$2/set"
+		printf 'get k\r' >"$2/get"
+		printf 'DEL k' >"$2/del"
+		printf 'STATS' >"$2/stats"
+		;;
 	ext2)
 		src=$(mktemp -d)
 		mkdir -p "$src/d/e"
@@ -139,7 +145,7 @@ fuzz_runs() {
 	cpio) echo "${HAKO_FUZZ_RUNS:-200000}" ;;
 	ext2) echo "${HAKO_FUZZ_RUNS:-3000}" ;;
 	virtq) echo "${HAKO_FUZZ_RUNS:-50000}" ;;
-	stream | inet | http) echo "${HAKO_FUZZ_RUNS:-200000}" ;;
+	stream | inet | http | kvd) echo "${HAKO_FUZZ_RUNS:-200000}" ;;
 	esac
 }
 for f in "${fuzzers[@]}"; do
