@@ -26,8 +26,9 @@ if [ ! -f apps/echo/build.mk ]; then
 fi
 make -s PLATFORM=xen APP=echo >"$out/build.log" 2>&1 &&
 	make -s PLATFORM=xen APP=httpd >>"$out/build.log" 2>&1 &&
+	make -s PLATFORM=xen APP=kvd >>"$out/build.log" 2>&1 &&
 	gcc -O2 -static -Wall -Wextra -o "$out/tcpbench" test/bench/tcpbench.c 2>>"$out/build.log"
-case_result "build xen/echo, xen/httpd and a static tcpbench for dom0" $? "see $out/build.log"
+case_result "build xen/echo, xen/httpd, xen/kvd and a static tcpbench for dom0" $? "see $out/build.log"
 
 line() { (IFS=$'\t' && echo "$*"); }
 {
@@ -37,7 +38,13 @@ line() { (IFS=$'\t' && echo "$*"); }
 	line static out/xen/echo/echo 16 0 hako.ip=10.0.0.40/24 hako.gw=10.0.0.1
 	# httpd in 8 MiB (issue 10's goal for its smallest domU)   # 10.0.0.5
 	line httpd out/xen/httpd/httpd 8 0
+	# kvd on an ext4 disk of the host's: loaded, destroyed mid-load by
+	# dom0, then a second boot on the same disk serves every acknowledged
+	# write (10.0.0.6, then 10.0.0.7)
+	line kvd out/xen/kvd/kvd 16 0 hako.mount=disk0:/data
+	line kvd2 out/xen/kvd/kvd 16 0 hako.mount=disk0:/data
 } >"$out/cases"
+truncate -s 64M "$out/kv.img" && mkfs.ext4 -q -F "$out/kv.img"
 # The files httpd serves (apps/httpd/www, in its image), for dom0 to fetch.
 www=apps/httpd/www
 pages=$(cd "$www" && find . -type f | sed 's|^\.||' | sort | tr '\n' ' ')
@@ -49,6 +56,14 @@ until_line() {
 	until grep -q "$1" "$log" 2>/dev/null; do
 		i=$((i + 1)); [ $i -lt 600 ] || { echo "dom0: no line '$1'"; return 1; }
 		sleep 0.1
+	done
+}
+# kvd_wait ADDR: until kvd answers there (60 s at most)
+kvd_wait() {
+	i=0
+	until echo STATS | nc -w 2 "$1" 6380 2>/dev/null | grep -q '^STATS'; do
+		i=$((i + 1)); [ $i -lt 60 ] || { echo "dom0: no kvd at $1"; return 1; }
+		sleep 1
 	done
 }
 case $1 in
@@ -108,6 +123,45 @@ httpd)
 		sleep 30
 	} | nc 10.0.0.5 80 >/tmp/ka
 	echo "dom0: keep-alive: $(grep -c '^HTTP/1.1 200' /tmp/ka) responses on one connection" ;;
+kvd)
+	trap 'xl destroy "$1"' EXIT
+	until_line 'kvd: serving' || exit 1
+	kvd_wait 10.0.0.6 || exit 1
+	r=$({ printf 'SET a 1 2\nGET a\nDEL a\nGET a\nFROB\nQUIT\n'; sleep 10; } |
+		nc 10.0.0.6 6380 | tr '\n' '|')
+	echo "dom0: kvd: $r"
+	{
+		i=0
+		while [ $i -lt 5000 ]; do
+			printf 'SET k%d value-%d\n' $i $i
+			i=$((i + 1))
+		done
+		sleep 120
+	} | nc 10.0.0.6 6380 >/tmp/load &
+	i=0
+	until [ "$(grep -c '^OK' /tmp/load)" -ge 200 ]; do
+		i=$((i + 1)); [ $i -lt 1200 ] || break
+		sleep 0.1
+	done
+	# (what came back before the destroy: acknowledged, so durable)
+	n=$(grep -c '^OK' /tmp/load)
+	echo $n >/tmp/kvd.acks
+	echo "dom0: kvd: xl destroy after $n acknowledged writes" ;;
+kvd2)
+	trap 'xl shutdown "$1"' EXIT
+	until_line 'kvd: serving' || exit 1
+	kvd_wait 10.0.0.7 || exit 1
+	n=$(cat /tmp/kvd.acks)
+	i=0
+	while [ $i -lt "$n" ]; do
+		printf 'GET k%d\n' $i >>/tmp/gets
+		printf 'VALUE value-%d\n' $i >>/tmp/want
+		i=$((i + 1))
+	done
+	{ cat /tmp/gets; printf 'QUIT\n'; sleep 60; } | nc 10.0.0.7 6380 | head -n "$n" >/tmp/got
+	cmp -s /tmp/got /tmp/want && echo "dom0: kvd2: all $n acknowledged writes back" ||
+		echo "dom0: kvd2: $(cat /tmp/got | wc -l) answers of $n, first differences:" \
+			"$(diff /tmp/got /tmp/want | head -4 | tr '\n' ' ')" ;;
 client)
 	# The image connects out to this echo server (busybox nc, one cat per
 	# connection).
@@ -116,6 +170,7 @@ client)
 esac
 EOF
 test/xen/run.sh --batch "$out/cases" --outdir "$out" --timeout 240 --net --add "$out/tcpbench" \
+	--host-disk "$out/kv.img" --case-disks kvd=0 --case-disks kvd2=0 \
 	--dom0-script "$out/dom0.sh" --log "$out/serial.log" >"$out/results" 2>"$out/rig.log"
 [ $? = 124 ] && case_result "xen net: the rig ran every case" 1 "see $out/rig.log"
 st() { cat "$out/$1.status" 2>/dev/null || echo missing; }
@@ -163,5 +218,17 @@ expect "xen httpd: a keep-alive connection carries 1,000 requests" 0 0 "$out/htt
 	'^dom0: keep-alive: 1000 responses on one connection'
 expect "xen httpd: xl shutdown: status 0, the statistics line" 0 "$(st httpd)" "$out/httpd.out" \
 	'hako: shutdown requested' '^httpd: connections [0-9]+ .* requests [1-9][0-9]* ' '^hako: exit status 0$'
+
+# kvd: the store over TCP on blkfront and netfront, killed mid-load.
+expect "xen kvd: serves on an ext4 disk of the host's, answers dom0's nc" 0 0 "$out/kvd.dom0" \
+	'^dom0: kvd: OK\|VALUE 1 2\|OK\|NOT_FOUND\|ERR unknown command\|BYE\|$'
+expect "xen kvd: xl destroy mid-load (at least 200 writes acknowledged)" 0 0 "$out/kvd.dom0" \
+	'^dom0: kvd: xl destroy after ([2-9][0-9]{2}|[0-9]{4,}) acknowledged writes$'
+expect "xen kvd: the next boot on the disk serves every acknowledged write" 0 0 \
+	"$out/kvd2.dom0" '^dom0: kvd2: all [0-9]+ acknowledged writes back$'
+expect "xen kvd: ...and ends cleanly on xl shutdown" 0 "$(st kvd2)" "$out/kvd2.out" \
+	'^kvd: /data: [0-9]+ keys recovered' '^kvd: [0-9]+ connections' '^hako: exit status 0$'
+e2fsck -fn "$out/kv.img" >"$out/fsck.log" 2>&1
+expect "xen kvd: e2fsck -fn finds the disk clean after the clean stop" 0 $? "$out/fsck.log"
 grep -E '^(hako: net|xen: vif|echo:)' "$out/echo.out" | sed 's/^/      /'
 summary
