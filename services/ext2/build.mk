@@ -16,8 +16,8 @@ E2FS_INC := -isystem $(E2FS_GEN) -isystem $(d)ext2/include -isystem $(E2FS_LIB)
 
 include $(d)ext2/e2fs-mods.mk
 objs-shared += $(addprefix $(E2FS_OBJ)/,$(addsuffix .o,$(E2FS_MODS)) ext2_err.o)
-objs-y += $(addprefix $(d)ext2/,ext2.o dir.o file.o io.o compat.o)
-$(foreach f,ext2 dir file io compat,$(eval CFLAGS_$(d)ext2/$(f).o += $(E2FS_INC)))
+objs-y += $(addprefix $(d)ext2/,ext2.o dir.o file.o io.o compat.o repair.o)
+$(foreach f,ext2 dir file io compat repair,$(eval CFLAGS_$(d)ext2/$(f).o += $(E2FS_INC)))
 
 # Third-party code: its own warnings are not ours to fix (-w); no app
 # configuration (-include autoconf.h) and no dependency files.
@@ -32,7 +32,7 @@ $(E2FS_OBJ)/ext2_err.o: $(E2FS_GEN)/stamp
 	$(quiet) CC e2fsprogs/lib/ext2fs/ext2_err.o
 	$(Q)$(CC) $(E2FS_CFLAGS) -c $(E2FS_GEN)/ext2_err.c -o $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
-$(addprefix $(OBJ)/$(d)ext2/,ext2.o dir.o file.o io.o compat.o): $(E2FS_GEN)/stamp
+$(addprefix $(OBJ)/$(d)ext2/,ext2.o dir.o file.o io.o compat.o repair.o): $(E2FS_GEN)/stamp
 
 # What e2fsprogs' configure and make would generate (build/e2fsgen.sh).
 $(E2FS_GEN)/ext2_err.c: $(E2FS_GEN)/stamp ;

@@ -52,6 +52,11 @@ struct e2io_stats {
 };
 void e2io_get_stats(io_channel ch, struct e2io_stats *st);
 
+/* repair.c: rebuild the block and inode bitmaps (and the counts) of fs,
+ * opened read-write with its bitmaps loaded, from what its inodes
+ * reference; before anything is allocated.  0 or a negative errno. */
+int e2_rebuild_bitmaps(ext2_filsys fs, const char *dev);
+
 /* compat.c: a libext2fs error code as a negative errno, printing the
  * library's message (what failed) for the ones that mean a damaged file
  * system or an unsupported feature. */

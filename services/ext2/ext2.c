@@ -629,8 +629,17 @@ static int ext2_mount(struct vfs_sb *sb, const char *source)
 			rc = e2_errno(err, "checking the group descriptors");
 	}
 	if (!rc && rw) {
+		/* Not cleanly unmounted: the bitmaps may be torn or stale
+		 * (repair.c); read them as they are, then rebuild them. */
+		bool unclean = !(fs->super->s_state & EXT2_VALID_FS);
+
+		if (unclean)
+			fs->flags |= EXT2_FLAG_IGNORE_CSUM_ERRORS;
 		err = ext2fs_read_bitmaps(fs);
+		fs->flags &= ~EXT2_FLAG_IGNORE_CSUM_ERRORS;
 		rc = e2_errno(err, "reading the allocation bitmaps");
+		if (!rc && unclean)
+			rc = e2_rebuild_bitmaps(fs, source);
 	}
 	if (rc) {
 		ext2fs_close_free(&fs);
