@@ -69,7 +69,7 @@ start_image() {
 	case $platform/$variant in
 	usermode/passt)
 		port=$(freeport) || return 1
-		HAKO_NET=passt HAKO_NET_FWD=$port:80 \
+		HAKO_NET=passt HAKO_NET_FWD=$port:80 HAKO_PASST_LOG=$tmp/passt.log \
 			hal/usermode/run.sh "$IMAGE" "$@" >"$tmp/$name.log" 2>&1 &
 		TARGET=127.0.0.1 PORT=$port RUN= ;;
 	usermode/tap)
@@ -143,7 +143,7 @@ stat_of() { # stat_of FILE NAME: a /stats value
 }
 
 run_variant() {
-	local v=$1 ok f want got
+	local v=$1 ok f want got failed_before=$failed
 	echo "== $platform/$v"
 	if ! net_setup "$v" >"$tmp/setup" 2>&1; then
 		case_result "$v: set up the host side" 1 "$(cat "$tmp/setup")"
@@ -243,6 +243,12 @@ run_variant() {
 	stop_image srv
 	expect "$v: SIGTERM: status 0, the statistics line" 0 "$STATUS" "$tmp/srv.log" \
 		'httpd: connections [1-9][0-9]* .*requests [1-9]'
+	if [ "$failed" -gt "$failed_before" ]; then
+		# (what the image and passt said, for the failures above)
+		echo "      image's console, the end:"
+		show srv 12
+		[ -s "$tmp/passt.log" ] && { echo "      passt's log:"; sed 's/^/      | /' "$tmp/passt.log" | tail -n 15; }
+	fi
 
 	if [ "$v" = tap ]; then
 		# A second image with room for 8 connections, for the flood.

@@ -62,6 +62,8 @@ passt_pid=
 dir=
 cleanup() {
 	[ -n "$passt_pid" ] && kill "$passt_pid" 2>/dev/null
+	# HAKO_PASST_LOG=FILE keeps passt's log there (a test's diagnosis)
+	[ -n "$dir" ] && [ -n "${HAKO_PASST_LOG:-}" ] && cp "$dir/passt.log" "$HAKO_PASST_LOG" 2>/dev/null
 	[ -n "$dir" ] && rm -rf "$dir"
 }
 trap cleanup EXIT

@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 build/deps.sh test || exit 1
-benches=(sizes usermode net httpd qemu-x86 qemu-x86-devices xen xen-devices xen-density xen-suspend qemu-arm64
+benches=(sizes usermode net httpd qemu-x86 qemu-x86-devices xen xen-devices xen-httpd xen-density xen-suspend qemu-arm64
 	usermode-arm64 storage)
 failed=()
 for b in "${benches[@]}"; do
