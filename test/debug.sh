@@ -84,7 +84,7 @@ sleep 1.1
 make -s APP=hello >"$tmp/out" 2>&1
 [ "$(stat -c %Y out/usermode/hello/obj/kernel/banner.o)" = "$before" ] && [ ! -s "$tmp/out" ]
 case_result "an unchanged tree rebuilds nothing for the build id" $? \
-	"make said: $(head -c 300 "$tmp/out" | tr '\n' ' '); id before: $(echo $id_before | tr -d '\n' | tail -c 120); after: $(tail -c 120 out/usermode/hello/include/generated/build_id.h 2>/dev/null | tr -d '\n'); git status: $(git status --short | head -5 | tr '\n' ' ')"
+	"make said: $(head -c 300 "$tmp/out" | tr '\n' ' '); id before: $(echo "$id_before" | tr -d '\n' | tail -c 120); after: $(tail -c 120 out/usermode/hello/include/generated/build_id.h 2>/dev/null | tr -d '\n'); git status: $(git status --short | head -5 | tr '\n' ' ')"
 grep -q '^# CONFIG_BOOT_BANNER is not set' out/bench/min/usermode/hello/.config 2>/dev/null ||
 	{ echo "CONFIG_OPTIMIZE_SIZE=y" >"$tmp/os.config" &&
 		make -s OUTROOT=out/bench/min APP=hello EXTRA_CONFIG="$tmp/os.config" allnoconfig \

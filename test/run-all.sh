@@ -18,6 +18,10 @@
 # still ends with the summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# The suites' builds are their own (-j as from a shell): not sub-makes of
+# `make test`, whose jobserver they cannot reach ("jobserver unavailable"
+# on every build's stderr).
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
 suites=(
 	"harness|test/harness.sh"

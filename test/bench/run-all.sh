@@ -5,6 +5,10 @@
 # run is reported as such and makes the run fail.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+# The suites' builds are their own (-j as from a shell): not sub-makes of
+# `make test`, whose jobserver they cannot reach ("jobserver unavailable"
+# on every build's stderr).
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 build/deps.sh test || exit 1
 benches=(sizes usermode net httpd qemu-x86 qemu-x86-devices xen xen-devices xen-httpd xen-density xen-suspend qemu-arm64
 	usermode-arm64 storage)
