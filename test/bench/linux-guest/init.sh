@@ -30,9 +30,10 @@ for w in $(cat /proc/cmdline); do
 	case $w in bench_arg=*) args="$args ${w#bench_arg=}" ;; esac
 done
 
-# The NIC appears asynchronously once its driver probed.
+# The NIC appears asynchronously once its driver probed (under TCG on a
+# busy machine that took more than 5 s: wait up to 60).
 n=0
-while [ ! -e /sys/class/net/eth0 ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+while [ ! -e /sys/class/net/eth0 ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
 ip link set lo up
 if [ -e /sys/class/net/eth0 ]; then
 	ip link set eth0 up
