@@ -15,7 +15,8 @@
 # sends its first bytes, so a client that never sends, and connections
 # held open without sending (the limit test), are tested on the TAP only;
 # so are the Connection: close load and the soak (see run_variant; make
-# bench soaks qemu-x86).
+# bench soaks qemu-x86), and the two bad requests larger than the image's
+# TCP window, which can wedge Debian's passt (test/httpd/client.py).
 # qemu-x86, qemu-arm64: user (a virtio-net on QEMU's user network, a host
 # port forwarded to 127.0.0.1).
 set -uo pipefail
@@ -233,7 +234,9 @@ run_variant() {
 
 	fi
 	client protocol
-	client bad
+	# (through passt, the requests larger than the image's window are left
+	# out: test/httpd/client.py says why)
+	HTTPD_WINDOW_SIZED=$([ "$v" = passt ] && echo 1 || echo 0) client bad
 	client slow
 	if [ "$v" = tap ]; then
 		client silent

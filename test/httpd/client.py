@@ -217,8 +217,20 @@ def send_bad(data):
     return line, closed
 
 
+# Requests larger than the image's TCP window (64 KiB): through Debian's
+# passt (2023-03) they can wedge passt itself when the image's window
+# closes on a busy machine: passt then spins in user space and accepts no
+# connection more (seen with gdb; the TAP variant and the QEMU ports send
+# them).  HTTPD_WINDOW_SIZED=1 (test/httpd.sh on passt) leaves them out,
+# saying so.
+BIG = ("a 100 KB URI", "a 1 MB header block")
+
+
 def bad():
     for name, data, want in BAD:
+        if name in BIG and os.environ.get("HTTPD_WINDOW_SIZED") == "1":
+            print(f"      (bad input: {name}: not through passt: sent on the TAP and the QEMU ports)")
+            continue
         line, closed = send_bad(data)
         ok = line.startswith(f"HTTP/1.1 {want} ") and closed
         still = alive()
