@@ -72,7 +72,7 @@ TABLE = {
     "mkfs.ext4": "e2fsprogs", "mkfs.ext2": "e2fsprogs", "e2fsck": "e2fsprogs",
     "debugfs": "e2fsprogs", "dumpe2fs": "e2fsprogs",
     "setsid": "util-linux",
-    "unshare": "util-linux", "pgrep": "procps", "getconf": "libc-bin",
+    "unshare": "util-linux", "pgrep": "procps", "getconf": "libc-bin", "ldd": "libc-bin",
     "busybox": "busybox-static", "ip": "iproute2",
     # Networking: the rootless NIC, namespaces and TAPs, host-side clients.
     "passt": "passt", "socat": "socat", "ping": "iputils-ping",

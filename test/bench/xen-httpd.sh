@@ -94,7 +94,13 @@ XL
 	xl create /tmp/linux.xl >/tmp/linux.create 2>&1 || { cat /tmp/linux.create; exit 1; }
 	until_line /var/log/xen/console/guest-linuxref.log 'guest: ready httpd' 240 ||
 		{ tail -20 /var/log/xen/console/guest-linuxref.log; exit 1; }
-	serves 10.0.0.10 && load 10.0.0.10 ;;
+	if ! serves 10.0.0.10; then
+		echo "dom0: the Linux guest's console:"
+		tail -15 /var/log/xen/console/guest-linuxref.log
+		echo "dom0: neighbours: $(ip neigh | tr '\n' ' ')"
+		exit 1
+	fi
+	load 10.0.0.10 ;;
 esac
 EOF2
 } >"$dir/dom0.sh"
