@@ -143,7 +143,12 @@ run_platform() {
 	expect "$platform: ...and it shuts down cleanly" 0 "$STATUS" "$tmp/c.log" '^kvd: '
 }
 
+# Every case of a platform ran: a path that returned early has said why.
 for p in "${platforms[@]}"; do
+	before=$((passed + failed)) failed_before=$failed
 	run_platform "$p"
+	n=$((passed + failed - before))
+	[ "$n" -ge 31 ] || [ "$failed" -gt "$failed_before" ]
+	case_result "$p: all 31 cases ran ($n)" $?
 done
 summary
