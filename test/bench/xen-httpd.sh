@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # httpd on Xen, on the test rig (real Xen 4.17 in QEMU TCG): Hako's
 # apps/httpd as a domU against the Linux reference guest (test/bench/
-# linux-guest: Debian's kernel as a PV domU, busybox httpd serving the same
-# files) on the same bridge, loaded by Debian's wrk running in dom0 (the
+# linux-guest: Debian's kernel as a PV domU, busybox httpd -f serving the
+# same files) on the same bridge, loaded by Debian's wrk running in dom0 (the
 # host's wrk and the libraries dom0 lacks, copied in).  One dom0 boot; the
 # Hako domU runs first, then the Linux one (not alternated: a load change
 # on the machine between them shows in the load average printed).
@@ -28,6 +28,12 @@ guest=$(test/bench/linux-guest/mkguest.sh 2>>"$dir/build.log") || {
 	exit 1
 }
 command -v wrk >/dev/null || { echo "bench xen-httpd: no wrk (build/deps.sh test)"; exit 1; }
+# The Linux guest's initramfs with the same files under /www (a second cpio
+# appended, as linux-guest/run.sh does for QEMU).
+mkdir -p "$dir/extra/www"
+cp -a apps/httpd/www/. "$dir/extra/www/"
+cp "$guest/initramfs.gz" "$dir/files/initramfs.gz"
+(cd "$dir/extra" && find . | cpio -o -H newc --quiet) | gzip -1 >>"$dir/files/initramfs.gz"
 # wrk and its libraries but libc (dom0's Debian is this host's release;
 # its initramfs holds only what the toolstack needs).
 adds=(--add "$(command -v wrk)")
@@ -84,7 +90,7 @@ name = "linuxref"
 type = "pv"
 kernel = "/rig/files/vmlinuz"
 ramdisk = "/rig/files/initramfs.gz"
-extra = "console=hvc0 quiet loglevel=3 role=httpd ip=10.0.0.10/24"
+extra = "console=hvc0 quiet loglevel=3 role=httpd ip=10.0.0.10/24 bench_arg=-f"
 memory = 96
 vcpus = 1
 vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:09' ]
@@ -111,7 +117,7 @@ echo "bench xen-httpd: one rig boot (Hako's httpd domU, then the Linux guest's b
 HAKO_XEN_BOOT_BUDGET=${HAKO_XEN_BOOT_BUDGET:-300} HAKO_XEN_DOM0_MEM=448 \
 	test/xen/run.sh --batch "$dir/cases" --outdir "$dir" --timeout 600 --net \
 	--dom0-script "$dir/dom0.sh" "${adds[@]}" --add "$guest/vmlinuz" \
-	--add "$guest/initramfs.gz" --log "$dir/serial.log" >"$dir/results" 2>"$dir/rig.log"
+	--add "$dir/files/initramfs.gz" --log "$dir/serial.log" >"$dir/results" 2>"$dir/rig.log"
 
 to_ms() {
 	awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
