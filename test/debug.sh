@@ -36,7 +36,8 @@ echo "== the symbol table (CONFIG_KALLSYMS)"
 nm -n out/usermode/crash/crash.elf0 | grep ' [tTwW] ' >"$tmp/syms0"
 nm -n out/usermode/crash/crash.elf | grep ' [tTwW] ' >"$tmp/syms1"
 [ -s "$tmp/syms1" ] && diff -q "$tmp/syms0" "$tmp/syms1" >/dev/null
-case_result "the second link moved no function ($(wc -l <"$tmp/syms1") functions)" $?
+ok=$?
+case_result "the second link moved no function ($(wc -l <"$tmp/syms1") functions)" $ok
 NM=nm python3 build/ksyms.py --check out/usermode/crash/crash.elf \
 	out/usermode/crash/gen/ksyms1.S 2>"$tmp/err"
 case_result "ksyms.py --check accepts the table linked into the image" $?

@@ -23,7 +23,8 @@ printf '#!/bin/sh\neval "${STUB_DEPS:-exit 0}"\n' >"$tree/build/deps.sh"
 chmod +x "$tree/build/deps.sh"
 scripts=$(sed -n 's/^\t"[a-z0-9-]*|\(.*\)"$/\1/p' test/run-all.sh | tr ' ' '\n' | grep '^test/' | sort -u)
 [ -n "$scripts" ]
-case_result "run-all.sh lists its suites' scripts ($(echo $scripts | wc -w))" $?
+ok=$?
+case_result "run-all.sh lists its suites' scripts ($(echo $scripts | wc -w))" $ok
 for s in $scripts; do
 	mkdir -p "$tree/$(dirname "$s")"
 	printf '#!/bin/sh\neval "${STUB_SUITE:-exit 0}"\n' >"$tree/$s"

@@ -98,15 +98,17 @@ run_platform() {
 	cat "$tmp/proto.cases"
 	passed=$((passed + $(grep -c '^ok' "$tmp/proto.cases")))
 	failed=$((failed + $(grep -c '^FAIL' "$tmp/proto.cases")))
-	[ "$(wc -l <"$tmp/proto.cases")" = 21 ]
-	case_result "$platform: the protocol cases all ran ($(wc -l <"$tmp/proto.cases") of 21)" $? \
+	local ran
+	ran=$(wc -l <"$tmp/proto.cases")
+	[ "$ran" = 21 ]
+	case_result "$platform: the protocol cases all ran ($ran of 21)" $? \
 		"$(tail -n 3 "$tmp/proto" | tr '\n' ' ')"
 	timeout 120 $PY $CLIENT parallel 127.0.0.1 "$PORT" 16 50 >"$tmp/par" 2>&1
 	expect "$platform: 16 clients at once, 50 keys each, read back" 0 $? "$tmp/par" \
 		'^parallel: 800 of 800'
 	timeout 120 $PY $CLIENT busy 127.0.0.1 "$PORT" 80 >"$tmp/busy" 2>&1
 	expect "$platform: 80 connections against a limit of 64: the rest refused" 0 $? \
-		"$tmp/busy" '^busy: (6[0-4]|5[0-9]) served, (1[6-9]|2[0-9]) refused.*, 0 other'
+		"$tmp/busy" '^busy: ok$'
 	stop_image a
 	expect "$platform: a shutdown request: status 0, the statistics line" 0 "$STATUS" \
 		"$tmp/a.log" '^kvd: [0-9]+ connections .*refused\), [0-9]+ commands, [1-9][0-9]* errors$'

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <hako/kernel.h>
@@ -131,6 +132,28 @@ static int run(int fd, const struct kvd_cmd *c)
 	return reply(fd, line) < 0;
 }
 
+/*
+ * After refusing a line too long: send our FIN, then read and drop what
+ * the client still sends (until it closes, a second passes, or 1 MiB), so
+ * that closing with unread bytes does not reset the connection and destroy
+ * the ERR reply before the client read it.
+ */
+static void linger_close(int fd, char *buf, size_t size)
+{
+	struct timeval tv = {.tv_sec = 1};
+	size_t budget = 1 << 20;
+
+	shutdown(fd, SHUT_WR);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (budget) {
+		ssize_t k = recv(fd, buf, size, 0);
+
+		if (k <= 0)
+			break;
+		budget -= (size_t)k < budget ? (size_t)k : budget;
+	}
+}
+
 static void *serve_one(void *arg)
 {
 	int fd = (int)(long)arg, done = 0;
@@ -158,6 +181,7 @@ static void *serve_one(void *arg)
 			/* (a full line and its "\r" fit: this one does not) */
 			errors++;
 			reply(fd, "ERR line too long\n");
+			linger_close(fd, buf, KVD_LINE_MAX + 2);
 			break;
 		}
 	}
