@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include <hako/kernel.h>
+#include <hako/net.h>
 #include <hako/thread.h>
 
 #include "echo.h"
@@ -90,39 +90,28 @@ static void say_stats(void *unused)
 	       connections, open_now, tcp_bytes, udp_datagrams);
 }
 
+static void started(void)
+{
+	connections++;
+	open_now++;
+}
+
 static int serve(int port)
 {
-	struct sockaddr_in6 a6;
-	struct sockaddr_in a4;
-	struct sockaddr *a;
-	socklen_t alen;
-	int one = 1, family = AF_INET6, lfd, ufd;
+	static const struct net_server srv = {
+		.name = "echo-tcp",
+		.conn = serve_one,
+		.started = started,
+	};
+	int lfd, ufd;
 
-	/* IPv6 with IPv4 mapped when the image has IPv6, else IPv4. */
-	lfd = socket(AF_INET6, SOCK_STREAM, 0);
+	lfd = net_listen(SOCK_STREAM, port, 255);
 	if (lfd < 0) {
-		family = AF_INET;
-		lfd = socket(AF_INET, SOCK_STREAM, 0);
-	}
-	if (lfd < 0) {
-		printf("echo: socket: %s\n", strerror(errno));
-		return 1;
-	}
-	memset(&a6, 0, sizeof(a6));
-	memset(&a4, 0, sizeof(a4));
-	a6.sin6_family = AF_INET6;
-	a6.sin6_port = htons((uint16_t)port);
-	a4.sin_family = AF_INET;
-	a4.sin_port = htons((uint16_t)port);
-	a = family == AF_INET6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4;
-	alen = family == AF_INET6 ? sizeof(a6) : sizeof(a4);
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(lfd, a, alen) || listen(lfd, 255)) {
 		printf("echo: TCP port %d: %s\n", port, strerror(errno));
 		return 1;
 	}
-	ufd = socket(family, SOCK_DGRAM, 0);
-	if (ufd < 0 || bind(ufd, a, alen)) {
+	ufd = net_listen(SOCK_DGRAM, port, 0);
+	if (ufd < 0) {
 		printf("echo: UDP port %d: %s\n", port, strerror(errno));
 		return 1;
 	}
@@ -132,25 +121,7 @@ static int serve(int port)
 	}
 	kern_on_shutdown(say_stats, NULL);
 	printf("echo: serving TCP and UDP on port %d\n", port);
-	for (;;) {
-		int fd = accept(lfd, NULL, NULL);
-		struct thread *t;
-
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
-				thread_sleep(10 * 1000000ULL); /* let connections end */
-			continue;
-		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		t = thread_create("echo-tcp", serve_one, (void *)(long)fd, 0);
-		if (!t) {
-			close(fd); /* no memory for it: the peer sees the close */
-			continue;
-		}
-		thread_detach(t);
-		connections++;
-		open_now++;
-	}
+	net_serve(lfd, &srv);
 }
 
 static void *serve_thread(void *arg)

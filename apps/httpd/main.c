@@ -17,7 +17,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 
 #include <hako/heap.h>
 #include <hako/kernel.h>
+#include <hako/net.h>
 #include <hako/page.h>
 #include <hako/sync.h>
 #include <hako/thread.h>
@@ -99,36 +99,6 @@ static void refuse(int fd)
 	close(fd);
 }
 
-static int listen_on(int port)
-{
-	struct sockaddr_in6 a6;
-	struct sockaddr_in a4;
-	int one = 1, fd;
-
-	memset(&a6, 0, sizeof(a6));
-	memset(&a4, 0, sizeof(a4));
-	a6.sin6_family = AF_INET6;
-	a6.sin6_port = htons((uint16_t)port);
-	a4.sin_family = AF_INET;
-	a4.sin_port = htons((uint16_t)port);
-	/* IPv6 with IPv4 mapped when the image has IPv6, else IPv4. */
-	fd = socket(AF_INET6, SOCK_STREAM, 0);
-	if (fd >= 0) {
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (!bind(fd, (struct sockaddr *)&a6, sizeof(a6)) && !listen(fd, 255))
-			return fd;
-		close(fd);
-	}
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (!bind(fd, (struct sockaddr *)&a4, sizeof(a4)) && !listen(fd, 255))
-		return fd;
-	close(fd);
-	return -1;
-}
-
 static bool number(const char *s, unsigned int lo, unsigned int hi, unsigned int *out)
 {
 	char *end;
@@ -172,40 +142,29 @@ static bool parse_args(int argc, char **argv)
 	return true;
 }
 
-/* Accept connections for ever: a thread per connection. */
-static void serve(int lfd)
+static bool full(void)
 {
-	int one = 1;
-
-	for (;;) {
-		int fd = accept(lfd, NULL, NULL);
-		struct thread *t;
-
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
-				thread_sleep(10 * 1000000ULL); /* let connections end */
-			continue;
-		}
-		if (httpd_stats.open >= httpd_cfg.max_conns) {
-			refuse(fd);
-			continue;
-		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		t = thread_create("httpd-conn", conn_main, (void *)(long)fd, 0);
-		if (!t) {
-			refuse(fd);
-			continue;
-		}
-		thread_detach(t);
-		httpd_stats.conns++;
-		httpd_stats.open++;
-	}
+	return httpd_stats.open >= httpd_cfg.max_conns;
 }
+
+static void started(void)
+{
+	httpd_stats.conns++;
+	httpd_stats.open++;
+}
+
+/* A thread per connection (net_serve, hako/net.h). */
+static const struct net_server server = {
+	.name = "httpd-conn",
+	.conn = conn_main,
+	.full = full,
+	.refuse = refuse,
+	.started = started,
+};
 
 static void *serve_thread(void *arg)
 {
-	serve((int)(long)arg);
-	return NULL;
+	net_serve((int)(long)arg, &server);
 }
 
 int main(int argc, char **argv)
@@ -218,7 +177,7 @@ int main(int argc, char **argv)
 		       "httpd selftest\n");
 		return 2;
 	}
-	lfd = listen_on(httpd_cfg.port);
+	lfd = net_listen(SOCK_STREAM, httpd_cfg.port, 255);
 	if (lfd < 0) {
 		printf("httpd: cannot listen on TCP port %d: %s\n", httpd_cfg.port, strerror(errno));
 		return 1;
@@ -226,10 +185,8 @@ int main(int argc, char **argv)
 	kern_on_shutdown(say_stats, NULL);
 	printf("httpd: serving %u files on TCP port %d (at most %u connections)\n", httpd_nfiles,
 	       httpd_cfg.port, httpd_cfg.max_conns);
-	if (!self) {
-		serve(lfd);
-		return 0;
-	}
+	if (!self)
+		net_serve(lfd, &server);
 	if (!thread_create("httpd-server", serve_thread, (void *)(long)lfd, 0)) {
 		printf("httpd: no memory for the server thread\n");
 		return 1;

@@ -17,7 +17,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include <unistd.h>
 
 #include <hako/kernel.h>
+#include <hako/net.h>
 #include <hako/sync.h>
 #include <hako/thread.h>
 
@@ -205,48 +205,42 @@ static void stop(void *unused)
 	mutex_unlock(&store_lock);
 }
 
+static bool full(void)
+{
+	return open_now >= KVD_CONNS;
+}
+
+static void refuse(int fd)
+{
+	refused++;
+	reply(fd, "ERR busy\n");
+	close(fd);
+}
+
+static void started(void)
+{
+	conns++;
+	open_now++;
+}
+
 static int serve(int port)
 {
-	struct sockaddr_in a;
-	int one = 1, lfd;
+	static const struct net_server srv = {
+		.name = "kvd-conn",
+		.conn = serve_one,
+		.full = full,
+		.refuse = refuse,
+		.started = started,
+	};
+	int lfd = net_listen(SOCK_STREAM, port, 64);
 
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) || listen(lfd, 64)) {
+	if (lfd < 0) {
 		printf("kvd: TCP port %d: %s\n", port, strerror(errno));
 		return 1;
 	}
 	kern_on_shutdown(stop, NULL);
 	printf("kvd: serving on TCP port %d\n", port);
-	for (;;) {
-		int fd = accept(lfd, NULL, NULL);
-		struct thread *t;
-
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
-				thread_sleep(10 * 1000000ULL); /* let connections end */
-			continue;
-		}
-		if (open_now >= KVD_CONNS) {
-			refused++;
-			reply(fd, "ERR busy\n");
-			close(fd);
-			continue;
-		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		t = thread_create("kvd-conn", serve_one, (void *)(long)fd, 0);
-		if (!t) {
-			refused++;
-			close(fd); /* no memory for it: the peer sees the close */
-			continue;
-		}
-		thread_detach(t);
-		conns++;
-		open_now++;
-	}
+	net_serve(lfd, &srv);
 }
 
 static void *serve_thread(void *arg)

@@ -15,7 +15,7 @@ CFLAGS += -I$(NET)include
 LWIP_CFLAGS := -I$(NET)lwipport -I$(LWIP_DIR)/src/include
 
 net_srcs := net netif sys_arch socket socket_io sockaddr socket_tcp tcp_data socket_udp sockopt \
-	tcp_reopen
+	tcp_reopen serve
 objs-y += $(net_srcs:%=$(NET)%.o)
 $(foreach f,$(net_srcs),$(eval CFLAGS_$(NET)$(f).o += $$(LWIP_CFLAGS)))
 

@@ -68,4 +68,30 @@ void net_get_stats(struct net_stats *st);
  * prints it when the image exits). */
 void net_print_stats(void);
 
+/*
+ * net_listen - a socket of type (SOCK_STREAM or SOCK_DGRAM) bound to port
+ * on every address, SO_REUSEADDR set: IPv6 with IPv4 mapped when the image
+ * has IPv6, else IPv4; a stream socket also listens with backlog.  The
+ * descriptor, or -1 with errno.  Does not block.
+ */
+int net_listen(int type, int port, int backlog);
+
+/* A server of one thread per connection, for net_serve. */
+struct net_server {
+	const char *name;	 /* the connection threads' name */
+	void *(*conn)(void *fd); /* serves (int)(long)fd, in a detached thread */
+	bool (*full)(void);	 /* at the app's limit now (NULL: never) */
+	void (*refuse)(int fd);	 /* answers and closes one it cannot take
+				  * (full, or no memory for a thread; NULL: close) */
+	void (*started)(void);	 /* a connection's thread was made (NULL: nothing) */
+};
+
+/*
+ * net_serve - accept connections on the listening socket lfd for ever,
+ * each with TCP_NODELAY in a detached thread of its own running srv->conn.
+ * While descriptors or memory run out it waits 10 ms (connections end) and
+ * accepts again.  Blocks; never returns.
+ */
+_Noreturn void net_serve(int lfd, const struct net_server *srv);
+
 #endif /* HAKO_NET_H */
