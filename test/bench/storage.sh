@@ -146,23 +146,11 @@ run_platform() {
 				"$xmem" "$size_mib" "$reads"
 			printf 'linuxholder\tout/xen/crash/crash\t16\t0\tsleep\n'
 		} >"$xd/cases"
-		cat >"$xd/dom0.sh" <<DOM0
+		{ cat test/bench/linux-guest/xen-domu.sh; cat <<DOM0; } >"$xd/dom0.sh"
 [ "\$1" = linuxholder ] || exit 0
 trap 'xl destroy linuxref >/dev/null 2>&1; xl shutdown "\$1"' EXIT
-cat >/tmp/linux.xl <<XL
-name = "linuxref"
-type = "pv"
-kernel = "/rig/files/vmlinuz"
-ramdisk = "/rig/files/initramfs.gz"
-extra = "console=hvc0 quiet loglevel=3 role=fsbench bench_arg=--size=$size_mib bench_arg=--reads=$reads"
-memory = $xmem
-vcpus = 1
-disk = [ 'format=raw,vdev=xvda,access=rw,target=/run/hd/1' ]
-on_poweroff = "destroy"
-on_crash = "destroy"
-uuid = "6861686b-6f00-4000-8000-00000000beef"
-XL
-xl create /tmp/linux.xl >/tmp/linux.create 2>&1 || { cat /tmp/linux.create; exit 1; }
+linux_domu linuxref $xmem "role=fsbench bench_arg=--size=$size_mib bench_arg=--reads=$reads" \
+	"disk = [ 'format=raw,vdev=xvda,access=rw,target=/run/hd/1' ]" || exit 1
 log=/var/log/xen/console/guest-linuxref.log
 i=0
 until grep -q 'guest: done' "\$log" 2>/dev/null; do

@@ -58,7 +58,7 @@ MEMS="8 6 5 4"
 	line linuxholder out/xen/crash/crash 16 0 sleep
 } >"$dir/cases"
 make -s PLATFORM=xen APP=crash >>"$dir/build.log" 2>&1 || { cat "$dir/build.log"; exit 1; }
-cat >"$dir/dom0.sh" <<'EOF'
+{ cat test/bench/linux-guest/xen-domu.sh; cat <<'EOF'; } >"$dir/dom0.sh"
 log=/var/log/xen/console/guest-$1.log
 # Whatever happens, the case ends (its guest waits for xl shutdown).
 trap 'xl destroy linuxref >/dev/null 2>&1; xl shutdown "$1"' EXIT
@@ -96,20 +96,8 @@ mem*)
 	/rig/files/tcpbench conns $a 7 50 || exit 1
 	echo "dom0: served in ${1#mem} MiB" ;;
 linuxholder)
-	cat >/tmp/linux.xl <<XL
-name = "linuxref"
-type = "pv"
-kernel = "/rig/files/vmlinuz"
-ramdisk = "/rig/files/initramfs.gz"
-extra = "console=hvc0 quiet loglevel=3 role=echo ip=10.0.0.10/24"
-memory = 96
-vcpus = 1
-vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:09' ]
-on_poweroff = "destroy"
-on_crash = "destroy"
-uuid = "6861686b-6f00-4000-8000-00000000beef"
-XL
-	xl create /tmp/linux.xl >/tmp/linux.create 2>&1 || { cat /tmp/linux.create; exit 1; }
+	linux_domu linuxref 96 "role=echo ip=10.0.0.10/24" \
+		"vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:09' ]" || exit 1
 	until_line /var/log/xen/console/guest-linuxref.log 'guest: ready echo' 240 ||
 		{ tail -20 /var/log/xen/console/guest-linuxref.log; exit 1; }
 	ping_rtt 10.0.0.10

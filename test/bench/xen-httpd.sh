@@ -51,6 +51,7 @@ line() { (IFS=$'\t' && echo "$*"); }
 } >"$dir/cases"
 {
 	echo "SECS=$secs"
+	cat test/bench/linux-guest/xen-domu.sh
 	cat <<'EOF2'
 log=/var/log/xen/console/guest-$1.log
 trap 'xl destroy linuxref >/dev/null 2>&1; xl shutdown "$1"' EXIT
@@ -85,19 +86,8 @@ hako)
 	until_line "$log" 'httpd: serving' 120 || exit 1
 	serves 10.0.0.2 && load 10.0.0.2 ;;
 linuxholder)
-	cat >/tmp/linux.xl <<XL
-name = "linuxref"
-type = "pv"
-kernel = "/rig/files/vmlinuz"
-ramdisk = "/rig/files/initramfs.gz"
-extra = "console=hvc0 quiet loglevel=3 role=httpd ip=10.0.0.10/24 bench_arg=-f"
-memory = 96
-vcpus = 1
-vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:09' ]
-on_poweroff = "destroy"
-on_crash = "destroy"
-XL
-	xl create /tmp/linux.xl >/tmp/linux.create 2>&1 || { cat /tmp/linux.create; exit 1; }
+	linux_domu linuxref 96 "role=httpd ip=10.0.0.10/24 bench_arg=-f" \
+		"vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:09' ]" || exit 1
 	until_line /var/log/xen/console/guest-linuxref.log 'guest: ready httpd' 240 ||
 		{ tail -20 /var/log/xen/console/guest-linuxref.log; exit 1; }
 	if ! serves 10.0.0.10; then

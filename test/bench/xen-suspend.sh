@@ -38,6 +38,7 @@ cat >"$dir/dom0.sh" <<EOF
 #!/bin/bash
 runs=$runs
 EOF
+cat test/bench/linux-guest/xen-domu.sh >>"$dir/dom0.sh"
 cat >>"$dir/dom0.sh" <<'EOF'
 # Runs under bash (for $EPOCHREALTIME): "sh dom0.sh" re-executes it.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -78,19 +79,7 @@ hako() { # NAME MEMORY
 }
 hako hako16 16
 hako hako96 96
-cat >/tmp/linux.xl <<XL
-name = "linux96"
-type = "pv"
-kernel = "/rig/files/vmlinuz"
-ramdisk = "/rig/files/initramfs.gz"
-extra = "console=hvc0 quiet loglevel=3 role=echo ip=10.0.0.10/24"
-memory = 96
-vcpus = 1
-on_poweroff = "destroy"
-on_crash = "destroy"
-uuid = "6861686b-6f00-4000-8000-00000000beef"
-XL
-xl create /tmp/linux.xl >/tmp/linux.create 2>&1 || { cat /tmp/linux.create; exit 1; }
+linux_domu linux96 96 "role=echo ip=10.0.0.10/24" || exit 1
 until_line /var/log/xen/console/guest-linux96.log 'guest: ready echo' 240 ||
 	{ tail -20 /var/log/xen/console/guest-linux96.log; exit 1; }
 cycle linux96
