@@ -122,7 +122,8 @@ TASKS = [
 # packages the image builders download), never on the host.
 SKIP = {"test/xen/dom0-init.sh", "test/xen/vif-rig.sh", "test/xen/block-rig.sh",
         "test/bench/linux-guest/init.sh", "test/bench/linux-guest/udhcpc.sh",
-        "test/xen-life/dom0.sh", "test/bench/xen-density/dom0.sh"}
+        "test/xen-life/dom0.sh", "test/bench/xen-density/dom0.sh",
+        "test/bench/linux-guest/xen-domu.sh"}
 
 # ---------------------------------------------------------------------- main
 def task_of(path):

@@ -58,11 +58,7 @@ wait_http() {
 	return 1
 }
 
-# to_ms VALUE: wrk's "1.23ms" / "850.00us" / "1.02s" in ms
-to_ms() {
-	awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
-		else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
-}
+. test/bench/wrklib.sh
 
 # wrk_once LABEL URL MODE: one wrk run; appends "rps p50 p99 errors" to
 # $dir/LABEL.MODE.FILE
@@ -71,16 +67,7 @@ wrk_once() {
 	[ "$mode" = close ] && hdr=(-H "Connection: close")
 	$RUN timeout $((secs + 30)) wrk -t2 -c16 -d"${secs}s" --timeout 10s --latency "${hdr[@]}" "$url" \
 		>"$dir/wrk.out" 2>&1
-	local rps p50 p99 err
-	rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$dir/wrk.out")
-	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$dir/wrk.out")")
-	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$dir/wrk.out")")
-	err=$(sed -n 's/.*Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1 \2 \3 \4/p' \
-		"$dir/wrk.out" | awk '{ print $1 + $2 + $3 + $4 }')
-	local bad
-	bad=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$dir/wrk.out" | head -n 1)
-	err=$((${err:-0} + ${bad:-0}))
-	echo "${rps:-0} ${p50:-0} ${p99:-0} $err" >>"$dir/$label.$mode.$f"
+	wrk_stats "$dir/wrk.out" >>"$dir/$label.$mode.$f"
 }
 
 # best LABEL MODE FILE: the run with the most requests/s: "rps p50 p99 errors-total"

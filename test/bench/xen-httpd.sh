@@ -109,21 +109,11 @@ HAKO_XEN_BOOT_BUDGET=${HAKO_XEN_BOOT_BUDGET:-300} HAKO_XEN_DOM0_MEM=448 \
 	--dom0-script "$dir/dom0.sh" "${adds[@]}" --add "$guest/vmlinuz" \
 	--add "$dir/files/initramfs.gz" --log "$dir/serial.log" >"$dir/results" 2>"$dir/rig.log"
 
-to_ms() {
-	awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
-		else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
-}
-# stat FILE SIZE MODE: "rps p50 p99 errors" of that run in FILE (dom0's output)
+. test/bench/wrklib.sh
+# stat_of FILE SIZE MODE: "rps p50 p99 errors" of that run in FILE (dom0's output)
 stat_of() {
 	awk -v want="== wrk $2 $3" '$0 == want { on = 1; next } /^== / { on = 0 } on' "$1" >"$dir/one"
-	local rps p50 p99 err bad
-	rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$dir/one")
-	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$dir/one")")
-	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$dir/one")")
-	err=$(sed -n 's/.*Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1 \2 \3 \4/p' \
-		"$dir/one" | awk '{ print $1 + $2 + $3 + $4 }')
-	bad=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$dir/one" | head -n 1)
-	echo "${rps:-0} ${p50:-0} ${p99:-0} $((${err:-0} + ${bad:-0}))"
+	wrk_stats "$dir/one"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
 verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; }
