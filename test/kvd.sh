@@ -90,16 +90,12 @@ run_platform() {
 	fi
 	case_result "$platform: kvd serves on a fresh ext4 disk" 0
 	$PY $CLIENT proto 127.0.0.1 "$PORT" >"$tmp/proto" 2>&1
-	sed "s/^\(ok  \|FAIL\) /\1 $platform: /" "$tmp/proto" | grep -E '^(ok|FAIL)' |
-		while read -r w rest; do
-			case_result "${rest%%: got*}" "$([ "$w" = ok ]; echo $?)" \
-				"$(echo "$rest" | sed -n 's/.*: \(got.*\)/\1/p')"
-		done >"$tmp/proto.cases"
-	cat "$tmp/proto.cases"
-	passed=$((passed + $(grep -c '^ok' "$tmp/proto.cases")))
-	failed=$((failed + $(grep -c '^FAIL' "$tmp/proto.cases")))
-	local ran
-	ran=$(wc -l <"$tmp/proto.cases")
+	local w rest ran=0
+	while read -r w rest; do
+		case_result "$platform: ${rest%%: got*}" "$([ "$w" = ok ]; echo $?)" \
+			"$(echo "$rest" | sed -n 's/.*: \(got.*\)/\1/p')"
+		ran=$((ran + 1))
+	done < <(grep -E '^(ok|FAIL) ' "$tmp/proto")
 	[ "$ran" = 21 ]
 	case_result "$platform: the protocol cases all ran ($ran of 21)" $? \
 		"$(tail -n 3 "$tmp/proto" | tr '\n' ' ')"
