@@ -68,6 +68,7 @@ if [ ${#unknown[@]} -gt 0 ]; then
 fi
 
 start=$(date +%s)
+failed_suites=()
 # summary PASSED FAILED REPORT-LINE...: the last lines of every run
 summary() {
 	local p=$1 f=$2
@@ -75,6 +76,12 @@ summary() {
 	echo
 	echo "=== summary ($(($(date +%s) - start)) s; logs in out/test/)"
 	[ $# -eq 0 ] || printf '%s\n' "$@"
+	# What failed, right above the total: a CI log shown by its tail still
+	# names the cases (at most 12 lines, each cut at 160 characters).
+	local name
+	for name in "${failed_suites[@]}"; do
+		sed -n "s/^FAIL /  $name: /p" "out/test/$name.log" 2>/dev/null
+	done | cut -c1-160 | head -n 12
 	echo "$p passed, $f failed"
 	[ "$f" = 0 ]
 }
@@ -196,6 +203,7 @@ for entry in "${suites[@]}"; do
 			"did not finish")" >"$lanes/$name"
 	fi
 	read -r p f line <"$lanes/$name"
+	[ "$f" = 0 ] || failed_suites+=("$name")
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	report+=("$line")
