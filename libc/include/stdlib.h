@@ -38,6 +38,11 @@ uint32_t arc4random(void);
 void arc4random_buf(void *buf, size_t len);
 uint32_t arc4random_uniform(uint32_t bound);
 
+/* An image has no environment: always NULL.  (Declared so that code
+ * written for a hosted C library, e2fsprogs' included, gets a pointer back
+ * and not an implicitly declared int.) */
+char *getenv(const char *name);
+
 _Noreturn void exit(int status);
 _Noreturn void abort(void);
 

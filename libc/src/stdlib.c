@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* stdlib.h odds and ends that need the kernel: exit, abort. */
+/* stdlib.h odds and ends that need the kernel (exit, abort) or an image
+ * (getenv: no environment; the host tests keep the host's). */
 #include <stdlib.h>
 
 #include <hako/kernel.h>
@@ -13,4 +14,10 @@ void exit(int status)
 void abort(void)
 {
 	panic("abort() called");
+}
+
+char *getenv(const char *name)
+{
+	(void)name;
+	return NULL;
 }

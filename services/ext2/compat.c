@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * What libext2fs needs beyond Hako's libc: com_err's message lookup and
- * printing, getenv (no environment: always NULL), and
- * ext2fs_zero_blocks2 (e2fsprogs has it in mkjournal.c, which is not
+ * printing, and ext2fs_zero_blocks2 (e2fsprogs has it in mkjournal.c, which is not
  * built here); and the error code -> errno mapping of the driver.
  */
 #include <errno.h>
@@ -43,11 +42,6 @@ void com_err(const char *whoami, errcode_t code, const char *fmt, ...)
 		va_end(ap);
 	}
 	pr_err("%s: %s %s\n", whoami ? whoami : "ext2", code ? error_message(code) : "", msg);
-}
-
-char *getenv(const char *name)
-{
-	return NULL;
 }
 
 errcode_t ext2fs_zero_blocks2(ext2_filsys fs, blk64_t blk, int num, blk64_t *ret_blk,

@@ -4,9 +4,6 @@
 #define CONFIG_EXT2 1
 #define CONFIG_EXT2_CACHE_KIB 64 /* small: eviction and write-back get fuzzed too */
 #define CONFIG_LOG_LEVEL 7
-/* compat.c's getenv stands in for a missing environment in an image; on
- * the host, libFuzzer and the sanitizers need the real one. */
-#define getenv hako_unused_getenv
 /* glibc 2.36 has no strlcpy (ext2_host.c has one). */
 #include <stddef.h>
 size_t strlcpy(char *d, const char *s, size_t n);
