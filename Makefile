@@ -108,9 +108,11 @@ endif
 ASFLAGS = $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLY__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096
+# (=auto: the link-time code generation runs in parallel, on make's jobs or
+# the CPUs, and says nothing about running serially)
 ifeq ($(CONFIG_LTO),y)
-CFLAGS += -flto
-LDFLAGS += -flto -O2
+CFLAGS += -flto=auto
+LDFLAGS += -flto=auto -O2
 endif
 
 .PHONY: all
