@@ -58,6 +58,19 @@ until_line() {
 		sleep 0.1
 	done
 }
+# talk HOST PORT SECONDS: stdin to a TCP server, its answers to stdout.  Busybox
+# nc stops reading the socket at stdin's end, so stdin is held open until the
+# server closes (SECONDS at most): a plain sleep would hold it that long.
+talk() {
+	rm -f /tmp/talk.done
+	{
+		cat
+		i=0
+		while [ ! -e /tmp/talk.done ] && [ $i -lt $(($3 * 10)) ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+	} | { nc "$1" "$2"; touch /tmp/talk.done; }
+}
 # kvd_wait ADDR: until kvd answers there (60 s at most)
 kvd_wait() {
 	i=0
@@ -96,7 +109,7 @@ httpd)
 	for p in $PAGES; do
 		echo "dom0: sha $p $(wget -q -O - "$u$p" | sha256sum | cut -d' ' -f1)"
 	done
-	ask() { { printf "$1"; sleep 5; } | nc 10.0.0.5 80; }
+	ask() { printf "$1" | talk 10.0.0.5 80 5; }
 	ask 'HEAD /64k.html HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n' >/tmp/head
 	echo "dom0: head: $(head -1 /tmp/head | tr -d '\r')," \
 		"$(grep -i '^content-length:' /tmp/head | tr -d '\r')," \
@@ -120,15 +133,14 @@ httpd)
 			i=$((i + 1))
 		done
 		printf 'GET /1k.html HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n'
-		sleep 30
-	} | nc 10.0.0.5 80 >/tmp/ka
+	} | talk 10.0.0.5 80 30 >/tmp/ka
 	echo "dom0: keep-alive: $(grep -c '^HTTP/1.1 200' /tmp/ka) responses on one connection" ;;
 kvd)
 	trap 'xl destroy "$1"' EXIT
 	until_line 'kvd: serving' || exit 1
 	kvd_wait 10.0.0.6 || exit 1
-	r=$({ printf 'SET a 1 2\nGET a\nDEL a\nGET a\nFROB\nQUIT\n'; sleep 10; } |
-		nc 10.0.0.6 6380 | tr '\n' '|')
+	r=$(printf 'SET a 1 2\nGET a\nDEL a\nGET a\nFROB\nQUIT\n' | talk 10.0.0.6 6380 10 |
+		tr '\n' '|')
 	echo "dom0: kvd: $r"
 	{
 		i=0
@@ -158,7 +170,7 @@ kvd2)
 		printf 'VALUE value-%d\n' $i >>/tmp/want
 		i=$((i + 1))
 	done
-	{ cat /tmp/gets; printf 'QUIT\n'; sleep 60; } | nc 10.0.0.7 6380 | head -n "$n" >/tmp/got
+	{ cat /tmp/gets; printf 'QUIT\n'; } | talk 10.0.0.7 6380 60 | head -n "$n" >/tmp/got
 	cmp -s /tmp/got /tmp/want && echo "dom0: kvd2: all $n acknowledged writes back" ||
 		echo "dom0: kvd2: $(cat /tmp/got | wc -l) answers of $n, first differences:" \
 			"$(diff /tmp/got /tmp/want | head -4 | tr '\n' ' ')" ;;
