@@ -296,14 +296,27 @@ echo 'uuid = "6861686b-6f00-4000-8000-0000000000e7"' >>/run/echo.cfg
 xl create /run/echo.cfg >/run/echo-create.log 2>&1 || { echo "dom0: echo create failed"; exit 1; }
 log=$elog
 until_line 'echo: serving' || { sed 's/^/echo| /' "$elog"; exit 1; }
-{ echo "before the save"; sleep 25; echo "after the restore"; sleep 5; } |
-	timeout 40 nc 10.0.0.8 7 >/run/nc.out 2>&1 &
+# (the second line goes once the restore is done, then nc's stdin stays
+# open until both lines are back: 60 s at most each)
+wait_for() { # wait_for COMMAND...: until it succeeds, 60 s at most
+	i=0
+	until "$@"; do i=$((i + 1)); [ $i -lt 600 ] || return 1; sleep 0.1; done
+}
+two_back() { [ "$(grep -c . /run/nc.out 2>/dev/null)" -ge 2 ]; }
+rm -f /run/echo.restored /run/nc.out
+{
+	echo "before the save"
+	wait_for test -e /run/echo.restored
+	echo "after the restore"
+	wait_for two_back
+} | timeout 150 nc 10.0.0.8 7 >/run/nc.out 2>&1 &
 np=$!
 sleep 3
 xl save echo /run/echo.save >/run/echo-s.log 2>&1
 echo "dom0: echo save rc=$?"
 xl restore /run/echo.save >/run/echo-r.log 2>&1
 echo "dom0: echo restore rc=$? state=$(state echo)"
+touch /run/echo.restored
 rm -f /run/echo.save
 wait $np
 sed 's/^/dom0: nc got: /' /run/nc.out
