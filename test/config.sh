@@ -75,29 +75,27 @@ boot_result() { # boot_result P A V OUTPUT STATUS
 }
 
 # booted_by P A: the suite that boots the defconfig image out/P/A/A (and
-# checks far more of it than a boot), as "SUITE (SCRIPT)"; nothing for an
-# image no other suite boots.  The matrix then builds it and says where it
-# boots; usermode boots cost nothing and are all done here, and so is every
-# boot when HAKO_CONFIG_BOOT_ALL=1.
+# checks far more of it than a boot) and its script, as "SUITE SCRIPT";
+# status 1 for an image no other suite boots.  The matrix then builds it
+# and says where it boots; usermode boots cost nothing and are all done
+# here, and so is every boot when HAKO_CONFIG_BOOT_ALL=1.
 booted_by() {
-	local p=$1 a=$2 s
+	local p=$1 a=$2
 	[ "$p" != usermode ] && [ "${HAKO_CONFIG_BOOT_ALL:-0}" != 1 ] || return 1
-	case $a in
-	hello | ktest | nettest | crash)
-		s="$([ "$p" = xen ] && echo xen-domu || echo "$p") (test/ports.sh)" ;;
-	disktest | kv) s="storage-$p (test/storage.sh)" ;;
-	echo) s="$([ "$p" = xen ] && echo "xen-net (test/xen-port/net-echo.sh)" ||
-		echo "$p-net (test/net.sh)")" ;;
-	httpd) s="$([ "$p" = xen ] && echo "xen-net (test/xen-port/net-echo.sh)" ||
-		echo "$p-httpd (test/httpd.sh)")" ;;
-	kvd) s="$([ "$p" = xen ] && echo "xen-net (test/xen-port/net-echo.sh)" ||
-		echo "kvd (test/kvd.sh)")" ;;
-	devtest) s="$([ "$p" = xen ] && echo "xen-port (test/xen-port/run-tests.sh)" ||
-		echo "$p-port (test/$p/run-tests.sh)")" ;;
-	tick) [ "$p" = xen ] && s="xen-life (test/xen-life.sh)" ;;
-	ticker) [ "$p" = xen ] && s="xen-suspend (test/xen-port/suspend.sh)" ;;
+	case $p:$a in
+	xen:hello | xen:ktest | xen:nettest | xen:crash) echo "xen-domu test/ports.sh" ;;
+	*:hello | *:ktest | *:nettest | *:crash) echo "$p test/ports.sh" ;;
+	*:disktest | *:kv) echo "storage-$p test/storage.sh" ;;
+	xen:echo | xen:httpd | xen:kvd) echo "xen-net test/xen-port/net-echo.sh" ;;
+	*:echo) echo "$p-net test/net.sh" ;;
+	*:httpd) echo "$p-httpd test/httpd.sh" ;;
+	*:kvd) echo "kvd test/kvd.sh" ;;
+	xen:devtest) echo "xen-port test/xen-port/run-tests.sh" ;;
+	*:devtest) echo "$p-port test/$p/run-tests.sh" ;;
+	xen:tick) echo "xen-life test/xen-life.sh" ;;
+	xen:ticker) echo "xen-suspend test/xen-port/suspend.sh" ;;
+	*) return 1 ;;
 	esac
-	[ -n "${s:-}" ] && echo "$s"
 }
 
 # A platform with hal/P/run-batch.sh (Xen: one dom0 boot runs every image as
@@ -105,7 +103,7 @@ booted_by() {
 # matrix is built; the others boot each image at once.
 batched=()
 matrix_case() {
-	local p=$1 a=$2 v=$3 target=$4 img args=() by script
+	local p=$1 a=$2 v=$3 target=$4 img args=() by suite script
 	shift 4
 	if ! build "$p" "$a" "$v" "$target" "$@"; then
 		case_result "$p $a $v: builds" 1 "$(tail -n 5 "$tmp/log" | tr '\n' ' ')"
@@ -113,11 +111,10 @@ matrix_case() {
 	fi
 	img=$(outroot_of "$v")/$p/$a/$a
 	if [ "$v" = defconfig ] && by=$(booted_by "$p" "$a"); then
+		read -r suite script <<<"$by"
 		# (the script named must still name the image: a stale table fails)
-		script=${by#*(}
-		script=${script%)}
 		grep -Eq "(/|APP=)$a\b|\b$a\)|app in .*\b$a\b" "$script"
-		case_result "$p $a $v: builds; boots in suite $by" $? \
+		case_result "$p $a $v: builds; boots in suite $suite ($script)" $? \
 			"$script does not mention $a"
 		return
 	fi
