@@ -138,7 +138,7 @@ guests_run() {
 			cp "$tmp/xen-out/$name.out" "$out"
 			cp "$tmp/xen-out/$name.status" "$out.status"
 		else
-			tail -20 "$tmp/xen-rig.log" >>"$out"
+			tail -20 "$log" >>"$out"
 		fi
 	done <"$xen_q.map"
 	: >"$xen_q"
