@@ -176,6 +176,7 @@ int vq_get_used(struct virtq *q, void **cookie, uint32_t *len)
 bool vq_intr_enable(struct virtq *q)
 {
 	q->intr_on = true;
+	q->missed = false;
 	q->avail->flags = 0;
 	if (q->event_idx)
 		*used_event(q) = q->last_used;

@@ -87,6 +87,7 @@ struct virtq {
 	bool event_idx;		/* VIRTIO_F_RING_EVENT_IDX negotiated */
 	bool broken;		/* the device corrupted the used ring: dead */
 	bool intr_on;
+	bool missed; /* vq_missed() said so since the last vq_intr_enable() */
 	struct vq_stats stats;
 	struct {
 		void *cookie;
@@ -147,6 +148,21 @@ int vq_get_used(struct virtq *q, void **cookie, uint32_t *len);
  */
 bool vq_intr_enable(struct virtq *q);
 void vq_intr_disable(struct virtq *q);
+
+/*
+ * vq_missed - interrupts are on, yet the device has used buffers we have
+ * not taken: the interrupt for them is late or may never come (see
+ * virtio_net_flush_all).  True at most once per vq_intr_enable(), so that
+ * a caller that reports it keeps interrupts edge-like (an owner that does
+ * not read is not reported again and again).  Never blocks.
+ */
+static inline bool vq_missed(struct virtq *q)
+{
+	if (!q->intr_on || q->missed || q->broken || q->used->idx == q->last_used)
+		return false;
+	q->missed = true;
+	return true;
+}
 
 /* vq_free_count - free descriptors. */
 static inline unsigned vq_free_count(const struct virtq *q)
