@@ -249,19 +249,6 @@ void virtio_net_flush_all(void)
 		/* Receive buffers given back but not yet announced. */
 		n->reposted = 0;
 		virtio_kick(d, &n->rx);
-		/*
-		 * Before the CPU idles, look once more behind an armed queue.
-		 * Arming is "store used_event, barrier, load used->idx"
-		 * against the device's "store used->idx, barrier, load
-		 * used_event"; QEMU's TCG with one vCPU runs the guest's
-		 * barrier as a no-op beside its own I/O thread, so both loads
-		 * can see the old values: the device then sends no interrupt
-		 * and the ring stays full for ever (seen: an httpd under wrk
-		 * with every receive buffer used and none taken).  The check
-		 * turns that into a report at the next idle moment.
-		 */
-		if (vq_missed(&n->rx) | vq_missed(&n->tx))
-			vport_raise(d->handle);
 	}
 }
 

@@ -67,7 +67,8 @@ size_t virtio_mmio_probe(uint64_t base, uint64_t len, uint32_t irq);
  * device's interrupt and raises its handle. */
 void virtio_mmio_interrupt(hal_handle_t h);
 
-/* Before hal_wait() halts: push out queued transmissions. */
+/* Before hal_wait() halts: push out queued transmissions, and raise the
+ * handle of a device with an armed queue the device did not announce. */
 void virtio_before_wait(void);
 
 /* In hal_exit(): hand the frames hal_net_write() took to the backend

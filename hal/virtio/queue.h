@@ -152,7 +152,7 @@ void vq_intr_disable(struct virtq *q);
 /*
  * vq_missed - interrupts are on, yet the device has used buffers we have
  * not taken: the interrupt for them is late or may never come (see
- * virtio_net_flush_all).  True at most once per vq_intr_enable(), so that
+ * virtio_before_wait).  True at most once per vq_intr_enable(), so that
  * a caller that reports it keeps interrupts edge-like (an owner that does
  * not read is not reported again and again).  Never blocks.
  */

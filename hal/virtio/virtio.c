@@ -160,7 +160,7 @@ int virtio_queue_setup(struct virtio_dev *d, struct virtq *q, uint16_t index, ui
 		size = max;
 	while (size & (size - 1))
 		size &= (uint16_t)(size - 1); /* a power of two: clear low bits */
-	if (!size) {
+	if (!size || index >= VIRTIO_DEV_QUEUES) {
 		virtio_fail(d, "the device has no such queue");
 		return HAL_EIO;
 	}
@@ -175,6 +175,7 @@ int virtio_queue_setup(struct virtio_dev *d, struct virtq *q, uint16_t index, ui
 		virtio_fail(d, "the device refused a queue");
 		return HAL_EIO;
 	}
+	d->vqs[index] = q;
 	return HAL_OK;
 }
 
@@ -220,6 +221,28 @@ void virtio_before_wait(void)
 #ifdef CONFIG_VIRTIO_NET
 	virtio_net_flush_all();
 #endif
+	/*
+	 * Look once more behind every armed queue before the CPU idles.
+	 * Arming is "store used_event, barrier, load used->idx" against the
+	 * device's "store used->idx, barrier, load used_event"; if both loads
+	 * see the old values the device sends no interrupt and the queue waits
+	 * for ever.  Seen under QEMU's TCG with one vCPU (an httpd under wrk:
+	 * every receive buffer used, none taken, nothing pending); the guest's
+	 * barrier not reaching the host is the likely cause.  A report at the
+	 * next idle moment turns that into a delay.
+	 */
+	for (unsigned i = 0; i < nr_devices; i++) {
+		struct virtio_dev *d = &devices[i];
+		bool missed = false;
+
+		if (!d->acquired || d->failed)
+			continue;
+		for (unsigned k = 0; k < VIRTIO_DEV_QUEUES; k++)
+			if (d->vqs[k] && vq_missed(d->vqs[k]))
+				missed = true;
+		if (missed)
+			vport_raise(d->handle);
+	}
 }
 
 void virtio_exit(void)

@@ -62,6 +62,9 @@ struct virtio_transport {
 	void (*notify)(struct virtio_dev *d, struct virtq *q);
 };
 
+/* The queues a driver may set up per device (net: receive and transmit). */
+#define VIRTIO_DEV_QUEUES 2
+
 struct virtio_dev {
 	const struct virtio_transport *t;
 	void *transport; /* the transport's state */
@@ -74,6 +77,7 @@ struct virtio_dev {
 	void *mem;	   /* the device's memory, taken at its first acquire */
 	uint64_t mem_dma;
 	void *driver; /* the driver's state, in mem */
+	struct virtq *vqs[VIRTIO_DEV_QUEUES]; /* by index, as set up */
 };
 
 /* virtio_register - a transport found a device (boot only); NULL when the
@@ -123,7 +127,8 @@ void *virtio_carve(struct virtio_mem *m, size_t size, size_t align, uint64_t *dm
  * virtio_queue_setup - set up queue index with up to max entries (rounded
  * down to a power of two, capped by the device; max <= VQ_MAX_SIZE) in
  * ring memory carved from m (vq_ring_bytes(max) at most), and hand it to
- * the transport.  Returns 0 or HAL_EIO (message printed).
+ * the transport; index < VIRTIO_DEV_QUEUES.  Returns 0 or HAL_EIO (message
+ * printed).
  */
 int virtio_queue_setup(struct virtio_dev *d, struct virtq *q, uint16_t index, uint16_t max,
 		       bool event_idx, struct virtio_mem *m);
