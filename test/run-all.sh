@@ -118,12 +118,29 @@ mkdir -p "$lanes/bin"
 # build and then run; none runs an image under make.  A make run under the
 # one holding the lock (a sub-make; GCC's LTO runs its parallel jobs through
 # make) must not wait for it: the lock is taken once per build.
+# Each build's wait for the lock and its own time go to $lanes/builds
+# ("SUITE WAIT_MS BUILD_MS"), for the summary: where a lane's time goes.
 cat >"$lanes/bin/make" <<WRAP
 #!/bin/sh
 [ -z "\${HAKO_MAKE_LOCKED:-}" ] || exec $(command -v make) "\$@"
-HAKO_MAKE_LOCKED=1 exec flock "$PWD/$lanes/make.lock" $(command -v make) "\$@"
+exec 9>>"$PWD/$lanes/make.lock"
+t0=\$(date +%s%3N)
+flock 9
+t1=\$(date +%s%3N)
+HAKO_MAKE_LOCKED=1 $(command -v make) "\$@" 9>&-
+rc=\$?
+echo "\${HAKO_SUITE:-?} \$((t1 - t0)) \$((\$(date +%s%3N) - t1))" >>"$PWD/$lanes/builds"
+exit \$rc
 WRAP
 chmod +x "$lanes/bin/make"
+
+# build_times SUITE: "builds B s, waited W s " for what SUITE's builds took
+# and how long they waited for the other lane's; nothing when it built none.
+build_times() {
+	awk -v s="$1" '$1 == s { w += $2; b += $3; n++ }
+		END { if (n) printf "builds %d s, waited %d s  ", b / 1000, w / 1000 }' \
+		"$lanes/builds" 2>/dev/null
+}
 
 # run_suite NAME CMD: run one suite; its report line goes to $lanes/NAME.
 run_suite() {
@@ -136,7 +153,7 @@ run_suite() {
 		echo "suite $name cannot run: $script is missing" | tee "$log"
 		rc=127
 	else
-		PATH="$PWD/$lanes/bin:$PATH" $cmd </dev/null 2>&1 | tee "$log" |
+		HAKO_SUITE=$name PATH="$PWD/$lanes/bin:$PATH" $cmd </dev/null 2>&1 | tee "$log" |
 			sed -u "s/^/$prefix/"
 		rc=${PIPESTATUS[0]}
 	fi
@@ -158,8 +175,8 @@ run_suite() {
 	# A suite that fails without counting a failure still counts as one.
 	if { [ "$rc" != 0 ] || [ -n "$why" ]; } && [ "$f" = 0 ]; then f=1; fi
 	[ "$rc" = 0 ] || why="exit $rc${why:+; $why}"
-	echo "$p $f $(printf '%-18s %4s passed %4s failed %5ss  (%s)' "$name" "$p" "$f" \
-		$(($(date +%s) - t0)) "${why:-exit 0}")" >"$lanes/$name"
+	echo "$p $f $(printf '%-18s %4s passed %4s failed %5ss  %s(%s)' "$name" "$p" "$f" \
+		$(($(date +%s) - t0)) "$(build_times "$name")" "${why:-exit 0}")" >"$lanes/$name"
 	echo "=== suite $name: $p passed, $f failed"
 }
 
