@@ -99,9 +99,9 @@ sudo=()
 [ "$(id -u)" = 0 ] || sudo=(sudo)
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-if ! "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/tmp/hako-apt.log 2>&1; then
+if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/hako-apt.log 2>&1; then
 	"${sudo[@]}" apt-get update -qq
-	"${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/tmp/hako-apt.log 2>&1 ||
+	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/hako-apt.log 2>&1 ||
 		{ cat /tmp/hako-apt.log >&2; echo "deps: apt-get install failed" >&2; exit 1; }
 fi
 echo "deps: done"

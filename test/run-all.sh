@@ -119,7 +119,7 @@ mkdir -p "$lanes/bin"
 # one holding the lock (a sub-make; GCC's LTO runs its parallel jobs through
 # make) must not wait for it: the lock is taken once per build.
 # Each build's wait for the lock and its own time go to $lanes/builds
-# ("SUITE WAIT_MS BUILD_MS"), for the summary: where a lane's time goes.
+# ("SUITE WAIT_MS BUILD_MS ARGS"), for the summary: where a lane's time goes.
 cat >"$lanes/bin/make" <<WRAP
 #!/bin/sh
 [ -z "\${HAKO_MAKE_LOCKED:-}" ] || exec $(command -v make) "\$@"
@@ -129,7 +129,7 @@ flock 9
 t1=\$(date +%s%3N)
 HAKO_MAKE_LOCKED=1 $(command -v make) "\$@" 9>&-
 rc=\$?
-echo "\${HAKO_SUITE:-?} \$((t1 - t0)) \$((\$(date +%s%3N) - t1))" >>"$PWD/$lanes/builds"
+echo "\${HAKO_SUITE:-?} \$((t1 - t0)) \$((\$(date +%s%3N) - t1)) \$*" >>"$PWD/$lanes/builds"
 exit \$rc
 WRAP
 chmod +x "$lanes/bin/make"
