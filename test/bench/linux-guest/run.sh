@@ -52,7 +52,7 @@ disk_args=()
 	-device virtio-blk-pci,drive=d0)
 exec timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m "$mem" \
 	-nodefaults -display none -monitor none -no-reboot -serial stdio \
-	-netdev "$netdev" -device virtio-net-pci,netdev=n0 "${disk_args[@]}" \
+	-netdev "$netdev" -device virtio-net-pci,netdev=n0,romfile= "${disk_args[@]}" \
 	-kernel "$cache/vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1 role=$role${args:+ bench_args=\"$args\"}" \
 	</dev/null
