@@ -14,6 +14,10 @@
  *                     through a FILE stream, a renamed and a removed one
  *   bigdir DIR N      makes DIR with N files, reads it back, checks names
  *   fill FILE         writes FILE until ENOSPC, fsyncs, prints the size
+ *   mount DEV DIR     mounts the ext2/3/4 file system on DEV at DIR (as
+ *                     hako.mount= does at boot, but a refusal is this
+ *                     command's failure, not a panic: one image tries
+ *                     several disks)
  *   rm PATH           removes a file
  *   sync              sync()
  *   blk DEV THREADS MIB  the raw block device DEV (no file system): THREADS
@@ -38,6 +42,7 @@
 #include <unistd.h>
 
 #include <hako/blk.h>
+#include <hako/vfs.h>
 #include <hako/thread.h>
 
 static uint32_t crc_table[256];
@@ -511,6 +516,19 @@ static int run(int argc, char **argv)
 		return cmd_fill(argv[1]);
 	if (!strcmp(cmd, "blk") && argc == 4)
 		return cmd_blk(argv[1], atoi(argv[2]), atol(argv[3]));
+	if (!strcmp(cmd, "mount") && argc == 3) {
+		int rc;
+
+		/* (first: what the driver prints while it looks belongs to it) */
+		printf("disktest: mounting %s on %s\n", argv[1], argv[2]);
+		rc = vfs_mount(argv[1], argv[2], "ext4", 0);
+		if (rc)
+			printf("disktest: cannot mount %s on %s: %s\n", argv[1], argv[2],
+			       strerror(-rc));
+		else
+			printf("disktest: mounted %s on %s\n", argv[1], argv[2]);
+		return rc != 0;
+	}
 	if (!strcmp(cmd, "rm") && argc == 2) {
 		int rc = unlink(argv[1]);
 
