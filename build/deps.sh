@@ -84,13 +84,15 @@ if [ "$list" = 1 ]; then
 	exit 0
 fi
 
-# One dpkg-query for every package (it runs before each configuration
-# step of every build: a call per package cost half a second each time).
-installed=$(dpkg-query -W -f='${Package}\t${Status}\n' "${want[@]}" 2>/dev/null |
-	awk -F'\t' '$2 == "install ok installed" { print $1 }' || true)
+# One dpkg-query for every package: this runs before each configuration
+# step of every build, and a query per package took half a second.
+declare -A installed=()
+while IFS=$'\t' read -r p status; do
+	if [ "$status" = "install ok installed" ]; then installed[$p]=1; fi
+done < <(dpkg-query -W -f='${Package}\t${Status}\n' "${want[@]}" 2>/dev/null || true)
 missing=()
 for p in "${want[@]}"; do
-	grep -qxF -- "$p" <<<"$installed" || missing+=("$p")
+	[ -n "${installed[$p]:-}" ] || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -102,9 +104,10 @@ sudo=()
 [ "$(id -u)" = 0 ] || sudo=(sudo)
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/hako-apt.log 2>&1; then
+install=("${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}")
+if ! "${install[@]}" >/tmp/hako-apt.log 2>&1; then
 	"${sudo[@]}" apt-get update -qq
-	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/hako-apt.log 2>&1 ||
+	"${install[@]}" >/tmp/hako-apt.log 2>&1 ||
 		{ cat /tmp/hako-apt.log >&2; echo "deps: apt-get install failed" >&2; exit 1; }
 fi
 echo "deps: done"

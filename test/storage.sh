@@ -373,16 +373,14 @@ kv_kill "$tmp/kv1.out" "$tmp/kv.img" r1 35
 #    and the image goes on to the next disk: each is mounted (disktest
 #    mount, what hako.mount= does at boot) and checked in turn, 4 disks to
 #    an image (the fewest a port attaches by default: Xen's blkfront).
-bad_group=()
-g_disks= g_args=() g_n=0 g=0
+#    Disk i is image i/4's disk i%4.
+g_disks= g_args=()
 for i in "${!corrupt_names[@]}"; do
 	g_disks+="${g_disks:+ }$tmp/bad$i.img"
-	g_args+=(mount "disk$g_n" "/b$i" + check "/b$i/manifest" +)
-	bad_group[i]=$g
-	g_n=$((g_n + 1))
-	if [ $g_n = 4 ] || [ $((i + 1)) = ${#corrupt_names[@]} ]; then
-		guest "$tmp/badg$g.out" "$g_disks" "$disktest" "${g_args[@]:0:${#g_args[@]}-1}"
-		g_disks= g_args=() g_n=0 g=$((g + 1))
+	g_args+=(mount "disk$((i % 4))" "/b$i" + check "/b$i/manifest" +)
+	if [ $((i % 4)) = 3 ] || [ $((i + 1)) = ${#corrupt_names[@]} ]; then
+		guest "$tmp/badg$((i / 4)).out" "$g_disks" "$disktest" "${g_args[@]:0:${#g_args[@]}-1}"
+		g_disks= g_args=()
 	fi
 done
 # 8. Bad initrds: refused before anything is unpacked.
@@ -482,7 +480,7 @@ expect "hako.mount: an unknown file system type is refused" nonzero "$(st "$tmp/
 # (each disk's part of its image's output: from its "mounting" line to the
 # next one; the image ends with status 1, its commands failed, not a crash)
 for i in "${!corrupt_names[@]}"; do
-	g=$tmp/badg${bad_group[i]}.out
+	g=$tmp/badg$((i / 4)).out
 	awk -v me="/b$i" '/^disktest: mounting disk[0-9]+ on \// { on = ($NF == me) } on' \
 		"$g" >"$tmp/bad$i.out"
 	[ -s "$tmp/bad$i.out" ] || tail -n 20 "$g" >"$tmp/bad$i.out"

@@ -19,8 +19,8 @@
 # (default 5) seconds a run, HAKO_BENCH_ROUNDS (default 2) rounds: the best
 # requests/s and its p50/p99.  Then: a soak of 100,000 requests on Hako
 # (memory statistics before and after), the stripped image size on every
-# port (goal <= 256 KB), and boot-to-first-response beside hello's boot-to-exit (goal:
-# within 20 ms).  Tables go to stdout and out/bench/httpd/result.txt.
+# port (goal <= 256 KB), and boot-to-first-response beside hello's
+# boot-to-exit (goal: within 20 ms).  Tables go to stdout and out/bench/httpd/result.txt.
 # HAKO_BENCH_PLATFORMS="qemu-x86 usermode" (default both).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -269,8 +269,7 @@ bench_usermode() {
 # for a user choosing, not a goal.
 sizes_elsewhere() {
 	local p v4=$dir/ipv4-only.config
-	printf '%s\n' "CONFIG_MAX_FILES=512" "# CONFIG_LIBC_PRINTF_FLOAT is not set" \
-		"# CONFIG_NET_IPV6 is not set" >"$v4"
+	echo "# CONFIG_NET_IPV6 is not set" >"$v4" # (on top of httpd's app.config)
 	for p in xen qemu-arm64; do
 		make -s PLATFORM=$p APP=httpd >/dev/null || { say "bench httpd: $p: build failed"; failed=1; continue; }
 		size_goal $p
