@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Boot: from the port's hal_boot_info to the app's main(). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include <hako/kernel.h>
 #include <hako/page.h>
 #include <hako/printk.h>
+#include <hako/thread.h>
 
 #include "backtrace.h"
 #include "sched_internal.h"
@@ -28,6 +30,8 @@ static struct {
 static int nr_hooks;
 static void (*shutdown_handler)(void);
 static unsigned int shutdown_requests;
+static bool exiting;
+static struct thread *exiting_thread;
 
 const char *kern_platform(void)
 {
@@ -37,7 +41,9 @@ const char *kern_platform(void)
 int kern_on_shutdown(void (*fn)(void *), void *arg)
 {
 	if (nr_hooks == MAX_HOOKS)
-		return -1;
+		return -ENOSPC;
+	if (sched_reserve_exit_thread())
+		return -ENOMEM;
 	hooks[nr_hooks].fn = fn;
 	hooks[nr_hooks].arg = arg;
 	nr_hooks++;
@@ -52,6 +58,12 @@ void kern_set_shutdown_handler(void (*fn)(void))
 void kern_exit(int status)
 {
 	sched_check_stack();
+	/* One exit runs the hooks; a second thread calling exit() meanwhile
+	 * waits for it to end the image (a hook's own exit() goes on). */
+	if (exiting && exiting_thread != thread_self())
+		sched_park();
+	exiting = true;
+	exiting_thread = thread_self();
 	while (nr_hooks > 0) {
 		nr_hooks--;
 		hooks[nr_hooks].fn(hooks[nr_hooks].arg);
@@ -87,10 +99,11 @@ void kern_handle_shutdown_request(void)
 	}
 	if (waiters)
 		return; /* the app handles it */
-	if (shutdown_requests > 1)
-		return; /* the first one is already on its way out */
+	if (shutdown_requests > 1 || exiting)
+		return; /* already on its way out */
 	printk(LOG_NOTICE, "hako: shutdown requested, exiting\n");
-	kern_exit(0);
+	if (!sched_start_exit_thread())
+		kern_exit(0); /* no hook, or no threads: the hooks run here */
 }
 
 /* Declared by KERN_OPTION() in the modules linked in (a linker-made array). */

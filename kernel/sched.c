@@ -418,6 +418,11 @@ bool waitq_wait(struct waitq *wq, uint64_t deadline)
 {
 	struct thread *t = current;
 
+	/* Queued already: a wait nested inside the idle loop of a thread
+	 * that is itself waiting.  Linking the node twice would corrupt both
+	 * lists and hang the next wake-up, silently. */
+	if (!list_empty(&t->node))
+		panic("thread '%s' waits while already waiting", t->name);
 	t->woken = false;
 	t->state = T_BLOCKED;
 	t->waiting_on = wq;
@@ -492,6 +497,52 @@ bool kern_wait_shutdown(uint64_t deadline)
 		shutdown_waiting--;
 	}
 	return kern_shutdown_requested();
+}
+
+/*
+ * The exit a shutdown request starts runs the hooks, which block (a file
+ * system's sync waits for its disk), on a thread of its own: requests
+ * arrive in the idle loop, which runs on the stack of a thread that is
+ * itself waiting.  Its pages are taken when the first hook is registered,
+ * so that a request is honoured even when memory has run out by then.
+ */
+static struct thread *exit_thread;
+static bool exit_thread_started;
+
+static void *run_exit(void *unused)
+{
+	kern_exit(0);
+}
+
+int sched_reserve_exit_thread(void)
+{
+	if (exit_thread)
+		return 0;
+	exit_thread = thread_alloc("exit", CONFIG_THREAD_STACK_KIB * 1024, thread_start, NULL);
+	if (!exit_thread)
+		return -1;
+	exit_thread->fn = run_exit;
+	exit_thread->state = T_BLOCKED; /* on no queue: only the call below wakes it */
+	return 0;
+}
+
+bool sched_start_exit_thread(void)
+{
+	if (!exit_thread || exit_thread_started)
+		return false;
+	exit_thread_started = true;
+	stats.threads++;
+	wake(exit_thread);
+	return true;
+}
+
+void sched_park(void)
+{
+	struct waitq never;
+
+	waitq_init(&never);
+	for (;;)
+		waitq_wait(&never, WAITQ_FOREVER);
 }
 
 bool io_wait(hal_handle_t h, uint64_t deadline)

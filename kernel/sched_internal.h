@@ -60,6 +60,17 @@ void kern_handle_shutdown_request(void);
  * (main.c; the deadlock check asks.) */
 bool kern_shutdown_can_wake(void);
 bool kern_shutdown_source(void);
+/*
+ * The thread a shutdown request's exit runs on (the hooks may block; the
+ * idle loop, where requests arrive, must not).  Reserve it when the first
+ * hook is registered: 0, or -1 without the memory (without threads: 0).
+ * Start it once: it calls kern_exit(0); false when there is none to start
+ * (then the caller exits in place).
+ */
+int sched_reserve_exit_thread(void);
+bool sched_start_exit_thread(void);
+/* Block the calling thread for good: another thread is ending the image. */
+_Noreturn void sched_park(void);
 /* Threads blocked in kern_wait_shutdown(), and waking them (sched*.c). */
 unsigned int sched_shutdown_waiters(void);
 void sched_wake_shutdown_waiters(void);

@@ -99,6 +99,23 @@ bool kern_wait_shutdown(uint64_t deadline)
 	return kern_shutdown_requested();
 }
 
+/* One thread: the app's hooks run in the idle loop, where nothing else
+ * is queued, and no other thread can be exiting meanwhile. */
+int sched_reserve_exit_thread(void)
+{
+	return 0;
+}
+
+bool sched_start_exit_thread(void)
+{
+	return false;
+}
+
+void sched_park(void)
+{
+	panic("sched_park: no other thread to finish the exit");
+}
+
 bool io_wait(hal_handle_t h, uint64_t deadline)
 {
 	hal_ready_set bit;

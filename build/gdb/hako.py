@@ -264,6 +264,9 @@ def blocking_function(t):
 
 def state_of(t, current, all_threads):
     st = str(field(t, "state"))
+    ex = static("sched.c", "exit_thread")
+    if ex is not None and int(ex) == int(t) and not int(static("sched.c", "exit_thread_started")):
+        return "reserved", "starts at a shutdown request, to run the exit hooks"
     if int(t) == int(current):
         if st.endswith("BLOCKED"):
             # the thread that blocked last runs the idle loop on its stack

@@ -255,6 +255,7 @@ static void net_start(void)
 {
 	const char *o_dns = kern_option("dns");
 	bool first = true;
+	int rc;
 
 	tcpip_init(NULL, NULL);
 	if (o_dns)
@@ -273,7 +274,9 @@ static void net_start(void)
 	}
 	started = true;
 	net_unlock();
-	kern_on_shutdown(net_exit, NULL);
+	rc = kern_on_shutdown(net_exit, NULL);
+	if (rc)
+		panic("net: cannot register its exit hook: %s", strerror(-rc));
 }
 KERN_INIT(net_start);
 

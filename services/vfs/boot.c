@@ -84,6 +84,8 @@ static void vfs_boot(void)
 	initrd_unpack();
 #endif
 	mount_all(list ? list : CONFIG_VFS_MOUNTS);
-	kern_on_shutdown(sync_at_exit, NULL);
+	rc = kern_on_shutdown(sync_at_exit, NULL);
+	if (rc)
+		panic("vfs: cannot register the sync at exit: %s", strerror(-rc));
 }
 KERN_INIT(vfs_boot);

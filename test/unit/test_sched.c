@@ -40,6 +40,9 @@ _Noreturn void sched_start(void (*entry)(void *), void *arg);
 unsigned int sched_shutdown_waiters(void);
 void sched_wake_shutdown_waiters(void);
 bool kern_wait_shutdown(uint64_t deadline);
+int sched_reserve_exit_thread(void);
+bool sched_start_exit_thread(void);
+_Noreturn void sched_park(void);
 /* sched.c's __errno_location, renamed for the host (see the Makefile) */
 int *hako_errno_location(void);
 
@@ -161,19 +164,34 @@ int hal_mem_guard(uintptr_t base, size_t len, bool guard)
 	return HAL_OK;
 }
 
+/* A test's stand-in for the shutdown hooks: kern_exit runs it, then parks
+ * (the image would end there). */
+static void (*exit_hook)(void);
+
 _Noreturn void kern_exit(int status)
 {
+	if (exit_hook) {
+		exit_hook();
+		sched_park();
+	}
 	fprintf(stderr, "kern_exit(%d)\n", status);
 	abort();
 }
 
 static bool shutdown_can_wake;
+/* How a request ends the image: 0 not at all, 1 on the exit thread (as
+ * main.c does), 2 in place, inside the idle loop (as it used to). */
+static int exit_on_request;
 
 /* main.c's side of shutdown requests, reduced to what sched.c asks. */
 void kern_handle_shutdown_request(void)
 {
 	shutdown_requests++;
 	sched_wake_shutdown_waiters();
+	if (exit_on_request == 1 && !sched_start_exit_thread())
+		abort();
+	if (exit_on_request == 2)
+		kern_exit(0);
 }
 
 bool kern_shutdown_requested(void)
@@ -528,6 +546,60 @@ START_TEST(waiting_for_shutdown_is_not_a_deadlock)
 }
 END_TEST
 
+/* The hooks a shutdown request runs may block (a sync waits for its
+ * disk).  The request arrives in the idle loop of a thread that is itself
+ * waiting (here: main, on gate); the hooks run on the exit thread, which
+ * blocks in its turn, and then wakes gate: main's one wait ends normally. */
+static struct waitq gate;
+static const char *hook_ran_on;
+
+static void blocking_hook(void)
+{
+	hook_ran_on = thread_name(thread_self());
+	thread_sleep(50);
+	waitq_wake_all(&gate);
+}
+
+static void body_exit_thread(void)
+{
+	ck_assert_int_eq(sched_reserve_exit_thread(), 0);
+	ck_assert_int_eq(sched_reserve_exit_thread(), 0); /* one, however often asked */
+	waitq_init(&gate);
+	exit_hook = blocking_hook;
+	exit_on_request = 1;
+	ready_next = HAL_READY_SHUTDOWN;
+	ready_at = 100;
+	ck_assert(waitq_wait(&gate, 10000)); /* woken, not timed out */
+	ck_assert_str_eq(hook_ran_on, "exit");
+	ck_assert_uint_ge(unit_clock, 150);
+	ck_assert(!sched_start_exit_thread()); /* once */
+}
+
+START_TEST(shutdown_hooks_run_on_the_exit_thread)
+{
+	run_threads(body_exit_thread);
+}
+END_TEST
+
+/* The same hooks run in place, inside the idle loop: the hook's sleep
+ * would queue main a second time.  That must panic (abort here), not
+ * corrupt the wait queues and hang at the next wake-up. */
+static void body_exit_in_place(void)
+{
+	waitq_init(&gate);
+	exit_hook = blocking_hook;
+	exit_on_request = 2;
+	ready_next = HAL_READY_SHUTDOWN;
+	ready_at = 100;
+	waitq_wait(&gate, 10000);
+}
+
+START_TEST(a_wait_nested_in_the_idle_loop_panics)
+{
+	run_threads(body_exit_in_place);
+}
+END_TEST
+
 START_TEST(no_memory_for_a_thread)
 {
 	/* not run_threads: no scheduler, no memory */
@@ -661,6 +733,8 @@ void unit_register(void)
 	tcase_add_test(tc, io_wait_wakes_on_ready_handle);
 	tcase_add_test(tc, shutdown_request_reaches_the_kernel);
 	tcase_add_test(tc, waiting_for_shutdown_is_not_a_deadlock);
+	tcase_add_test(tc, shutdown_hooks_run_on_the_exit_thread);
+	tcase_add_test_raise_signal(tc, a_wait_nested_in_the_idle_loop_panics, SIGABRT);
 	tcase_add_test(tc, no_memory_for_a_thread);
 	tcase_add_test(tc, huge_stack_size_fails_cleanly);
 	tcase_add_test(tc, names_are_copied_and_cut);

@@ -28,14 +28,21 @@ int main(int argc, char **argv);
 
 /*
  * kern_exit - run the shutdown hooks (last registered first), then end the
- * image with status.  Never returns.  Callable from any thread.
+ * image with status.  Never returns.  Callable from any thread; the other
+ * threads go on running while a hook blocks.  One exit at a time: a second
+ * thread calling it meanwhile blocks until the first has ended the image
+ * (a hook's own call goes on with the remaining hooks).
  */
 _Noreturn void kern_exit(int status);
 
 /*
  * kern_on_shutdown - register fn(arg) to run at kern_exit() or when the
- * platform asks the image to shut down.  Up to 8 hooks; returns 0, or -1
- * when the table is full.
+ * platform asks the image to shut down.  Hooks may block (a sync waits for
+ * its disk): a request's exit runs them on a thread of its own ("exit"),
+ * whose stack is taken when the first hook is registered, so that a request
+ * is honoured however little memory is left by then.  Up to 8 hooks.
+ * Returns 0, -ENOSPC when the table is full, or -ENOMEM when there is no
+ * memory for that thread.
  */
 int kern_on_shutdown(void (*fn)(void *arg), void *arg);
 
