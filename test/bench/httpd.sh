@@ -171,12 +171,17 @@ boot_vs_hello() {
 	say "goal: $plat httpd first response within 20 ms of hello's boot: $v ($((b - hb)) ms more)"
 }
 
+# size_goal PLATFORM: the goal is judged on the whole image; the site it
+# serves (apps/httpd/www, a table in the image) is said beside, for what
+# the server itself weighs.
 size_goal() {
-	local s
+	local s site
 	s=$(stat -c %s "out/$1/httpd/httpd")
+	site=$(size -A "out/$1/httpd/obj/apps/httpd/www_gen.o" |
+		awk '$1 ~ /^\.(text|data|rodata)/ { n += $2 } END { print n + 0 }')
 	local v=MISSED
 	[ "$s" -le 262144 ] && v=met
-	say "goal: $1 httpd image <= 256 KB stripped: $v ($s bytes)"
+	say "goal: $1 httpd image <= 256 KB stripped: $v ($s bytes, of which the site it serves $site: without it $((s - site)))"
 }
 
 bench_qemu() {
