@@ -19,12 +19,18 @@ KERN_OPTION(mount, "mount", "file systems to mount: DEVICE:PATH[:TYPE[:ro]][,...
 #define CONFIG_VFS_MOUNTS ""
 #endif
 
-static void mount_one(char *spec)
+#define SPEC "DEVICE:PATH[:TYPE[:ro]]"
+
+struct mount_spec {
+	const char *dev, *path, *type;
+	unsigned int flags;
+};
+
+/* Split one DEVICE:PATH[:TYPE[:ro|rw]] entry in place; false if malformed. */
+static bool parse_spec(char *spec, struct mount_spec *m)
 {
 	char *f[5] = { spec };
 	int n = 1;
-	unsigned flags = 0;
-	int rc;
 
 	for (char *p = spec; *p && n < 5; p++) {
 		if (*p == ':') {
@@ -34,33 +40,52 @@ static void mount_one(char *spec)
 	}
 	if (n > 4 || !*f[0] || n < 2 || f[1][0] != '/' || (n >= 3 && !*f[2]) ||
 	    (n == 4 && strcmp(f[3], "ro") && strcmp(f[3], "rw")))
-		panic("hako.mount: malformed entry '%s': expected DEVICE:PATH[:TYPE[:ro]]", spec);
-	if (n == 4 && !strcmp(f[3], "ro"))
-		flags |= VFS_RDONLY;
-	rc = vfs_mount(f[0], f[1], n >= 3 ? f[2] : "ext4", flags);
-	if (rc)
-		panic("hako.mount: cannot mount %s on %s (%s): %s", f[0], f[1],
-		      n >= 3 ? f[2] : "ext4", strerror(-rc));
-	pr_info("vfs: %s mounted on %s%s\n", f[0], f[1], flags & VFS_RDONLY ? " (read-only)" : "");
+		return false;
+	m->dev = f[0];
+	m->path = f[1];
+	m->type = n >= 3 ? f[2] : "ext4";
+	m->flags = n == 4 && !strcmp(f[3], "ro") ? VFS_RDONLY : 0;
+	return true;
 }
 
+/*
+ * Every entry is checked before any is mounted, and each malformed one is
+ * named: a user fixing a long list sees all its mistakes in one boot.
+ */
 static void mount_all(const char *list)
 {
-	static char buf[KERN_CMDLINE_MAX];
-	char *p = buf;
+	static char buf[KERN_CMDLINE_MAX], one[KERN_CMDLINE_MAX];
+	struct mount_spec m;
+	int bad = 0;
+	char *p, *next;
 
 	if (strlen(list) >= sizeof(buf))
 		panic("hako.mount: list longer than %zu bytes", sizeof(buf) - 1);
 	strcpy(buf, list);
-	while (*p) {
-		char *end = strchr(p, ',');
+	for (p = buf; *p; p++)
+		if (*p == ',')
+			*p = '\0';
+	for (p = buf; p < buf + strlen(list); p += strlen(p) + 1) {
+		strcpy(one, p);
+		if (!parse_spec(one, &m)) {
+			pr_err("hako.mount: malformed entry '%s': expected %s\n", p, SPEC);
+			bad++;
+		}
+	}
+	if (bad)
+		panic("hako.mount: %d malformed entr%s: nothing mounted", bad,
+		      bad > 1 ? "ies" : "y");
+	for (p = buf; p < buf + strlen(list); p = next) {
+		int rc;
 
-		if (end)
-			*end = '\0';
-		mount_one(p);
-		if (!end)
-			break;
-		p = end + 1;
+		next = p + strlen(p) + 1; /* (before parse_spec splits the entry) */
+		parse_spec(p, &m);
+		rc = vfs_mount(m.dev, m.path, m.type, m.flags);
+		if (rc)
+			panic("hako.mount: cannot mount %s on %s (%s): %s", m.dev, m.path, m.type,
+			      strerror(-rc));
+		pr_info("vfs: %s mounted on %s%s\n", m.dev, m.path,
+			m.flags & VFS_RDONLY ? " (read-only)" : "");
 	}
 }
 

@@ -22,7 +22,8 @@
  *
  * TYPE is the file system's name (default ext4; ext2, ext3 and ext4 name
  * the same driver).  A mount that fails at boot panics with the reason: an
- * app never runs with its data silently missing.
+ * app never runs with its data silently missing.  The whole list is checked
+ * first: every malformed SPEC is named, and then nothing is mounted.
  *
  * Writing to a read-only mount fails with EROFS.  A file system may block
  * (disk I/O): every call here may block, and each file system serialises
