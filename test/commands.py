@@ -60,7 +60,7 @@ TABLE = {
     "qemu-system-x86_64": "qemu-system-x86", "/usr/bin/time": "time",
     "xz": "xz-utils", "cpio": "cpio", "strace": "strace", "gdb": "gdb",
     "gdb-multiarch": "gdb-multiarch", "setsid": "util-linux", "ss": "iproute2",
-    "strings": "binutils",
+    "strings": "binutils", "size": "binutils",
     "uname": "coreutils", "cmp": "diffutils", "dd": "coreutils",
     # arm64: the cross toolchain, QEMU's virt machine, qemu-user, libFuzzer.
     "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
