@@ -21,22 +21,19 @@ fail() {
     exit 1
 }
 
+# (each program run costs ~70 ms under TCG: as few as can be)
 br=$(xenstore-read "$be/bridge" 2>/dev/null) || br=xenbr0
 case $cmd in
 online | add)
-    [ -e "/sys/class/net/$br/bridge" ] || fail "no bridge $br"
-    mtu=$(cat "/sys/class/net/$br/mtu")
-    ip link set dev "$dev" mtu "$mtu" || fail "mtu $mtu on $dev"
+    read -r mtu <"/sys/class/net/$br/mtu" || fail "no bridge $br"
+    ip link set dev "$dev" mtu "$mtu" master "$br" up || fail "$dev: mtu $mtu, into $br, up"
     # vifD.N -> /local/domain/D/device/vif/N
     id=${dev#vif}
-    xenstore-write "/local/domain/${id%.*}/device/vif/${id#*.}/mtu" "$mtu"
-    brctl addif "$br" "$dev" || fail "brctl addif $br $dev"
-    ip link set dev "$dev" up || fail "$dev up"
-    xenstore-write "$be/hotplug-status" connected
+    xenstore-write "/local/domain/${id%.*}/device/vif/${id#*.}/mtu" "$mtu" \
+        "$be/hotplug-status" connected
     ;;
 offline | remove)
-    brctl delif "$br" "$dev" 2>/dev/null
-    ip link set dev "$dev" down 2>/dev/null
+    ip link set dev "$dev" down nomaster 2>/dev/null
     exit 0
     ;;
 *) fail "unknown command '$cmd'" ;;
