@@ -48,44 +48,50 @@ static bool parse_spec(char *spec, struct mount_spec *m)
 	return true;
 }
 
+static void mount_one(const struct mount_spec *m)
+{
+	int rc = vfs_mount(m->dev, m->path, m->type, m->flags);
+
+	if (rc)
+		panic("hako.mount: cannot mount %s on %s (%s): %s", m->dev, m->path, m->type,
+		      strerror(-rc));
+	pr_info("vfs: %s mounted on %s%s\n", m->dev, m->path,
+		m->flags & VFS_RDONLY ? " (read-only)" : "");
+}
+
 /*
- * Every entry is checked before any is mounted, and each malformed one is
- * named: a user fixing a long list sees all its mistakes in one boot.
+ * Two passes over the list: the first checks every entry and names each
+ * malformed one (a user fixing a long list sees all its mistakes in one
+ * boot), the second mounts.  Each entry is split in a copy of its own, so
+ * that a message can quote it as typed.
  */
 static void mount_all(const char *list)
 {
-	static char buf[KERN_CMDLINE_MAX], one[KERN_CMDLINE_MAX];
+	static char entry[KERN_CMDLINE_MAX];
 	struct mount_spec m;
+	size_t len;
 	int bad = 0;
-	char *p, *next;
 
-	if (strlen(list) >= sizeof(buf))
-		panic("hako.mount: list longer than %zu bytes", sizeof(buf) - 1);
-	strcpy(buf, list);
-	for (p = buf; *p; p++)
-		if (*p == ',')
-			*p = '\0';
-	for (p = buf; p < buf + strlen(list); p += strlen(p) + 1) {
-		strcpy(one, p);
-		if (!parse_spec(one, &m)) {
-			pr_err("hako.mount: malformed entry '%s': expected %s\n", p, SPEC);
-			bad++;
+	if (strlen(list) >= sizeof(entry))
+		panic("hako.mount: list longer than %zu bytes", sizeof(entry) - 1);
+	for (int pass = 1; pass <= 2; pass++) {
+		for (const char *e = list; *e; e += len + (e[len] == ',')) {
+			const char *comma = strchr(e, ',');
+
+			len = comma ? (size_t)(comma - e) : strlen(e);
+			memcpy(entry, e, len);
+			entry[len] = '\0';
+			if (!parse_spec(entry, &m)) {
+				pr_err("hako.mount: malformed entry '%.*s': expected " SPEC "\n",
+				       (int)len, e);
+				bad++;
+			} else if (pass == 2) {
+				mount_one(&m);
+			}
 		}
-	}
-	if (bad)
-		panic("hako.mount: %d malformed entr%s: nothing mounted", bad,
-		      bad > 1 ? "ies" : "y");
-	for (p = buf; p < buf + strlen(list); p = next) {
-		int rc;
-
-		next = p + strlen(p) + 1; /* (before parse_spec splits the entry) */
-		parse_spec(p, &m);
-		rc = vfs_mount(m.dev, m.path, m.type, m.flags);
-		if (rc)
-			panic("hako.mount: cannot mount %s on %s (%s): %s", m.dev, m.path, m.type,
-			      strerror(-rc));
-		pr_info("vfs: %s mounted on %s%s\n", m.dev, m.path,
-			m.flags & VFS_RDONLY ? " (read-only)" : "");
+		if (bad)
+			panic("hako.mount: %d malformed entr%s: nothing mounted", bad,
+			      bad > 1 ? "ies" : "y");
 	}
 }
 

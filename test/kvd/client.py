@@ -9,10 +9,13 @@
   client.py busy HOST PORT N           N connections held open: beyond the
                                        server's limit, "ERR busy" and a close
 """
+import os
 import socket
 import sys
 import threading
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "net"))
+from tools import paced  # noqa: E402 (connects 5 ms apart: QEMU's user network)
 
 
 def value_of(prefix, i):
@@ -20,20 +23,9 @@ def value_of(prefix, i):
     return ("%s:%d:" % (prefix, i)) + "abcdefghij klmnopqrst"[i % 20:] * (1 + (i * 7) % 150)
 
 
-# Connects at least 5 ms apart: QEMU's user network listens on the host with
-# a backlog of 1, and a burst of connects there waits out the host's SYN
-# retransmissions (1 s, 3 s, 7 s...), none of it the image's.
-_connect_lock = threading.Lock()
-_last_connect = 0.0
-
-
 class Conn:
     def __init__(self, host, port, timeout=20):
-        global _last_connect
-        with _connect_lock:
-            time.sleep(max(0.0, _last_connect + 0.005 - time.monotonic()))
-            self.s = socket.create_connection((host, int(port)), timeout=timeout)
-            _last_connect = time.monotonic()
+        self.s = paced(socket.create_connection, (host, int(port)), timeout)
         self.buf = b""
 
     def line(self):

@@ -25,21 +25,26 @@ import select
 import socket
 import struct
 import sys
+import threading
 import time
 
-# Connects at least 5 ms apart: QEMU's user network listens on the host with
-# a backlog of 1, and a burst of connects there waits out the host's SYN
-# retransmissions (1 s, 3 s, 7 s...), none of it the image's.
+# paced(connect, ARGS...): connect(ARGS...) at least 5 ms after the last
+# connect of this process (any thread).  QEMU's user network listens on the
+# host with a backlog of 1, and a burst of connects there waits out the
+# host's SYN retransmissions (1 s, 3 s, 7 s...), none of it the image's.
+# (test/kvd/client.py and test/httpd/client.py import it.)
+_connect_lock = threading.Lock()
 _last_connect = 0.0
 
 
 def paced(connect, *args):
     global _last_connect
-    time.sleep(max(0.0, _last_connect + 0.005 - time.monotonic()))
-    try:
-        return connect(*args)
-    finally:
-        _last_connect = time.monotonic()
+    with _connect_lock:
+        time.sleep(max(0.0, _last_connect + 0.005 - time.monotonic()))
+        try:
+            return connect(*args)
+        finally:
+            _last_connect = time.monotonic()
 
 
 def freeport():

@@ -22,9 +22,9 @@ fail() {
 }
 
 # (each program run costs ~70 ms under TCG: as few as can be)
-br=$(xenstore-read "$be/bridge" 2>/dev/null) || br=xenbr0
 case $cmd in
 online | add)
+    br=$(xenstore-read "$be/bridge" 2>/dev/null) || br=xenbr0
     read -r mtu <"/sys/class/net/$br/mtu" || fail "no bridge $br"
     ip link set dev "$dev" mtu "$mtu" master "$br" up || fail "$dev: mtu $mtu, into $br, up"
     # vifD.N -> /local/domain/D/device/vif/N
