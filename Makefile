@@ -153,10 +153,16 @@ $(OUT)/auto.conf $(AUTOCONF) &: $(KCONFIG_FILES) $(FRAGMENTS) build/kconfig.py $
 # tests the HAL itself, like ktest, adds it in its build.mk).
 hal_include = $(if $(filter apps/%,$*),,-Ihal)
 
+# OBJCACHE: where objects are kept by the hash of their preprocessed source
+# (build/objcache.sh), so that an app's build takes most of its kernel, libc
+# and HAL from the apps built before it; OBJCACHE= compiles everything.
+OBJCACHE ?= out/.objcache
+CC_OBJ = $(if $(OBJCACHE),build/objcache.sh $(OBJCACHE) $(OUT)) $(CC)
+
 $(OBJ)/%.o: %.c $(AUTOCONF)
 	$(quiet) CC $*.o
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(hal_include) $(CFLAGS_$*.o) -c $< -o $@
+	$(Q)$(CC_OBJ) $(CFLAGS) $(hal_include) $(CFLAGS_$*.o) -c $< -o $@
 
 $(OBJ)/%.o: %.S $(AUTOCONF)
 	$(quiet) AS $*.o
