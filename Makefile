@@ -61,7 +61,10 @@ OUT := $(OUTROOT)/$(BUILD)/$(APP)
 OBJ := $(OUT)/obj
 IMAGE := $(OUT)/$(APP)
 ELF := $(OUT)/$(APP).elf
-PYTHON := python3
+# Debian's python3 (the deps step installs it; the build scripts name it in
+# their #! line too): a python3 found first on PATH may be a version
+# manager's shim that costs a tenth of a second a call, a few calls a build.
+PYTHON := $(firstword $(wildcard /usr/bin/python3) python3)
 KCONFIG := $(PYTHON) build/kconfig.py
 KCONFIG_ARGS = --out $(OUT) --platform $(PLATFORM) --arch $(ARCH) --app $(APP)
 KCONFIG_FILES := Kconfig $(wildcard */Kconfig */*/Kconfig)

@@ -25,6 +25,7 @@ number (one byte for most); names are compressed by byte-pair encoding
 stands for token i, two bytes, each a character or another token.  Names
 are NUL-terminated, in address order.
 """
+import collections
 import os
 import subprocess
 import sys
@@ -74,34 +75,36 @@ def symbols(elf):
 def compress(names):
     """Byte-pair encoding: the most frequent pair becomes a token, until no
     pair is worth one.  Returns (tokens, encoded names)."""
-    data = [list(n.encode()) for n in names]
+    data = [n.encode() for n in names]
     if any(c >= 0x80 for n in data for c in n):
         sys.exit("ksyms: a function name with a non-ASCII byte")
+    # The counts are kept up to date name by name: only the names holding
+    # the pair just made a token change.
+    count = collections.Counter()
+    for n in data:
+        count.update(zip(n, n[1:]))
     tokens = []
-    while len(tokens) < MAX_TOKENS:
-        count = {}
-        for n in data:
-            for p in zip(n, n[1:]):
-                count[p] = count.get(p, 0) + 1
-        if not count:
-            break
-        # (ties broken by the pair itself: the output must be reproducible)
-        pair, uses = max(count.items(), key=lambda kv: (kv[1], kv[0]))
+    while len(tokens) < MAX_TOKENS and count:
+        uses = max(count.values())
         if uses < 3:  # a token costs 2 bytes: worth it from 3 uses on
             break
-        code = 0x80 + len(tokens)
+        # (ties broken by the pair itself: the output must be reproducible)
+        pair = max(p for p, v in count.items() if v == uses)
+        code = bytes([0x80 + len(tokens)])
         tokens.append(pair)
+        old = bytes(pair)
         for i, n in enumerate(data):
-            out, j = [], 0
-            while j < len(n):
-                if j + 1 < len(n) and (n[j], n[j + 1]) == pair:
-                    out.append(code)
-                    j += 2
-                else:
-                    out.append(n[j])
-                    j += 1
-            data[i] = out
-    return tokens, data
+            if old in n:
+                for p in zip(n, n[1:]):
+                    if count[p] == 1:
+                        del count[p]
+                    else:
+                        count[p] -= 1
+                # (left to right, never overlapping: as a scan would)
+                n = n.replace(old, code)
+                count.update(zip(n, n[1:]))
+                data[i] = n
+    return tokens, [list(n) for n in data]
 
 
 def leb128(v):

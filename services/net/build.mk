@@ -34,6 +34,6 @@ LWIP_WARN := -Wno-type-limits
 $(OBJ)/lwip/%.o: $(LWIP_DIR)/src/%.c $(AUTOCONF)
 	$(quiet) CC lwip/$*.o
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Ihal $(LWIP_CFLAGS) $(LWIP_WARN) -c $< -o $@
+	$(Q)$(CC_OBJ) $(CFLAGS) -Ihal $(LWIP_CFLAGS) $(LWIP_WARN) -c $< -o $@
 
 endif
