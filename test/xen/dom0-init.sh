@@ -51,11 +51,20 @@ export PATH
 
 say() { echo "rig: $*"; }
 
-# /proc/uptime in milliseconds (10 ms resolution).
-uptime_ms() {
+# Every process dom0 starts costs 20-50 ms here (a PV guest's fork and exec
+# under TCG), as much as a guest's whole run: what runs once per case uses
+# the shell's builtins wherever it can.
+
+# now_ms: /proc/uptime in milliseconds (10 ms resolution), into $ms.
+# (1xx - 100: the hundredths without a leading zero taken for octal)
+now_ms() {
     read -r up _ </proc/uptime
-    echo $((${up%.*} * 1000 + 10 * $(echo "${up#*.}" | sed 's/^0//')))
+    ms=$((${up%.*} * 1000 + 10 * (1${up#*.} - 100)))
 }
+
+# nap SECONDS: sleep without starting a process (a read that times out on
+# a FIFO nobody writes to; start_toolstack makes it).
+nap() { read -r -t "$1" _ <>/run/nap; }
 
 # End the emulated machine with status CODE (QEMU exits CODE*2+1). The short
 # sleep lets the console's last line leave the tty before QEMU goes.
@@ -83,7 +92,9 @@ start_toolstack() {
     mount -t devpts devpts /dev/pts
     mount -t tmpfs tmpfs /run
     mkdir -p /run/lock /run/xen /run/xenstored /var/log/xen/console
-    say "dom0 Linux up at $(uptime_ms) ms, starting the toolstack"
+    mkfifo /run/nap
+    now_ms
+    say "dom0 Linux up at $ms ms, starting the toolstack"
 
     # Debian builds these as modules and ships no modules.dep: load by path,
     # xen-privcmd before xenfs.
@@ -186,11 +197,11 @@ start_hostdisks() {
 
 prefix() { awk -v p="$1" '{ print p $0 }' "$2"; }
 
-# Map xl's "reason code N" (SHUTDOWN_* in xen/sched.h) to a word.
-reason_name() {
+# Map xl's "reason code N" (SHUTDOWN_* in xen/sched.h) to a word: $reason.
+reason_of() {
     case $1 in
-        0) echo poweroff ;; 1) echo reboot ;; 2) echo suspend ;; 3) echo crash ;;
-        4) echo watchdog ;; 5) echo soft_reset ;; *) echo "code$1" ;;
+        0) reason=poweroff ;; 1) reason=reboot ;; 2) reason=suspend ;; 3) reason=crash ;;
+        4) reason=watchdog ;; 5) reason=soft_reset ;; *) reason=code$1 ;;
     esac
 }
 
@@ -232,7 +243,7 @@ run_case() {
     cfg=/rig/$name.cfg
     conlog=/var/log/xen/console/guest-$name.log
     xllog=/run/xl-$name.log
-    rm -f "$conlog"
+    [ ! -e "$conlog" ] || rm -f "$conlog"
     if [ -e /rig/blk ]; then
         read -r mib </rig/blk
         rm -f "/run/$name.disk"
@@ -241,7 +252,8 @@ run_case() {
     what="timeout ${limit}s"
     [ "$after" -gt 0 ] && what="$what, xl shutdown after ${after}s"
     say "case $name: xl create ($what)"
-    t0=$(uptime_ms)
+    now_ms
+    t0=$ms
 
     # -F keeps xl in the foreground until the domain is gone and makes it log
     # the shutdown reason; without -c there is no 1 s console wait. The
@@ -256,27 +268,44 @@ run_case() {
     xlpid=$!
     helper=
     if [ -f "/rig/$name.sh" ]; then
-        # The domain id appears in xenstore once xl has created the domain.
+        # xenconsoled opens the console log as xl creates the domain: from
+        # then on the domain has an id (one `xl domid`, not a loop of them,
+        # each as costly as a guest's boot).
         (
             i=0
-            until domid=$(xl domid "$name" 2>/dev/null); do
+            until [ -e "$conlog" ]; do
                 i=$((i + 1))
-                [ $i -lt 200 ] && kill -0 "$xlpid" 2>/dev/null || exit 1
-                sleep 0.05
+                [ $i -lt 600 ] && kill -0 "$xlpid" 2>/dev/null || exit 1
+                nap 0.05
             done
+            domid=$(xl domid "$name" 2>/dev/null) || exit 1
             exec sh "/rig/$name.sh" "$name" "$domid"
         ) </dev/null >"/run/dom0-$name.log" 2>&1 &
         helper=$!
     fi
     wait "$xlpid"
-    t1=$(uptime_ms)
+    now_ms
+    t1=$ms
     [ -z "$timer" ] || kill "$timer" 2>/dev/null
     [ -z "$helper" ] || kill "$helper" 2>/dev/null
 
-    code=$(sed -n 's/.*has shut down, reason code \([0-9]*\).*/\1/p' "$xllog" | head -1)
+    # xl's log, read by the shell: "... has shut down, reason code N" or
+    # "... has been destroyed"
+    code= destroyed=
+    while IFS= read -r l; do
+        case $l in
+        *"has shut down, reason code "[0-9]*)
+            if [ -z "$code" ]; then
+                code=${l##*reason code }
+                code=${code%%[!0-9]*}
+            fi
+            ;;
+        *"has been destroyed"*) destroyed=1 ;;
+        esac
+    done <"$xllog"
     if [ -n "$code" ]; then
-        reason=$(reason_name "$code")
-    elif grep -q 'has been destroyed' "$xllog"; then
+        reason_of "$code"
+    elif [ -n "$destroyed" ]; then
         reason=destroyed   # (xl destroy from outside, e.g. the case's dom0 script)
     elif xl domid "$name" >/dev/null 2>&1; then
         # Still there: xl was killed by timeout. Take the domain down ourselves.
@@ -293,19 +322,21 @@ run_case() {
         esac
     fi
 
-    lines=0
-    [ -f "$conlog" ] && lines=$(sed -n '$=' "$conlog")
     echo "@@hako-rig begin $name"
     # (awk, not sed: it also ends an unterminated last line, which the end
-    # marker would otherwise join)
-    [ -f "$conlog" ] && prefix "@@hako:$name| " "$conlog"
+    # marker would otherwise join; it counts them for the end marker)
+    lines=0
+    if [ -f "$conlog" ]; then
+        awk -v p="@@hako:$name| " '{ print p $0 } END { print NR >"/run/lines" }' "$conlog"
+        read -r lines </run/lines
+    fi
     [ "$reason" = error ] && prefix "@@hako-rig xl:$name| " "$xllog"
     [ -f "/run/dom0-$name.log" ] && prefix "@@hako-rig dom0:$name| " "/run/dom0-$name.log"
     [ -f "/run/xenctx-$name.log" ] && prefix "@@hako-rig xenctx:$name| " "/run/xenctx-$name.log"
     send_core "$name"
     echo "@@hako-rig end $name reason=$reason ms=$((t1 - t0)) lines=${lines:-0}"
     # (its disk lives in dom0's RAM: the next cases need the room)
-    rm -f "/run/$name.disk"
+    [ ! -e "/run/$name.disk" ] || rm -f "/run/$name.disk"
 }
 
 main() {
@@ -314,7 +345,8 @@ main() {
     [ -e /rig/blk ] && start_block
     [ -e /rig/hostdisks ] && start_hostdisks
     [ -s /rig/cases ] || fail "no /rig/cases (run this initramfs through run.sh)"
-    say "dom0 ready at $(uptime_ms) ms"
+    now_ms
+    say "dom0 ready at $ms ms"
     tab=$(printf '\t')
     while IFS=$tab read -r name limit after; do
         [ -n "$name" ] && run_case "$name" "$limit" "${after:-0}"
