@@ -8,10 +8,11 @@
 # configuration (out/PLATFORM/APP/include/generated/autoconf.h), yet most
 # files use none of the options that differ between two apps: their
 # preprocessed text is the same.  So the key of an object is the hash of
-# the compiler's version, the command and the preprocessed text, with OUT
-# (the build's folder, which names the configuration header in both) written
-# as one placeholder; ccache cannot do this, since it hashes the header's
-# path.  Preprocessing is about a twentieth of a compile.
+# the compiler's version, the folder it runs in, the command and the
+# preprocessed text, with OUT (the build's folder, which names the
+# configuration header in both) written as one placeholder: ccache cannot
+# do this, since it hashes the header's path.  Preprocessing costs about a
+# twentieth of a compile.
 #
 # The object's debug information may then name the configuration header of
 # the build that compiled it first: the code and the source lines it maps to
@@ -20,7 +21,7 @@
 set -u
 cache=$1 out=$2
 shift 2
-obj= src= args=()
+obj= args=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) obj=$2; shift 2 ;;
@@ -37,6 +38,7 @@ trap 'rm -f "$tmp".*' EXIT
 "${args[@]}" -E -MT "$obj" -MF "${obj%.o}.d" -o "$tmp.i" 2>/dev/null || { compile; exit; }
 key=$({
 	"${args[0]}" -dumpfullversion -dumpmachine
+	pwd # (the debug information's compilation folder)
 	printf '%s\n' "${args[@]}" "-o $obj"
 	cat "$tmp.i"
 } | sed "s|$(printf '%s' "$out" | sed 's/[][\.*^$|]/\\&/g')|@OUT@|g" | sha256sum)
