@@ -8,10 +8,6 @@
 name=$1 domid=$2
 files=/rig/files
 
-# nap SECONDS: sleep without starting a process (each one dom0 starts costs
-# tens of ms under TCG: the polls below would take the guest's CPU); the
-# FIFO is the rig's (test/xen/dom0-init.sh).
-nap() { read -r -t "$1" _ <>/run/nap; }
 check() { if [ "$2" = 0 ]; then echo "check $1: ok"; else echo "check $1: FAIL ${3:-}"; fi; }
 state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 mem() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }'; }
@@ -26,7 +22,7 @@ waitfor() {
     until [ "$(count "$1" "$2")" -ge "$n" ]; do
         i=$((i + 1))
         [ $i -lt "${4:-150}" ] || return 1
-        nap 0.1
+        sleep 0.1
     done
 }
 # waitstate DOM PATTERN: until xl list's state matches the case pattern.
@@ -37,7 +33,7 @@ waitstate() {
         case $s in $2) return 0 ;; esac
         i=$((i + 1))
         [ $i -lt 100 ] || return 1
-        nap 0.1
+        sleep 0.1
     done
 }
 # derive SUFFIX SED...: NAME's config as guest NAME-SUFFIX, edited by SED.
@@ -230,7 +226,7 @@ virsh_case() {
     while xl list hako-tick >/dev/null 2>&1; do
         i=$((i + 1))
         [ $i -lt 150 ] || break
-        nap 0.1
+        sleep 0.1
     done
     grep -q 'tick: shutdown requested' /var/log/xen/console/guest-hako-tick.log
     check "virsh shutdown: the guest saw the request and is gone" \
