@@ -92,4 +92,31 @@ python3 test/commands.py --scan "$tmp/planted" test/new.sh >"$tmp/planted.out" 2
 expect "  ... and names a command that is in no deps list" 1 $? "$tmp/planted.out" \
 	"test/new.sh:2: frobnicate" "test/new.sh:3: zorblax"
 
+echo "== build/debsrc.sh: the deb-src entry it would add matches the system's sources"
+# apt refuses every list when two entries of one archive disagree on
+# Signed-By (a deb822 Debian 12 or Ubuntu system): the entry must carry it.
+# deb_src NAME WANT SOURCES.LIST LIST_D_FILE CONTENT REGEX...: a fixture, then expect
+deb_src() {
+	local name=$1 want=$2 main=$3 file=$4 content=$5 a=$tmp/apt-$RANDOM
+	shift 5
+	mkdir -p "$a/sources.list.d"
+	[ -n "$main" ] && printf '%s\n' "$main" >"$a/sources.list"
+	[ -n "$file" ] && printf '%s\n' "$content" >"$a/sources.list.d/$file"
+	HAKO_APT_DIR=$a HAKO_CACHE=$tmp/cache build/debsrc.sh --deb-src-entry >"$a.out" 2>&1
+	expect "$name" "$want" $? "$a.out" "$@"
+}
+deb_src "deb822 with Signed-By (Debian 12)" 0 "" debian.sources \
+	"$(printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg')" \
+	'^Types: deb-src$' '^URIs: http://deb.debian.org/debian$' '^Suites: bookworm bookworm-updates$' \
+	'^Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg$'
+deb_src "deb822, a deb-src-only stanza first, several components (Ubuntu)" 0 "" ubuntu.sources \
+	"$(printf 'Types: deb-src\nURIs: http://src.example/\nSuites: x\n\nTypes: deb\nURIs: http://archive.ubuntu.com/ubuntu/\nSuites: noble\nComponents: main restricted universe\nSigned-By: /k.gpg')" \
+	'^URIs: http://archive.ubuntu.com/ubuntu/$' '^Components: main restricted universe$' '^Signed-By: /k.gpg$'
+deb_src "one-line entry with [signed-by=]" 0 "deb [arch=amd64 signed-by=/k.gpg] http://m/debian bookworm main contrib" "" "" \
+	'^URIs: http://m/debian$' '^Suites: bookworm$' '^Components: main contrib$' '^Signed-By: /k.gpg$'
+deb_src "plain one-line entry (debootstrap)" 0 "deb http://m/debian bookworm main" "" "" \
+	'^URIs: http://m/debian$' '^Components: main$'
+deb_src "no deb entry at all: a clear error" 1 "" x.list "# nothing" \
+	"no Debian 'deb' entry to derive a deb-src entry from"
+
 summary

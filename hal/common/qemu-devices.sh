@@ -76,16 +76,19 @@ done
 # sends; the port turns it into the image's shutdown request).  QMP wants
 # its capabilities negotiated before any command.
 powerdown() {
-	python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button" >&2
+	python3 - "$tmp/qmp" <<'PY' || echo "$0: could not press the power button (no answer from QEMU)" >&2
 import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-f = s.makefile("rw")
-f.readline()
-for cmd in ("qmp_capabilities", "system_powerdown"):
-    f.write(json.dumps({"execute": cmd}) + "\n")
-    f.flush()
+try:
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    f = s.makefile("rw")
     f.readline()
+    for cmd in ("qmp_capabilities", "system_powerdown"):
+        f.write(json.dumps({"execute": cmd}) + "\n")
+        f.flush()
+        f.readline()
+except OSError:  # QEMU has ended, or never started: said in one line
+    sys.exit(1)
 PY
 }
 
