@@ -49,6 +49,9 @@ if [ $# -lt 1 ]; then
 fi
 image=$1
 shift
+# (folders without a process each: run.sh starts every QEMU test)
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+case $image in */*) image_dir=${image%/*} ;; *) image_dir=. ;; esac
 qemu=${HAKO_QEMU:-qemu-system-aarch64}
 timeout_s=${HAKO_QEMU_TIMEOUT:-300}
 mem=${HAKO_QEMU_MEM:-64M}
@@ -60,7 +63,7 @@ if [ ! -r "$image" ]; then
 	exit 2
 fi
 # An arm64 Image has "ARM\x64" at byte 56.
-if [ "$(od -An -tx1 -j56 -N4 "$image" | tr -d ' \n')" != 41524d64 ]; then
+if [ "$(od -An -tx1 -j56 -N4 "$image")" != " 41 52 4d 64" ]; then
 	echo "$0: '$image' has no arm64 Image header: not a qemu-arm64 image" >&2
 	exit 2
 fi
@@ -68,8 +71,13 @@ fi
 # The quoting rule of hal/usermode/hal.c's append_arg().
 cmdline=
 for arg in "$@"; do
-	quoted=$(printf '%s' "$arg" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; printf x)
-	quoted=${quoted%x}
+	case $arg in
+	*[\\\"]*) # (a process per argument only where the rule changes it)
+		quoted=$(printf '%s' "$arg" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; printf x)
+		quoted=${quoted%x}
+		;;
+	*) quoted=$arg ;;
+	esac
 	cmdline="$cmdline${cmdline:+ }\"$quoted\""
 done
 
@@ -78,7 +86,7 @@ qemu_nic=virtio-net-device,netdev=net0
 set -- -global virtio-mmio.force-legacy=false
 net=${HAKO_NET:-}
 qemu_blk=virtio-blk-device
-. "$(dirname "$0")/../common/qemu-devices.sh"
+. "$here/../common/qemu-devices.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-qemu.XXXXXX") || exit 125
 trap 'rm -rf "$tmp"' EXIT
@@ -128,7 +136,8 @@ done
 trap - TERM INT
 [ -n "$presser" ] && kill "$presser" 2>/dev/null
 
-status=$(head -n 1 "$tmp/status" 2>/dev/null)
+status=
+[ -r "$tmp/status" ] && read -r status <"$tmp/status"
 case $rc:$status in
 124:*)
 	echo "$0: timed out after ${timeout_s}s" >&2

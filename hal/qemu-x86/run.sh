@@ -57,6 +57,9 @@ if [ $# -lt 1 ]; then
 fi
 image=$1
 shift
+# (folders without a process each: run.sh starts every QEMU test)
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+case $image in */*) image_dir=${image%/*} ;; *) image_dir=. ;; esac
 qemu=${HAKO_QEMU:-qemu-system-x86_64}
 timeout_s=${HAKO_QEMU_TIMEOUT:-300}
 mem=${HAKO_QEMU_MEM:-64M}
@@ -79,8 +82,8 @@ kib() {
 	*) echo 0 ;;
 	esac
 }
-need=$(od -An -tx4 -N8192 -v "$image" | tr -s ' ' '\n' |
-	awk '$1 == "1badb002" { f = NR } f && NR == f + 6 { print; exit }')
+need=$(od -An -tx4 -N8192 -v "$image" | awk '{ for (i = 1; i <= NF; i++) {
+	n++; if ($i == "1badb002") f = n; if (f && n == f + 6) { print $i; exit } } }')
 if [ -z "$need" ]; then
 	echo "$0: '$image' has no multiboot header: not a qemu-x86 image" >&2
 	exit 2
@@ -94,8 +97,13 @@ fi
 # The quoting rule of hal/usermode/hal.c's append_arg().
 cmdline=
 for arg in "$@"; do
-	quoted=$(printf '%s' "$arg" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; printf x)
-	quoted=${quoted%x}
+	case $arg in
+	*[\\\"]*) # (a process per argument only where the rule changes it)
+		quoted=$(printf '%s' "$arg" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; printf x)
+		quoted=${quoted%x}
+		;;
+	*) quoted=$arg ;;
+	esac
 	cmdline="$cmdline${cmdline:+ }\"$quoted\""
 done
 
@@ -130,11 +138,13 @@ esac
 qemu_nic=virtio-net-pci,netdev=net0,romfile=
 set --
 net=${HAKO_NET:-}
-if [ -z "$net" ] && grep -qs '^CONFIG_NET=y' "$(dirname "$image")/.config"; then
-	net=user
+if [ -z "$net" ] && [ -r "$image_dir/.config" ]; then
+	while IFS= read -r line; do
+		[ "$line" = CONFIG_NET=y ] && net=user && break
+	done <"$image_dir/.config"
 fi
 qemu_blk=virtio-blk-pci
-. "$(dirname "$0")/../common/qemu-devices.sh"
+. "$here/../common/qemu-devices.sh"
 
 qemu_press_after
 
@@ -169,7 +179,8 @@ done
 trap - TERM INT
 [ -n "$presser" ] && kill "$presser" 2>/dev/null
 
-status=$(head -n 1 "$tmp/status" 2>/dev/null)
+status=
+[ -r "$tmp/status" ] && read -r status <"$tmp/status"
 case $rc:$status in
 124:*)
 	echo "$0: timed out after ${timeout_s}s" >&2
