@@ -159,8 +159,11 @@ hal_include = $(if $(filter apps/%,$*),,-Ihal)
 # OBJCACHE: where objects are kept by the hash of their preprocessed source
 # (build/objcache.sh), so that an app's build takes most of its kernel, libc
 # and HAL from the apps built before it; OBJCACHE= compiles everything.
+# The compiler's identity is part of every key: asked once per make, not
+# once per compile (the eval makes it a simple variable on first use).
 OBJCACHE ?= out/.objcache
-CC_OBJ = $(if $(OBJCACHE),build/objcache.sh $(OBJCACHE) $(OUT)) $(CC)
+CC_ID = $(eval CC_ID := $$(shell $(CC) -dumpfullversion -dumpmachine))$(CC_ID)
+CC_OBJ = $(if $(OBJCACHE),build/objcache.sh $(OBJCACHE) $(OUT) '$(CC_ID)') $(CC)
 
 $(OBJ)/%.o: %.c $(AUTOCONF)
 	$(quiet) CC $*.o

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # objcache.sh: compile one C file, or take the object from an earlier
 # compile of the same preprocessed source with the same flags.
-#   build/objcache.sh CACHE OUT CC ARG... -c SRC -o OBJ
+#   build/objcache.sh CACHE OUT CC_ID CC ARG... -c SRC -o OBJ
+# (CC_ID: `CC -dumpfullversion -dumpmachine`, which the Makefile asks once)
 #
 # Every app's build compiles the kernel, libc and HAL again under its own
 # configuration (out/PLATFORM/APP/include/generated/autoconf.h), yet most
@@ -19,8 +20,8 @@
 # are the same.  A file that fails to preprocess is compiled as it is, for
 # the compiler's own message.  CACHE grows until `make distclean`.
 set -u
-cache=$1 out=$2
-shift 2
+cache=$1 out=$2 cc_id=$3
+shift 3
 obj= args=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -36,12 +37,14 @@ tmp=$obj.objcache.$$
 trap 'rm -f "$tmp".*' EXIT
 # (-MT/-MF: the dependency file as the compile itself would have written it)
 "${args[@]}" -E -MT "$obj" -MF "${obj%.o}.d" -o "$tmp.i" 2>/dev/null || { compile; exit; }
+# OUT as a sed pattern, escaped without a process: a compile is run often.
+pat=$out
+for c in '\' '[' ']' . '*' '^' '$' '|'; do
+	pat=${pat//"$c"/\\$c}
+done
 key=$({
-	"${args[0]}" -dumpfullversion -dumpmachine
-	pwd # (the debug information's compilation folder)
-	printf '%s\n' "${args[@]}" "-o $obj"
-	cat "$tmp.i"
-} | sed "s|$(printf '%s' "$out" | sed 's/[][\.*^$|]/\\&/g')|@OUT@|g" | sha256sum)
+	printf '%s\n' "$cc_id" "$PWD" "${args[@]}" "-o $obj" # ($PWD: the debug information's folder)
+} | sed "s|$pat|@OUT@|g" - "$tmp.i" | sha256sum)
 key=${key%% *}
 hit=$cache/${key:0:2}/$key.o
 if [ -f "$hit" ]; then
