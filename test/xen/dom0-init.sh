@@ -195,7 +195,10 @@ start_hostdisks() {
     say "host disks: $(ls /run/hd | tr '\n' ' ')"
 }
 
-prefix() { awk -v p="$1" '{ print p $0 }' "$2"; }
+# prefix P FILE [COUNT_FILE]: FILE's lines behind P (awk also ends an
+# unterminated last line, which a marker after it would otherwise join);
+# their number into COUNT_FILE when given.
+prefix() { awk -v p="$1" -v c="${3:-}" '{ print p $0 } END { if (c != "") print NR >c }' "$2"; }
 
 # Map xl's "reason code N" (SHUTDOWN_* in xen/sched.h) to a word: $reason.
 reason_of() {
@@ -254,6 +257,7 @@ run_case() {
     say "case $name: xl create ($what)"
     now_ms
     t0=$ms
+    echo "$t0" >"/run/t0-$name" # (for its dom0 script: the case's start, in uptime ms)
 
     # -F keeps xl in the foreground until the domain is gone and makes it log
     # the shutdown reason; without -c there is no 1 s console wait. The
@@ -323,11 +327,10 @@ run_case() {
     fi
 
     echo "@@hako-rig begin $name"
-    # (awk, not sed: it also ends an unterminated last line, which the end
-    # marker would otherwise join; it counts them for the end marker)
+    # (counted for the end marker, which run.sh checks)
     lines=0
     if [ -f "$conlog" ]; then
-        awk -v p="@@hako:$name| " '{ print p $0 } END { print NR >"/run/lines" }' "$conlog"
+        prefix "@@hako:$name| " "$conlog" /run/lines
         read -r lines </run/lines
     fi
     [ "$reason" = error ] && prefix "@@hako-rig xl:$name| " "$xllog"
