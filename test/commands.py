@@ -72,7 +72,7 @@ TABLE = {
     "mkfs.ext4": "e2fsprogs", "mkfs.ext2": "e2fsprogs", "e2fsck": "e2fsprogs",
     "debugfs": "e2fsprogs", "dumpe2fs": "e2fsprogs",
     "setsid": "util-linux",
-    "unshare": "util-linux", "pgrep": "procps", "getconf": "libc-bin", "ldd": "libc-bin",
+    "unshare": "util-linux", "pgrep": "procps", "pkill": "procps", "nstat": "iproute2", "getconf": "libc-bin", "ldd": "libc-bin",
     "busybox": "busybox-static", "ip": "iproute2",
     # Networking: the rootless NIC, namespaces and TAPs, host-side clients.
     "passt": "passt", "socat": "socat", "ping": "iputils-ping",
@@ -161,8 +161,9 @@ def sourced(path, text, shells):
     out = []
     for m in re.finditer(r"^\s*(?:\.|source)\s+(.*)$", text, re.M):
         names = re.findall(r"[\w.-]+\.sh\b", m.group(1))
-        # . "$(dirname "$0")/REL": REL from the script's own directory
-        rel = re.search(r'\$\(dirname "?\$0"?\)"?/([\w./-]+\.sh)\b', m.group(1))
+        # . "$(dirname "$0")/REL" or . "$here/REL" (here=${0%/*}): REL from
+        # the script's own directory
+        rel = re.search(r'(?:\$\(dirname "?\$0"?\)|\$here)"?/([\w./-]+\.sh)\b', m.group(1))
         rel = rel and os.path.normpath(os.path.join(os.path.dirname(path), rel.group(1)))
         for cand in shells:
             if names and os.path.basename(cand) == names[-1] and \

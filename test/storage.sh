@@ -104,10 +104,14 @@ case $1 in
 	t=${1#*-kvkill}
 	t=${t%%-*}
 	log=/var/log/xen/console/guest-$1.log
-	i=0
-	while [ $i -lt 1200 ]; do
+	# (a budget in seconds of dom0's uptime, read without a process: the
+	# polls cost what a grep costs on the rig, which varies with its load)
+	read -r up _ </proc/uptime
+	end=$((${up%.*} + 120))
+	while :; do
 		[ "$(grep -c 'kv: ack' "$log" 2>/dev/null)" -ge "$t" ] && break
-		i=$((i + 1))
+		read -r up _ </proc/uptime
+		[ "${up%.*}" -lt "$end" ] || break
 		read -r -t 0.05 _ <>/run/nap # (a sleep without a process: the rig's FIFO)
 	done
 	xl destroy "$1"
