@@ -53,8 +53,9 @@ fi
 case "${1:-all}" in
 build) want=("${build[@]}") ;;
 usermode) want=("${build[@]}" passt) ;; # passt: run.sh's rootless network
-qemu-x86) want=("${build[@]}" "${qemu[@]}") ;;
-qemu-arm64) want=("${build[@]}" "${arm64[@]}" "${qemu_arm64[@]}") ;;
+# (passt: run.sh's HAKO_NET=passt on the QEMU ports too)
+qemu-x86) want=("${build[@]}" "${qemu[@]}" passt) ;;
+qemu-arm64) want=("${build[@]}" "${arm64[@]}" "${qemu_arm64[@]}" passt) ;;
 xen) want=("${build[@]}" "${xen[@]}") ;;
 debug) want=("${build[@]}" "${debug[@]}") ;;
 test | all)

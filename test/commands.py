@@ -41,7 +41,7 @@ TABLE = {
     "mkfifo": "coreutils", "mktemp": "coreutils", "mv": "coreutils",
     "nproc": "coreutils", "od": "coreutils", "realpath": "coreutils",
     "rm": "coreutils", "seq": "coreutils", "sha256sum": "coreutils",
-    "sleep": "coreutils", "sort": "coreutils", "stat": "coreutils",
+    "sleep": "coreutils", "sort": "coreutils", "uniq": "coreutils", "stat": "coreutils",
     "tail": "coreutils", "tee": "coreutils", "timeout": "coreutils",
     "touch": "coreutils", "tr": "coreutils", "truncate": "coreutils",
     "wc": "coreutils", "env": "coreutils", "diff": "diffutils",
@@ -110,6 +110,7 @@ TASKS = [
     ("hal/qemu-arm64/*", "qemu-arm64"),
     # Sourced by both QEMU ports' run.sh; what it calls is in both lists.
     ("hal/common/qemu-devices.sh", "qemu-x86"),
+    ("hal/common/passt.sh", "usermode"),  # (and the QEMU ports': passt in each list)
     ("hal/xen/*", "xen"),
     ("test/xen/*", "xen"),
     ("Makefile", "build"),

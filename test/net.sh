@@ -12,7 +12,8 @@
 # forwarded from 127.0.0.1, through hal/PLATFORM/run.sh); qemu-x86's also
 # tap (virtio-net on a TAP device inside a network namespace this script
 # creates, QEMU run in it; needs root).  Default: every variant of the
-# platform.
+# platform.  The QEMU ports also run echo on passt (HAKO_NET=passt: run.sh
+# starts it), with a few checks.
 #
 # A port adds itself in the "per-platform part" below: variants_of,
 # net_setup (test/netlib.sh's net_teardown undoes it), and start_image,
@@ -54,6 +55,8 @@ net_setup() {
 		command -v qemu-system-x86_64 >/dev/null || { echo "QEMU is not installed"; return 1; } ;;
 	qemu-arm64/user)
 		command -v qemu-system-aarch64 >/dev/null || { echo "QEMU (arm) is not installed"; return 1; } ;;
+	qemu-x86/passt | qemu-arm64/passt)
+		command -v passt >/dev/null || { echo "passt is not installed"; return 1; } ;;
 	usermode/tap | qemu-x86/tap)
 		[ "$(id -u)" = 0 ] || { echo "TAP tests need root (ip netns, TAP devices)"; return 1; }
 		net_ns_add "hakonet-$$" ;;
@@ -103,6 +106,13 @@ start_image() {
 		# 127.0.0.1 at 10.0.2.2.  QEMU boots and DHCPs under TCG: allow
 		# for a loaded machine.
 		HOSTSIDE=10.0.2.2 HOSTBIND=127.0.0.1 WAIT_S=90 ;;
+	qemu-x86/passt | qemu-arm64/passt)
+		local port
+		port=$($PY $TOOLS freeport) || return 1
+		HAKO_NET=passt HAKO_HOSTFWD="tcp:127.0.0.1:$port-:7 udp:127.0.0.1:$port-:7" \
+			HAKO_QEMU_TIMEOUT=600 "hal/$platform/run.sh" "$image" "$@" >"$tmp/$name.log" 2>&1 &
+		eval "PID_$name=$!"
+		TARGET=127.0.0.1 TCP_PORT=$port UDP_PORT=$port RUN= HOSTSIDE= HOSTBIND= WAIT_S=90 ;;
 	usermode/tap)
 		local tap=hk$slot sub=$((77 + slot))
 		net_tap_add "$tap" "$sub" || return 1
@@ -283,6 +293,41 @@ run_variant() {
 	net_teardown
 }
 
+# The QEMU ports: HAKO_NET=passt, run.sh starting passt for the NIC (what
+# the user network cannot do: 200 connections at once, where its listen
+# backlog of 1 makes the host retransmit handshakes), and ending it.
+run_qemu_passt() {
+	local ok=0 left
+	echo "== $platform/passt"
+	if ! net_setup passt >"$tmp/setup" 2>&1; then
+		case_result "passt: set up the host side" 1 "$(cat "$tmp/setup")"
+		return
+	fi
+	start_image passt srv 0 "out/$platform/echo/echo"
+	if wait_for srv 'hako: net0 [0-9.]+/[0-9]+ .*\(DHCP\)' >/dev/null &&
+		wait_for srv 'serving' >/dev/null; then
+		case_result "passt: the image gets its address from passt's DHCP" 0
+	else
+		case_result "passt: the image gets its address from passt's DHCP" 1
+		show srv
+		stop_image srv
+		return
+	fi
+	for n in 1 65536; do roundtrip "$n" || ok=1; done
+	case_result "passt: socat round trips, checksums equal" $ok
+	$PY $TOOLS concurrent "$TARGET" "$TCP_PORT" 200 >"$tmp/conc" 2>&1
+	expect "passt: 200 concurrent TCP connections all served" 0 $? "$tmp/conc" "200 of 200"
+	$PY $TOOLS udp "$TARGET" "$UDP_PORT" 50 >"$tmp/udp" 2>&1
+	expect "passt: UDP echo" 0 $? "$tmp/udp" '50 of 50'
+	stop_image srv
+	# (passt's socket lives in run.sh's folder: /tmp/hako-qemu.*/passt/sock)
+	left=$(pgrep -f 'hako-qemu\.[A-Za-z0-9]+/passt/sock' | tr '\n' ' ')
+	expect "passt: SIGTERM: status 0, and run.sh ends passt${left:+ (left: $left)}" 0 "$STATUS" \
+		"$tmp/srv.log" 'shutdown requested'
+	[ -z "$left" ]
+	case_result "passt: no passt left running after run.sh" $? "${left:+pids $left}"
+}
+
 # Usermode only: the passt stream parser against a stand-in that sends bad
 # records, then a length no frame can have.
 run_fake_passt() {
@@ -357,6 +402,7 @@ for v in "${variants[@]}"; do
 	run_variant "$v"
 done
 [ "$platform" = usermode ] && run_fake_passt
+case $platform in qemu-*) run_qemu_passt ;; esac
 # (on the last variant: TAP where a port has it, not slirp's slow forward)
 run_limit "${variants[-1]}"
 summary

@@ -3,7 +3,9 @@
 # disks from the environment, and the power button.  Before sourcing, set
 #   qemu_nic  the NIC's -device value without mac= (e.g. virtio-net-pci,netdev=net0)
 #   qemu_blk  the disks' device model (e.g. virtio-blk-pci)
-#   net       what HAKO_NET asks for (none, user, tap:NAME; empty: none)
+#   net       what HAKO_NET asks for (none, user, passt, tap:NAME; empty: none)
+#   here      run.sh's folder; tmp: the run's folder (passt's socket goes there;
+#             run.sh's exit kills $passt_pid when set)
 # It appends the device options to the positional parameters and defines
 # powerdown and qemu_press_after, which need $tmp (the run's folder, with
 # QEMU's QMP socket at $tmp/qmp).  A bad value exits 2 with a message.
@@ -20,8 +22,8 @@ if [ -n "${HAKO_NET_MAC:-}" ]; then
 fi
 case $net in
 "" | none) ;;
-user)
-	fwd= shown=
+user | passt)
+	fwd= shown= rules=
 	for rule in ${HAKO_HOSTFWD-tcp:127.0.0.1:8007-:7 tcp:127.0.0.1:8080-:80}; do
 		case $rule in
 		tcp::* | udp::*) rule="${rule%%:*}:127.0.0.1:${rule#*::}" ;;
@@ -31,19 +33,33 @@ user)
 			exit 2
 			;;
 		esac
-		fwd="$fwd,hostfwd=$rule"
+		fwd="$fwd,hostfwd=$rule" rules="$rules $rule"
 		shown="$shown ${rule%%-*} -> ${rule#*-}"
 	done
+	if [ "$net" = user ]; then
+		set -- "$@" -netdev "user,id=net0$fwd" -device "$qemu_nic"
+	else
+		# (in $tmp, which run.sh made before and removes after, ending passt)
+		. "$here/../common/passt.sh"
+		# shellcheck disable=SC2086 # the rules are a word list
+		passt_fwd_options $rules || exit 2
+		chmod 711 "$tmp" && mkdir "$tmp/passt" || exit 2
+		# shellcheck disable=SC2086 # word lists
+		passt_start "$tmp/passt" $passt_opts ${HAKO_PASST_ARGS:-} || exit 2
+		set -- "$@" -netdev "stream,id=net0,server=off,addr.type=unix,addr.path=$tmp/passt/sock" \
+			-device "$qemu_nic"
+	fi
 	# (where to point a client: httpd's port 80 is http://127.0.0.1:8080/)
-	[ -z "$shown" ] || echo "run: forwarded from the host:$shown" >&2
-	set -- "$@" -netdev "user,id=net0$fwd" -device "$qemu_nic"
+	via=
+	[ "$net" = passt ] && via=" by passt"
+	[ -z "$shown" ] || echo "run: forwarded from the host$via:$shown" >&2
 	;;
 tap:?*)
 	set -- "$@" -netdev "tap,id=net0,ifname=${net#tap:},script=no,downscript=no" \
 		-device "$qemu_nic"
 	;;
 *)
-	echo "$0: HAKO_NET must be user, tap:NAME or none" >&2
+	echo "$0: HAKO_NET must be user, passt, tap:NAME or none" >&2
 	exit 2
 	;;
 esac

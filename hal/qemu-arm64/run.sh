@@ -33,6 +33,12 @@
 #                        "tcp:127.0.0.1:8007-:7 tcp:127.0.0.1:8080-:80" (echo,
 #                        httpd), said on stderr.  A rule without a host
 #                        address gets 127.0.0.1.
+#   HAKO_NET=passt       the NIC on passt (rootless, started here; the same
+#                        addresses as the user network, HAKO_HOSTFWD's TCP and
+#                        UDP rules as its forwards, HAKO_PASST_ARGS more of
+#                        its options): QEMU's user network listens with a
+#                        backlog of 1 and drops handshakes under many
+#                        clients (a 1 s retransmission each), passt does not.
 #   HAKO_NET=tap:NAME    a virtio-net on the existing TAP device NAME.
 #   HAKO_NET_MAC=MAC     the NIC's MAC address (QEMU's default: 52:54:00:12:34:56).
 #   HAKO_DISKS="PATH[:ro] ..."  virtio-blk devices disk0, disk1... over raw
@@ -81,17 +87,18 @@ for arg in "$@"; do
 	cmdline="$cmdline${cmdline:+ }\"$quoted\""
 done
 
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-qemu.XXXXXX") || exit 125
+passt_pid=
+trap '[ -z "$passt_pid" ] || kill "$passt_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+: >"$tmp/status"
+
 # Devices, as QEMU options in the positional parameters from here on.
 qemu_nic=virtio-net-device,netdev=net0
 set -- -global virtio-mmio.force-legacy=false
 net=${HAKO_NET:-}
 qemu_blk=virtio-blk-device
 . "$here/../common/qemu-devices.sh"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-qemu.XXXXXX") || exit 125
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-: >"$tmp/status"
 
 qmp_args="-qmp unix:$tmp/qmp,server=on,wait=off"
 qemu_press_after

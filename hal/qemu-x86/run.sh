@@ -38,6 +38,12 @@
 #                        machine unless a rule names an address.  Note that
 #                        QEMU accepts a forwarded connection before the image
 #                        listens: a readiness probe must wait for an answer.
+#   HAKO_NET=passt       the NIC on passt (rootless, started here; the same
+#                        addresses as the user network, HAKO_HOSTFWD's TCP and
+#                        UDP rules as its forwards, HAKO_PASST_ARGS more of
+#                        its options): QEMU's user network listens with a
+#                        backlog of 1 and drops handshakes under many
+#                        clients (a 1 s retransmission each), passt does not.
 #   HAKO_NET=tap:NAME    a virtio-net-pci on the existing TAP device NAME (no
 #                        scripts run; create it first, e.g. in a namespace).
 #   HAKO_NET_MAC=MAC     the NIC's MAC address (QEMU's default: 52:54:00:12:34:56).
@@ -108,7 +114,8 @@ for arg in "$@"; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-qemu.XXXXXX") || exit 125
-trap 'rm -rf "$tmp"' EXIT
+passt_pid=
+trap '[ -z "$passt_pid" ] || kill "$passt_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 # QEMU puts the image's path before the command line (multiboot) and the
 # kernel skips up to the first space: give it a path without one.

@@ -74,13 +74,7 @@ case $net in
 none) netopt= ;;
 tap:*) netopt=--net=$net ;;
 passt)
-	if ! command -v passt >/dev/null; then
-		echo "$0: HAKO_NET=passt needs passt (Debian: apt-get install passt)" >&2
-		exit 2
-	fi
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/hako-passt.XXXXXX") || exit 2
-	# passt drops root for nobody, who must be able to make the socket.
-	chmod 1777 "$dir"
 	fwd=${HAKO_NET_FWD-7007:7 8080:80}
 	popts=
 	for f in $fwd; do
@@ -92,40 +86,9 @@ passt)
 		esac
 		popts="$popts -t 127.0.0.1/$f -u 127.0.0.1/$f"
 	done
-	# start_passt [EXTRA...]: passt in the background, its socket ready;
-	# status 1 if it ended first (its log says why), 2 if it never bound.
-	start_passt() {
-		# shellcheck disable=SC2086
-		passt -f -l "$dir/passt.log" -s "$dir/sock" -a 10.0.2.15 -n 24 -g 10.0.2.2 \
-			$popts ${HAKO_PASST_ARGS:-} "$@" </dev/null >/dev/null 2>&1 &
-		passt_pid=$!
-		i=0
-		while [ ! -S "$dir/sock" ]; do
-			kill -0 "$passt_pid" 2>/dev/null || return 1
-			[ $i -lt 500 ] || return 2
-			sleep 0.01
-			i=$((i + 1))
-		done
-	}
-	# passt sandboxes itself in a user namespace of its own, which the
-	# kernel refuses inside a chroot.  There (run as root) it keeps root's
-	# rights instead, to make its other namespaces: still sandboxed in its
-	# own mount, IPC, UTS and PID namespaces with its system calls
-	# filtered, but without the user namespace.  Said, not silent.
-	if ! start_passt && grep -q "user namespace" "$dir/passt.log" 2>/dev/null &&
-		[ "$(id -u)" = 0 ]; then
-		echo "run.sh: passt cannot make its user namespace here (a chroot?):" \
-			"running it as root without one (--netns-only --runas 0:0)" >&2
-		rm -f "$dir/passt.log" "$dir/sock"
-		start_passt --netns-only --runas 0:0
-	fi
-	if ! [ -S "$dir/sock" ] || ! kill -0 "$passt_pid" 2>/dev/null; then
-		echo "$0: passt did not start:" >&2
-		cat "$dir/passt.log" >&2 2>/dev/null
-		kill "$passt_pid" 2>/dev/null
-		exit 2
-	fi
-	sleep 0.02 # bound, now listening
+	. "$(dirname "$0")/../common/passt.sh"
+	# shellcheck disable=SC2086 # word lists
+	passt_start "$dir" $popts ${HAKO_PASST_ARGS:-} || exit 2
 	if [ -n "$fwd" ]; then
 		echo "run.sh: passt forwards$(for f in $fwd; do printf ' 127.0.0.1:%s->%s' "${f%%:*}" "${f#*:}"; done) (TCP and UDP)" >&2
 	fi

@@ -6,8 +6,11 @@
 #
 #   qemu-x86: Hako's httpd against the Linux reference guest's busybox
 #     httpd (test/bench/linux-guest: Debian's kernel), the same QEMU
-#     configuration (TCG, -nodefaults, virtio-net-pci on QEMU's user
-#     network, a host port forwarded to 127.0.0.1).  Goal: >= 1.5x the
+#     configuration (TCG, -nodefaults, virtio-net-pci on passt, a host
+#     port forwarded from 127.0.0.1; HAKO_BENCH_QEMU_NET=user: on QEMU's
+#     user network instead, whose listen backlog of 1 drops handshakes
+#     under wrk's 16 connections: seconds-long p99 for both guests, the
+#     drops counted beside the goals).  Goal: >= 1.5x the
 #     guest's requests/s, p99 no worse, with keep-alive and with
 #     "Connection: close" on every request (busybox httpd closes every
 #     connection anyway, so keep-alive alone must not be what wins).
@@ -108,7 +111,7 @@ table() {
 			read -r rr r50 r99 re <<<"$(best "$r" "$mode" "$f")"
 			say "$(printf '%-10s %-6s %12s %8s %8s %12s %8s %8s %8s %8s' "$f" "${mode/keepalive/k-a}" \
 				"$hr" "$h50" "$h99" "$rr" "$r50" "$r99" "$(ratio "$hr" "$rr")" "$he/$re")"
-			if [ "$plat" = qemu-x86 ]; then
+			if [ "${plat%% *}" = qemu-x86 ]; then
 				local v=MISSED
 				awk -v a="$hr" -v b="$rr" -v p="$h99" -v q="$r99" \
 					'BEGIN { exit !(b > 0 && a >= 1.5 * b && p <= q) }' && v=met
@@ -220,9 +223,11 @@ bench_qemu() {
 		say "bench httpd: qemu-x86 cannot run: hal/qemu-x86/run.sh has no networking (HAKO_NET/HAKO_HOSTFWD)"
 		return 1
 	fi
-	local hp lp
+	local hp lp qnet=${HAKO_BENCH_QEMU_NET:-passt} passt=
+	[ "$qnet" = passt ] && passt=1
+	echo "bench httpd: qemu-x86: both guests' NICs on $qnet"
 	hp=$(freeport)
-	setsid env HAKO_NET=user HAKO_HOSTFWD="tcp:127.0.0.1:$hp-:80" HAKO_QEMU_TIMEOUT=1800 \
+	setsid env HAKO_NET="$qnet" HAKO_HOSTFWD="tcp:127.0.0.1:$hp-:80" HAKO_QEMU_TIMEOUT=1800 \
 		hal/qemu-x86/run.sh out/qemu-x86/httpd/httpd >"$dir/hako-qemu.log" 2>&1 &
 	pids+=($!)
 	local hpid=$!
@@ -230,7 +235,7 @@ bench_qemu() {
 	lp=$(freeport)
 	# -f: busybox httpd in the foreground (the guest powers off when it ends)
 	setsid test/bench/linux-guest/run.sh httpd --hostfwd "tcp:127.0.0.1:$lp-:80" --www "$WWW" --args -f \
-		--timeout 1800 >"$dir/linux.log" 2>&1 &
+		--timeout 1800 ${passt:+--passt} >"$dir/linux.log" 2>&1 &
 	pids+=($!)
 	local lpid=$!
 	wait_http "http://127.0.0.1:$hp/1k.html" 120 || { say "bench httpd: Hako httpd on qemu-x86 did not answer"; tail "$dir/hako-qemu.log"; return 1; }
@@ -245,7 +250,7 @@ bench_qemu() {
 		done
 		echo "  round $r done"
 	done
-	table qemu-x86 hq lq "Linux"
+	table "qemu-x86 (both NICs on $qnet)" hq lq "Linux"
 	kill -- "-$lpid" 2>/dev/null
 	soak qemu-x86 "http://127.0.0.1:$hp"
 	kill -- "-$hpid" 2>/dev/null

@@ -6,7 +6,10 @@
 # virtio-net-pci (and virtio-blk-pci with a disk).
 #
 #   run.sh ROLE [--hostfwd tcp:127.0.0.1:HP-:GP]... [--disk FILE] [--mem M]
-#          [--www DIR] [--args "..."] [--timeout S]
+#          [--www DIR] [--args "..."] [--timeout S] [--passt]
+#
+# --passt: the NIC on passt instead of QEMU's user network, as
+# hal/qemu-x86/run.sh does with HAKO_NET=passt (the same forwards).
 #
 # ROLE: echo (the static echo server on port 7), httpd (busybox httpd on
 # port 80 serving --www), sh.  Prints the guest's console; exits when the
@@ -15,7 +18,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 role=${1:?usage: run.sh ROLE [options]}
 shift
-fwd=() disk= mem=256M www= args= timeout_s=600
+fwd=() disk= mem=256M www= args= timeout_s=600 passt=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--hostfwd) fwd+=("$2"); shift 2 ;;
@@ -24,6 +27,7 @@ while [ $# -gt 0 ]; do
 	--www) www=$2; shift 2 ;;
 	--args) args=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
+	--passt) passt=1; shift ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -47,10 +51,22 @@ if [ -n "$www" ]; then
 fi
 netdev="user,id=n0"
 for f in "${fwd[@]}"; do netdev="$netdev,hostfwd=$f"; done
+passt_pid=
+if [ -n "$passt" ]; then
+	. "$here/../../../hal/common/passt.sh"
+	passt_fwd_options "${fwd[@]}" || exit 2
+	mkdir "$tmp/passt"
+	chmod 711 "$tmp"
+	# shellcheck disable=SC2086 # a word list
+	passt_start "$tmp/passt" $passt_opts || exit 2
+	netdev="stream,id=n0,server=off,addr.type=unix,addr.path=$tmp/passt/sock"
+	trap 'kill "$passt_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+fi
 disk_args=()
 [ -n "$disk" ] && disk_args=(-drive "file=$disk,if=none,id=d0,format=raw,cache=writeback"
 	-device virtio-blk-pci,drive=d0)
-exec timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m "$mem" \
+# (not exec'd: the exit trap ends passt and removes the folder)
+timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m "$mem" \
 	-nodefaults -display none -monitor none -no-reboot -serial stdio \
 	-netdev "$netdev" -device virtio-net-pci,netdev=n0,romfile= "${disk_args[@]}" \
 	-kernel "$cache/vmlinuz" -initrd "$initrd" \
