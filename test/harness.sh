@@ -76,6 +76,16 @@ runall "a failed deps step still ends with the summary line" nonzero 'echo "1 pa
 	'deps: apt-get install failed' '^=== summary' 'build/deps.sh test failed'
 [ "$(last_line)" = "0 passed, 1 failed" ]
 case_result "  ... whose last line counts the failure" $? "last line: $(last_line)"
+# Two lanes, floating suites included: every suite runs once, none twice.
+n=$(grep -c '^	"[a-z0-9-]*|' test/run-all.sh)
+HAKO_TEST_JOBS=2 runall "in two lanes every suite runs (the floating ones too)" 0 \
+	'echo "1 passed, 0 failed"' '' -- "^$n passed, 0 failed\$"
+grep -E '^=== suite [a-z0-9-]+: ' "$tmp/out" | grep -Ev ': [0-9]+ passed, [0-9]+ failed$' >"$tmp/started"
+twice=$(sed 's/^=== suite \([a-z0-9-]*\):.*/\1/' "$tmp/started" | sort | uniq -d | tr '\n' ' ')
+started=$(wc -l <"$tmp/started")
+[ -z "$twice" ] && [ "$started" = "$n" ]
+case_result "  ... each exactly once ($started started of $n)" $? "twice: $twice"
+
 rm "$tree/test/config.sh"
 runall "a suite whose script is missing fails" nonzero 'echo "1 passed, 0 failed"' '' config -- \
 	'config.sh is missing' '^0 passed, 1 failed$'
