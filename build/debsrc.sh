@@ -10,9 +10,11 @@
 # there is none for this system's Debian suite, one is added
 # (/etc/apt/sources.list.d/hako-deb-src.sources, same mirror, suites,
 # components and Signed-By as the first "deb" entry), and the step says
-# so.  Needs dpkg-dev (dpkg-source), installed by build/deps.sh.  Exit 1 with a clear message on failure.
+# so.  Needs dpkg-dev (dpkg-source), installed by build/deps.sh.  Exit 1
+# with a clear message on failure.  --deb-src-entry prints the entry it
+# would add (HAKO_APT_DIR: another /etc/apt, for the harness's fixtures).
 set -euo pipefail
-apt=${HAKO_APT_DIR:-/etc/apt} # another folder: for the harness's fixtures
+apt=${HAKO_APT_DIR:-/etc/apt}
 pkg=${1:?usage: build/debsrc.sh PACKAGE [VERSION] | --deb-src-entry}
 want=${2:-}
 cache=${HAKO_CACHE:-$HOME/.cache/hako}/src

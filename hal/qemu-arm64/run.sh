@@ -57,7 +57,6 @@ image=$1
 shift
 # (folders without a process each: run.sh starts every QEMU test)
 case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
-case $image in */*) image_dir=${image%/*} ;; *) image_dir=. ;; esac
 qemu=${HAKO_QEMU:-qemu-system-aarch64}
 timeout_s=${HAKO_QEMU_TIMEOUT:-300}
 mem=${HAKO_QEMU_MEM:-64M}
