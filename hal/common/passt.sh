@@ -12,6 +12,10 @@
 #       drops root for nobody) and OPTIONS (its -t/-u forwards, ...).
 #       Sets passt_pid.  Status 0 once the socket is ready; otherwise
 #       passt's log is on stderr and the status is nonzero.
+#   passt_netdev DIR ID RULE...: passt for a QEMU NIC: RULE... (QEMU's
+#       hostfwd rules) as its forwards, started in DIR/passt (DIR: the run's
+#       own folder), QEMU's -netdev value for it (id ID) in $passt_netdev.
+#       Status 2 with a message when it cannot.
 #   passt_fwd_options RULE...: QEMU's hostfwd rules (PROTO:ADDR:HPORT-:GPORT,
 #       ADDR optional) as passt's options, into $passt_opts; status 2 with
 #       a message for a rule of another form.
@@ -78,4 +82,15 @@ passt_try() {
 		sleep 0.01
 		i=$((i + 1))
 	done
+}
+
+passt_netdev() {
+	pn_dir=$1 pn_id=$2
+	shift 2
+	passt_fwd_options "$@" || return 2
+	# (passt runs as nobody: it must reach DIR/passt)
+	chmod 711 "$pn_dir" && mkdir "$pn_dir/passt" || return 2
+	# shellcheck disable=SC2086 # word lists
+	passt_start "$pn_dir/passt" $passt_opts ${HAKO_PASST_ARGS:-} || return 2
+	passt_netdev="stream,id=$pn_id,server=off,addr.type=unix,addr.path=$pn_dir/passt/sock"
 }

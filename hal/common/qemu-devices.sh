@@ -42,12 +42,8 @@ user | passt)
 		# (in $tmp, which run.sh made before and removes after, ending passt)
 		. "$here/../common/passt.sh"
 		# shellcheck disable=SC2086 # the rules are a word list
-		passt_fwd_options $rules || exit 2
-		chmod 711 "$tmp" && mkdir "$tmp/passt" || exit 2
-		# shellcheck disable=SC2086 # word lists
-		passt_start "$tmp/passt" $passt_opts ${HAKO_PASST_ARGS:-} || exit 2
-		set -- "$@" -netdev "stream,id=net0,server=off,addr.type=unix,addr.path=$tmp/passt/sock" \
-			-device "$qemu_nic"
+		passt_netdev "$tmp" net0 $rules || exit 2
+		set -- "$@" -netdev "$passt_netdev" -device "$qemu_nic"
 	fi
 	# (where to point a client: httpd's port 80 is http://127.0.0.1:8080/)
 	via=

@@ -94,7 +94,7 @@ best() {
 }
 
 # drops LABEL MODE FILE: listen-queue drops over all of its runs
-drops() { awk '{ s += $1 } END { print s + 0 }' "$dir/$1.$2.$3.drops" 2>/dev/null || echo 0; }
+drops() { cat "$dir/$1.$2.$3.drops" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
 

@@ -54,12 +54,8 @@ for f in "${fwd[@]}"; do netdev="$netdev,hostfwd=$f"; done
 passt_pid=
 if [ -n "$passt" ]; then
 	. "$here/../../../hal/common/passt.sh"
-	passt_fwd_options "${fwd[@]}" || exit 2
-	mkdir "$tmp/passt"
-	chmod 711 "$tmp"
-	# shellcheck disable=SC2086 # a word list
-	passt_start "$tmp/passt" $passt_opts || exit 2
-	netdev="stream,id=n0,server=off,addr.type=unix,addr.path=$tmp/passt/sock"
+	passt_netdev "$tmp" n0 "${fwd[@]}" || exit 2
+	netdev=$passt_netdev
 	trap 'kill "$passt_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 fi
 disk_args=()
