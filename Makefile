@@ -44,12 +44,25 @@ ifeq ($(filter -j%,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
 
+# $(call quiet,TAG,WHAT): a step's line, "  TAG     WHAT", printed by make
+# itself: a build runs a few hundred steps, and a process each to say what
+# it does was a tenth of a cached build's time.  Nothing with V=1 (the
+# commands show) or under make -s.
 ifeq ($(V),1)
 Q :=
-quiet = @:
+quiet =
 else
 Q := @
-quiet = @printf '  %-7s %s\n'
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+quiet =
+else
+# (make has no printf: TAG's letters become words, which it counts, and it
+# is padded to 7 columns)
+quiet_alpha := A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9
+quiet_split = $(if $(2),$(call quiet_split,$(subst $(firstword $(2)),$(firstword $(2)) ,$(1)),$(wordlist 2,99,$(2))),$(1))
+quiet_pad = $(subst x, ,$(subst $() ,,$(or $(wordlist $(words $(call quiet_split,$(1),$(quiet_alpha))),7,x x x x x x x),x)))
+quiet = $(info $()  $(1)$(call quiet_pad,$(1))$(2))
+endif
 MAKEFLAGS += --no-print-directory
 endif
 
@@ -121,6 +134,17 @@ endif
 .PHONY: all
 all:
 
+# OBJCACHE: where objects are kept by the hash of their preprocessed source
+# (build/objcache.c), so that an app's build takes most of its kernel, libc
+# and HAL from the apps built before it; OBJCACHE= compiles everything.
+# The compiler's identity is part of every key: asked once per make, not
+# once per compile (the eval makes it a simple variable on first use).
+# The tool is the host's, built once beside the cache.
+OBJCACHE ?= out/.objcache
+OBJCACHE_TOOL := $(or $(OBJCACHE),$(OUTROOT)/.objcache)/tool/objcache
+CC_ID = $(eval CC_ID := $$(shell $(CC) -dumpmachine; $(CC) -dumpfullversion))$(CC_ID)
+CC_OBJ = $(OBJCACHE_TOOL) '$(OBJCACHE)' $(OUT) '$(CC_ID)' $(CC)
+
 # Each part lists its objects as objs-y / objs-$(CONFIG_X) (paths from the
 # top); $(d) is the part's folder.
 objs-y :=
@@ -146,7 +170,7 @@ CFLAGS += $(PORT_CFLAGS)
 all: $(IMAGE) $(PORT_OUTPUTS)
 
 $(OUT)/auto.conf $(AUTOCONF) &: $(KCONFIG_FILES) $(FRAGMENTS) build/kconfig.py $(wildcard $(OUT)/.config)
-	$(quiet) KCONFIG $(OUT)/.config
+	$(call quiet,KCONFIG,$(OUT)/.config)
 	$(Q)build/deps.sh build $(ARCH)
 	$(Q)$(KCONFIG) update $(KCONFIG_ARGS) $(FRAGMENTS)
 	$(Q)touch $(OUT)/auto.conf $(AUTOCONF)
@@ -156,22 +180,18 @@ $(OUT)/auto.conf $(AUTOCONF) &: $(KCONFIG_FILES) $(FRAGMENTS) build/kconfig.py $
 # tests the HAL itself, like ktest, adds it in its build.mk).
 hal_include = $(if $(filter apps/%,$*),,-Ihal)
 
-# OBJCACHE: where objects are kept by the hash of their preprocessed source
-# (build/objcache.sh), so that an app's build takes most of its kernel, libc
-# and HAL from the apps built before it; OBJCACHE= compiles everything.
-# The compiler's identity is part of every key: asked once per make, not
-# once per compile (the eval makes it a simple variable on first use).
-OBJCACHE ?= out/.objcache
-CC_ID = $(eval CC_ID := $$(shell $(CC) -dumpfullversion -dumpmachine))$(CC_ID)
-CC_OBJ = $(if $(OBJCACHE),build/objcache.sh $(OBJCACHE) $(OUT) '$(CC_ID)') $(CC)
-
-$(OBJ)/%.o: %.c $(AUTOCONF)
-	$(quiet) CC $*.o
+OBJCACHE_SRCS := build/objcache.c build/objcache_direct.c build/sha256.c
+$(OBJCACHE_TOOL): $(OBJCACHE_SRCS) build/objcache.h build/sha256.h
 	@mkdir -p $(dir $@)
+	$(Q)gcc -O2 -Wall -Wextra -Werror -o $@.$$$$ $(OBJCACHE_SRCS) && mv -f $@.$$$$ $@
+
+# (the tool makes the object's folder)
+$(OBJ)/%.o: %.c $(AUTOCONF) | $(OBJCACHE_TOOL)
+	$(call quiet,CC,$*.o)
 	$(Q)$(CC_OBJ) $(CFLAGS) $(hal_include) $(CFLAGS_$*.o) -c $< -o $@
 
 $(OBJ)/%.o: %.S $(AUTOCONF)
-	$(quiet) AS $*.o
+	$(call quiet,AS,$*.o)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ASFLAGS) $(hal_include) -c $< -o $@
 
@@ -189,24 +209,24 @@ $(KSYMS)0.S: build/ksyms.py
 	$(Q)$(PYTHON) build/ksyms.py --empty $@
 
 $(KSYMS)%.o: $(KSYMS)%.S
-	$(quiet) AS $@
+	$(call quiet,AS,$@)
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
 $(OUT)/$(APP).elf0: $(OBJS) $(PORT_LDSCRIPT) $(KSYMS)0.o
-	$(quiet) LD $@
+	$(call quiet,LD,$@)
 	$(Q)$(call link,$@,$@.map,$(KSYMS)0.o)
 
 $(KSYMS)1.S: $(OUT)/$(APP).elf0 build/ksyms.py
-	$(quiet) KSYMS $@
+	$(call quiet,KSYMS,$@)
 	$(Q)NM=$(NM) $(PYTHON) build/ksyms.py $< $@
 
 $(ELF): $(OBJS) $(PORT_LDSCRIPT) $(KSYMS)1.o
-	$(quiet) LD $@
+	$(call quiet,LD,$@)
 	$(Q)$(call link,$@,$(OUT)/$(APP).map,$(KSYMS)1.o)
 	$(Q)NM=$(NM) $(PYTHON) build/ksyms.py --check $@ $(KSYMS)1.S || { rm -f $@; exit 1; }
 else
 $(ELF): $(OBJS) $(PORT_LDSCRIPT)
-	$(quiet) LD $@
+	$(call quiet,LD,$@)
 	$(Q)$(call link,$@,$(OUT)/$(APP).map)
 endif
 
@@ -214,7 +234,7 @@ endif
 # arm64 Image) sets PORT_OBJCOPY_FLAGS.
 PORT_OBJCOPY_FLAGS ?= --strip-all -R .comment
 $(IMAGE): $(ELF)
-	$(quiet) STRIP $@
+	$(call quiet,STRIP,$@)
 	$(Q)$(OBJCOPY) $(PORT_OBJCOPY_FLAGS) $< $@
 
 -include $(OBJS:.o=.d)
@@ -226,7 +246,7 @@ INITRD := $(OUT)/$(APP).initrd
 ifeq ($(CONFIG_INITRD)$(if $(ROOTFS),y),yy)
 all: $(INITRD)
 $(INITRD): $(shell find -L $(ROOTFS) 2>/dev/null) build/mkinitrd.sh
-	$(quiet) CPIO $@
+	$(call quiet,CPIO,$@)
 	$(Q)build/mkinitrd.sh $(ROOTFS) $@
 else
 # An image built without an initrd must not be handed a stale one.

@@ -264,4 +264,63 @@ after=$(stat -c %Y "$v/usermode/hello/obj/kernel/main.o")
 	grep -q "define CONFIG_LOG_LEVEL 3" "$v/usermode/hello/include/generated/autoconf.h"
 case_result "a config change rebuilds; no change rebuilds nothing" $?
 
+
+echo "== the object cache gives what a compile gives"
+# ktest on usermode in a cache of its own, then with options its files
+# use changed (LOG_LEVEL, DEBUG_MEM).  What the cache gives
+# must be what an uncached build compiles, and it must have compiled some
+# objects anew and taken others without preprocessing, or the check says
+# nothing (HAKO_OBJCACHE_LOG: what the cache did for each object).
+c=$root/objcache
+rm -rf "$c" "$root"/cache-* "$tmp/cache.log"
+: >"$tmp/err"
+: >"$tmp/frag.config"
+rc=0
+for v in a b uncached; do
+	o=(OUTROOT="$root/cache-$v" APP=ktest EXTRA_CONFIG="$tmp/frag.config" OBJCACHE="$c")
+	[ "$v" = uncached ] && o+=(OBJCACHE=)
+	[ "$v" = b ] && frag "CONFIG_LOG_LEVEL=5" "CONFIG_DEBUG_MEM=y"
+	{ make -s "${o[@]}" defconfig &&
+		HAKO_OBJCACHE_LOG=$tmp/cache-$v.log make -s "${o[@]}"; } >>"$tmp/err" 2>&1 || rc=$?
+done
+[ "$rc" = 0 ] && cmp -s "$root/cache-b/usermode/ktest/ktest" \
+	"$root/cache-uncached/usermode/ktest/ktest"
+case_result "a cached build equals an uncached one after a config change" $? \
+	"status $rc: $(tail -n 3 "$tmp/err" | tr '\n' ' ')"
+how() { grep -c "^$1 .*/$2" "$tmp/cache-b.log"; }
+[ "$(how compiled kernel/malloc.o)" = 1 ] && [ "$(how compiled kernel/printk.o)" = 1 ] &&
+	[ "$(how direct libc/src/)" -ge 10 ]
+case_result "it compiled what the change touched, took the rest without preprocessing" $? \
+	"$(cut -d' ' -f1 "$tmp/cache-b.log" 2>/dev/null | sort | uniq -c | tr '\n' ' ')"
+[ ! -s "$tmp/cache-uncached.log" ]
+case_result "OBJCACHE= uses no cache" $?
+rm -rf "$c" "$root"/cache-*
+
+# The options a file's text names decide its direct key: a word, or a
+# prefix pasted with ## (pr_dbg(MEM, ...) tests CONFIG_DEBUG_##sub, and no
+# text names CONFIG_DEBUG_MEM).  The tool on its own, on two small files.
+t=$tmp/objcache
+mkdir -p "$t/src" "$t/one/include/generated" "$t/two/include/generated" "$t/three/include/generated"
+printf '#define PICK(s) CONFIG_F_##s\nint pasted = PICK(A);\n' >"$t/src/pasted.c"
+printf 'int word = CONFIG_W;\n' >"$t/src/word.c"
+printf '#define CONFIG_F_A 1\n#define CONFIG_W 1\n' >"$t/one/include/generated/autoconf.h"
+printf '#define CONFIG_F_A 1\n#define CONFIG_W 1\n#define CONFIG_UNUSED 1\n' \
+	>"$t/two/include/generated/autoconf.h"
+printf '#define CONFIG_F_A 2\n#define CONFIG_W 2\n' >"$t/three/include/generated/autoconf.h"
+make -s OBJCACHE="$t/cache" "$t/cache/tool/objcache" >"$t/err" 2>&1
+for o in one two three; do
+	for f in pasted word; do
+		HAKO_OBJCACHE_LOG=$t/log "$t/cache/tool/objcache" "$t/cache" "$t/$o" x gcc -O2 \
+			-include "$t/$o/include/generated/autoconf.h" -MMD -c "$t/src/$f.c" \
+			-o "$t/$o/$f.o" 2>>"$t/err" || echo "failed $o $f" >>"$t/log"
+	done
+done
+sed "s|$t/||" "$t/log" 2>/dev/null | tr '\n' ',' >"$t/got"
+[ "$(cat "$t/got")" = "compiled one/pasted.o,compiled one/word.o,direct two/pasted.o,\
+direct two/word.o,compiled three/pasted.o,compiled three/word.o," ] &&
+	cmp -s "$t/one/word.o" "$t/two/word.o" && ! cmp -s "$t/one/word.o" "$t/three/word.o" &&
+	! cmp -s "$t/one/pasted.o" "$t/three/pasted.o"
+case_result "objcache: an option named, or pasted, changes the key; one unused does not" $? \
+	"$(cat "$t/got" "$t/err" 2>/dev/null | head -c 300)"
+
 summary

@@ -7,11 +7,11 @@ endif
 httpd_dir := $(d)
 httpd_www := $(HTTPD_WWW)
 $(OUT)/www_gen.c: $(d)mkwww.py $(HTTPD_WWW) $(shell find $(HTTPD_WWW) -type f 2>/dev/null)
-	$(quiet) GEN $@
+	$(call quiet,GEN,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(PYTHON) $(httpd_dir)mkwww.py $(httpd_www) $@
 
 $(OBJ)/$(d)www_gen.o: $(OUT)/www_gen.c $(d)content.h $(AUTOCONF)
-	$(quiet) CC $(httpd_dir)www_gen.o
+	$(call quiet,CC,$(httpd_dir)www_gen.o)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -I$(httpd_dir) -c $< -o $@

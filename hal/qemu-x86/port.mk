@@ -16,6 +16,6 @@ PORT_CFLAGS :=
 PORT_OUTPUTS := $(OUT)/$(APP).layoutcheck
 
 $(OUT)/$(APP).layoutcheck: $(IMAGE) $(d)checkimage.sh
-	$(quiet) CHECK $(IMAGE)
+	$(call quiet,CHECK,$(IMAGE))
 	$(Q)hal/qemu-x86/checkimage.sh $(IMAGE)
 	$(Q)touch $@

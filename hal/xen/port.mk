@@ -51,7 +51,7 @@ endif
 # With the app's initrd (the top Makefile builds it from apps/APP/rootfs/).
 XEN_RAMDISK = $(if $(and $(CONFIG_INITRD),$(wildcard apps/$(APP)/rootfs)),$(abspath $(OUT)/$(APP).initrd))
 $(OUT)/$(APP).xl: $(IMAGE) $(d)mkxl.sh $(OUT)/auto.conf
-	$(quiet) XL $@
+	$(call quiet,XL,$@)
 	$(Q)hal/xen/mkxl.sh --name hako-$(APP) --memory $(CONFIG_XEN_MEM_MIB) \
 		$(if $(CONFIG_XEN_VIF),--vif $(CONFIG_XEN_VIF)) \
 		$(if $(XEN_DISK),--disk format=raw$(comma)vdev=xvda$(comma)access=rw$(comma)target=$(abspath $(XEN_DISK))) \
@@ -59,7 +59,7 @@ $(OUT)/$(APP).xl: $(IMAGE) $(d)mkxl.sh $(OUT)/auto.conf
 
 # The same domain for libvirt (virsh -c xen:/// create APP.libvirt.xml).
 $(OUT)/$(APP).libvirt.xml: $(IMAGE) $(d)mkxl.sh $(OUT)/auto.conf
-	$(quiet) XML $@
+	$(call quiet,XML,$@)
 	$(Q)hal/xen/mkxl.sh --libvirt --name hako-$(APP) --memory $(CONFIG_XEN_MEM_MIB) \
 		$(if $(CONFIG_XEN_VIF),--vif $(CONFIG_XEN_VIF)) \
 		$(if $(XEN_DISK),--disk format=raw$(comma)vdev=xvda$(comma)access=rw$(comma)target=$(abspath $(XEN_DISK))) \
@@ -69,12 +69,12 @@ $(OUT)/$(APP).libvirt.xml: $(IMAGE) $(d)mkxl.sh $(OUT)/auto.conf
 # replaced, whatever its size.
 ifneq ($(XEN_DISK),)
 $(XEN_DISK):
-	$(quiet) DISK $@
+	$(call quiet,DISK,$@)
 	$(Q)truncate -s $(CONFIG_XEN_DISK_MIB)M $@
 endif
 
 $(OUT)/$(APP).loadercheck: $(IMAGE)
-	$(quiet) CHECK $(IMAGE)
+	$(call quiet,CHECK,$(IMAGE))
 	$(Q)test/xen/loadercheck.sh $(IMAGE) > $@.tmp 2>&1 || { cat $@.tmp >&2; \
 		rm -f $@.tmp; exit 1; }
 	$(Q)mv $@.tmp $@

@@ -25,11 +25,11 @@ E2FS_CFLAGS = $(filter-out -Werror -Wall -Wextra -include $(AUTOCONF) -MMD -MP,$
 	$(E2FS_INC) -I$(E2FS_LIB)/ext2fs -DHAVE_CONFIG_H
 
 $(E2FS_OBJ)/%.o: $(E2FS_LIB)/ext2fs/%.c $(E2FS_GEN)/stamp
-	$(quiet) CC e2fsprogs/lib/ext2fs/$*.o
+	$(call quiet,CC,e2fsprogs/lib/ext2fs/$*.o)
 	$(Q)$(CC) $(E2FS_CFLAGS) -c $< -o $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
 $(E2FS_OBJ)/ext2_err.o: $(E2FS_GEN)/stamp
-	$(quiet) CC e2fsprogs/lib/ext2fs/ext2_err.o
+	$(call quiet,CC,e2fsprogs/lib/ext2fs/ext2_err.o)
 	$(Q)$(CC) $(E2FS_CFLAGS) -c $(E2FS_GEN)/ext2_err.c -o $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
 $(addprefix $(OBJ)/$(d)ext2/,ext2.o dir.o file.o io.o compat.o repair.o): $(E2FS_GEN)/stamp
@@ -37,6 +37,6 @@ $(addprefix $(OBJ)/$(d)ext2/,ext2.o dir.o file.o io.o compat.o repair.o): $(E2FS
 # What e2fsprogs' configure and make would generate (build/e2fsgen.sh).
 $(E2FS_GEN)/ext2_err.c: $(E2FS_GEN)/stamp ;
 $(E2FS_GEN)/stamp: build/e2fsgen.sh
-	$(quiet) GEN $(E2FS_GEN)
+	$(call quiet,GEN,$(E2FS_GEN))
 	$(Q)build/e2fsgen.sh $(E2FS_LIB) $(E2FS_GEN)
 endif

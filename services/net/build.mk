@@ -31,9 +31,8 @@ objs-y += $(lwip_objs)
 # files alone.
 LWIP_WARN := -Wno-type-limits
 
-$(OBJ)/lwip/%.o: $(LWIP_DIR)/src/%.c $(AUTOCONF)
-	$(quiet) CC lwip/$*.o
-	@mkdir -p $(dir $@)
+$(OBJ)/lwip/%.o: $(LWIP_DIR)/src/%.c $(AUTOCONF) | $(OBJCACHE_TOOL)
+	$(call quiet,CC,lwip/$*.o)
 	$(Q)$(CC_OBJ) $(CFLAGS) -Ihal $(LWIP_CFLAGS) $(LWIP_WARN) -c $< -o $@
 
 endif
