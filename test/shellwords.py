@@ -251,10 +251,13 @@ class Lexer:
             if op and not (op in "<>" and s.startswith("(", self.i + 1)):
                 tok = Op(op, self.line, self.i, self.i + len(op), False, False)
                 self.i += len(op)
-                # An fd number glued to a redirection ("2>&1") is not a word.
+                # An fd number glued to a redirection ("2>&1"), or the
+                # variable bash puts a new one in ("exec {fd}<FILE"), is not
+                # a word.
                 if op in ("<", ">", ">>", ">&", "<&", "<>", ">|", "<<", "<<<", "<<-") and toks \
                         and isinstance(toks[-1], Word) and not isinstance(toks[-1], Op) \
-                        and toks[-1].end == tok.start and toks[-1].text.isdigit():
+                        and toks[-1].end == tok.start \
+                        and re.fullmatch(r"[0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\}", toks[-1].text):
                     toks.pop()
                 toks.append(tok)
                 if op in ("<<", "<<-"):

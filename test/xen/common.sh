@@ -19,8 +19,9 @@ XEN_HV_PKG=xen-hypervisor-4.17-amd64
 say() { printf '%s: %s\n' "$RIG_NAME" "$*" >&2; }
 die() { printf '%s: error: %s\n' "$RIG_NAME" "$*" >&2; exit "${DIE_STATUS:-1}"; }
 
-# Milliseconds since the epoch, for the timings in progress lines.
-now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
+# Milliseconds since the epoch, for the timings in progress lines (bash's
+# clock, whatever the locale's decimal sign: no process).
+now_ms() { local t=${EPOCHREALTIME//[!0-9]/}; echo $((10#$t / 1000)); }
 # Seconds with one decimal between two now_ms values.
 elapsed() { local d=$(($2 - $1)); printf '%d.%d' $((d / 1000)) $((d % 1000 / 100)); }
 

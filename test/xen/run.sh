@@ -319,53 +319,65 @@ stop_qemu() {
     wait "$QEMU_PID" 2>/dev/null || true
 }
 
-# Show the dom0 /init's "rig:" progress lines that appeared since last time.
-RIG_LINES_SHOWN=0
-show_progress() {
-    local lines i
-    mapfile -t lines < <(grep -a '^rig: ' "$SERIAL" | tr -d '\r')
-    for ((i = RIG_LINES_SHOWN; i < ${#lines[@]}; i++)); do
-        say "[$(elapsed "$T_START" "$(now_ms)") s] ${lines[i]#rig: }"
-    done
-    RIG_LINES_SHOWN=${#lines[@]}
-}
-
 # Wait until QEMU exits, or the serial log shows END_RE (then stop QEMU
 # ourselves), or the deadline passes. Sets QEMU_RC and END ("exit", "log:LINE",
 # "timeout"). READY_RE/AFTER_READY_S: when a line matching READY_RE shows up,
-# the deadline moves to that moment plus AFTER_READY_S.
+# the deadline moves to that moment plus AFTER_READY_S.  dom0's "rig:"
+# progress lines are shown as they come.
+# The log is read as it grows, each line once, and the loop starts no
+# process: it runs as long as the rig (minutes under TCG), and a grep, a
+# date and a sleep ten times a second were a fifth of a core taken from the
+# rig and from whatever runs beside it.
 wait_qemu() {
     local end_re=$1 deadline_s=$2 ready_re=${3:-} after_ready_s=${4:-0}
-    local deadline=$((T_START + deadline_s * 1000)) ready=0 hit
+    local deadline=$((T_START + deadline_s * 1000)) ready=0 line part="" log nap now
     END=""
+    exec {log}<"$SERIAL"
+    [[ -p "$TMP/nap" ]] || mkfifo "$TMP/nap"
+    exec {nap}<>"$TMP/nap" # (read -t on it: a sleep without a process)
     while :; do
-        show_progress
+        # (a line read without its newline yet is kept for the next round)
+        while IFS= read -r -u "$log" line || { part+=$line && false; }; do
+            line=$part$line
+            part=""
+            line=${line//$'\r'/}
+            [[ "$line" != "rig: "* ]] ||
+                say "[$(elapsed "$T_START" "$(now_ms)") s] ${line#rig: }"
+            if [[ "$line" =~ $end_re ]]; then
+                END="log:$line"
+                break
+            fi
+            if [[ -n "$ready_re" && $ready -eq 0 && "$line" =~ $ready_re ]]; then
+                ready=1
+                deadline=$(($(now_ms) + after_ready_s * 1000))
+            fi
+        done
+        if [[ -n "$END" ]]; then
+            read -r -t 0.2 -u "$nap" _ || true # let the lines that follow reach the log
+            stop_qemu
+            QEMU_RC=""
+            break
+        fi
         if ! kill -0 "$QEMU_PID" 2>/dev/null; then
             QEMU_RC=0
             wait "$QEMU_PID" || QEMU_RC=$?
             END="exit"
+            # (its last lines)
+            while IFS= read -r -u "$log" line; do
+                [[ "$line" != "rig: "* ]] || say "${line#rig: }"
+            done
             break
         fi
-        if hit=$(grep -a -m1 -E "$end_re" "$SERIAL"); then
-            sleep 0.2   # let the lines that follow reach the log
-            stop_qemu
-            QEMU_RC=""
-            END="log:$(tr -d '\r' <<<"$hit")"
-            break
-        fi
-        if [[ -n "$ready_re" && $ready -eq 0 ]] && grep -q -a -E "$ready_re" "$SERIAL"; then
-            ready=1
-            deadline=$(($(now_ms) + after_ready_s * 1000))
-        fi
-        if (($(now_ms) > deadline)); then
+        now=${EPOCHREALTIME//[!0-9]/}
+        if ((10#$now / 1000 > deadline)); then
             stop_qemu
             QEMU_RC=""
             END=timeout
             break
         fi
-        sleep 0.1
+        read -r -t 0.1 -u "$nap" _ || true
     done
-    show_progress
+    exec {log}<&- {nap}>&-
 }
 
 # ---- status -----------------------------------------------------------------
