@@ -2,6 +2,14 @@
 # The network service: lwIP 2.1.3 from Debian's source package (fetched
 # once into a cache outside the tree by build/debsrc.sh, never vendored)
 # plus Hako's glue.  $(d) is services/.
+
+# Apps see <hako/net.h>.  The path is on every app's command line, with the
+# service or without (it holds that one header, found after libc's): the
+# object cache keys objects by their command, and an -I only the network
+# apps had made every one of their kernel, libc and HAL objects a compile
+# of its own.  Without CONFIG_NET the header's calls do not link.
+CFLAGS += -I$(d)net/include
+
 ifeq ($(CONFIG_NET),y)
 
 LWIP_DIR := $(shell build/debsrc.sh lwip)
@@ -10,8 +18,7 @@ $(error net: no lwIP 2.1.3 source (build/debsrc.sh lwip gave '$(LWIP_DIR)'))
 endif
 
 NET := $(d)net/
-# Apps see <hako/net.h>; lwIP's headers are for the service alone.
-CFLAGS += -I$(NET)include
+# (lwIP's headers are for the service alone)
 LWIP_CFLAGS := -I$(NET)lwipport -I$(LWIP_DIR)/src/include
 
 net_srcs := net netif sys_arch socket socket_io sockaddr socket_tcp tcp_data socket_udp sockopt \
