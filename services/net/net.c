@@ -61,6 +61,16 @@ int hako_lwip_diag(const char *fmt, ...)
 	return n;
 }
 
+uint32_t hako_lwip_rand(void)
+{
+	uint32_t r;
+
+	do
+		r = random_u32();
+	while ((r & 0x3fff) == 0x3fff);
+	return r;
+}
+
 u32_t net_tcp_isn(const void *local_ip, u16_t local_port, const void *remote_ip,
 		  u16_t remote_port)
 {

@@ -27,7 +27,15 @@
 /* ctype from our libc */
 #define LWIP_NO_CTYPE_H 0
 
-#define LWIP_RAND() ((u32_t)random_u32())
+/*
+ * lwIP 2.1.3's tcp_new_port() steps from the range's last port (0xffff) to
+ * port 0, not back to its start, when tcp_init() drew 0xffff as the last
+ * port used (it keeps the draw's low 14 bits): the first connect of that
+ * boot then fails with ERR_BUF, ENOBUFS to the app (one boot in 16384;
+ * seen once in `make test`).  So no draw has those 14 bits all set.
+ */
+#define LWIP_RAND() ((u32_t)hako_lwip_rand())
+uint32_t hako_lwip_rand(void);
 
 /* An lwIP invariant that does not hold is a bug: stop with the reason. */
 #define LWIP_PLATFORM_ASSERT(x) panic("lwIP: assertion \"%s\" failed at %s:%d", x, __FILE__, __LINE__)
