@@ -76,33 +76,30 @@ int make_parents(const char *path)
 	return 0;
 }
 
-/*
- * Run argv; with out >= 0 its standard output goes there and its standard
- * error is dropped (a failed preprocessing is reported by the compile).
- * Returns its exit status, 128 + signal when it was killed.
- */
-static int run(char **argv, int out)
+/* Wait for pid: its exit status, 128 + signal when it was killed. */
+static int reap(pid_t pid)
 {
 	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Run argv: its exit status (reap's). */
+static int run(char **argv)
+{
 	pid_t pid = fork();
 
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
-		if (out >= 0) {
-			int null = open("/dev/null", O_WRONLY);
-
-			if (dup2(out, 1) < 0 || null < 0 || dup2(null, 2) < 0)
-				_exit(127);
-		}
 		execvp(argv[0], argv);
 		fprintf(stderr, "objcache: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die("waitpid");
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return reap(pid);
 }
 
 /* Copy from to to (created or truncated); 0 or -1. */
@@ -155,7 +152,7 @@ static int hash_preprocessed(struct sha256 *h, char **argv, const char *out)
 	/* (the text is read whole: OUT may straddle two reads) */
 	size_t len = 0, cap = 1 << 18;
 	char *text = malloc(cap);
-	int fd[2], status;
+	int fd[2];
 	ssize_t n;
 	pid_t pid;
 
@@ -189,10 +186,7 @@ static int hash_preprocessed(struct sha256 *h, char **argv, const char *out)
 		len += n;
 	}
 	close(fd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die("waitpid");
-	if (n < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+	if (reap(pid) || n < 0) {
 		free(text);
 		return -1;
 	}
@@ -354,8 +348,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	if (hash_preprocessed(&h, pp, out))
-		return run(cc, -1);
+	if (hash_preprocessed(&h, pp, out)) {
+		execvp(cc[0], cc); /* (for the compiler's own message) */
+		die(cc[0]);
+	}
 	sha256_hex(&h, objkey);
 	path = malloc(strlen(cache) + 100);
 	part = malloc(strlen(cache) + 100);
@@ -363,7 +359,7 @@ int main(int argc, char **argv)
 		die("cache path");
 	sprintf(path, "%s/%.2s/%s.o", cache, objkey, objkey);
 	if (copy_file(path, obj)) {
-		status = run(cc, -1);
+		status = run(cc);
 		if (status)
 			return status;
 		/*
