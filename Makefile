@@ -163,7 +163,6 @@ d := services/
 # objs-shared: objects outside $(OBJ), shared by every app of a platform
 # (third-party code built without the app's configuration).
 OBJS := $(addprefix $(OBJ)/,$(sort $(objs-y))) $(sort $(objs-shared))
-CFLAGS += $(PORT_CFLAGS)
 
 .PHONY: run debug clean distclean help deps test bench size unit-test menuconfig defconfig \
 	olddefconfig savedefconfig allnoconfig allyesconfig randconfig
@@ -179,6 +178,11 @@ $(OUT)/auto.conf $(AUTOCONF) &: $(KCONFIG_FILES) $(FRAGMENTS) build/kconfig.py $
 # contract) is on the include path of everything but apps/ (an app that
 # tests the HAL itself, like ktest, adds it in its build.mk).
 hal_include = $(if $(filter apps/%,$*),,-Ihal)
+# PORT_CFLAGS (Xen: its public headers) are for the port's own files: on
+# the rest they would only make each object's command, and so its cache
+# key, differ from the same object's on the other ports of the
+# architecture (xen's kernel and libc were compiles of their own).
+port_cflags = $(if $(filter hal/$(PLATFORM)/%,$<),$(PORT_CFLAGS))
 
 OBJCACHE_SRCS := build/objcache.c build/objcache_direct.c build/sha256.c
 $(OBJCACHE_TOOL): $(OBJCACHE_SRCS) build/objcache.h build/sha256.h
@@ -188,12 +192,12 @@ $(OBJCACHE_TOOL): $(OBJCACHE_SRCS) build/objcache.h build/sha256.h
 # (the tool makes the object's folder)
 $(OBJ)/%.o: %.c $(AUTOCONF) | $(OBJCACHE_TOOL)
 	$(call quiet,CC,$*.o)
-	$(Q)$(CC_OBJ) $(CFLAGS) $(hal_include) $(CFLAGS_$*.o) -c $< -o $@
+	$(Q)$(CC_OBJ) $(CFLAGS) $(hal_include) $(port_cflags) $(CFLAGS_$*.o) -c $< -o $@
 
 $(OBJ)/%.o: %.S $(AUTOCONF)
 	$(call quiet,AS,$*.o)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ASFLAGS) $(hal_include) -c $< -o $@
+	$(Q)$(CC) $(ASFLAGS) $(hal_include) $(port_cflags) -c $< -o $@
 
 # link OUTPUT MAP EXTRA-OBJECTS: the image's link.
 link = $(CC) $(LDFLAGS) $(PORT_LDFLAGS) -T $(PORT_LDSCRIPT) -Wl,-Map=$(2) -o $(1) $(OBJS) $(3) -lgcc
