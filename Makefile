@@ -148,7 +148,6 @@ CC_OBJ = $(OBJCACHE_TOOL) '$(OBJCACHE)' $(OUT) '$(CC_ID)' $(CC)
 # Each part lists its objects as objs-y / objs-$(CONFIG_X) (paths from the
 # top); $(d) is the part's folder.
 objs-y :=
-objs-shared :=
 d := kernel/
 include kernel/build.mk
 d := libc/
@@ -160,9 +159,7 @@ include apps/$(APP)/build.mk
 d := services/
 -include $(wildcard services/*/build.mk)
 
-# objs-shared: objects outside $(OBJ), shared by every app of a platform
-# (third-party code built without the app's configuration).
-OBJS := $(addprefix $(OBJ)/,$(sort $(objs-y))) $(sort $(objs-shared))
+OBJS := $(addprefix $(OBJ)/,$(sort $(objs-y)))
 
 .PHONY: run debug clean distclean help deps test bench size unit-test menuconfig defconfig \
 	olddefconfig savedefconfig allnoconfig allyesconfig randconfig
