@@ -14,8 +14,12 @@
  * Transmit: lwIP's linkoutput writes the frame to the device, which copies
  * it.  When the device is full (HAL_AGAIN) the frame waits in a short ring
  * (a reference, not a copy) that the device thread drains when the device
- * reports room; past the queue's limit frames are dropped and counted (TCP
- * sends them again).  Writes are batched: the device is told at the end of
+ * reports room.  Past the queue's limit a TCP segment is refused (ERR_MEM):
+ * lwIP keeps it unsent and sends it when the queue has drained (tcp_txnow);
+ * other frames are dropped and counted, as a full device queue drops them
+ * on Linux.  (Dropping TCP segments here cost each a retransmission
+ * time-out: a response's last segment has nothing after it to set off a
+ * fast retransmit.)  Writes are batched: the device is told at the end of
  * a receive batch, when the device thread drains its queue, and by
  * hal_wait() when the CPU goes idle (hal.h), so a burst of replies costs one
  * notification.
@@ -31,6 +35,7 @@
 
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
 #include "netif/ethernet.h"
 
@@ -48,7 +53,8 @@ struct net_dev {
 	struct pbuf *txq[TXQ_MAX]; /* frames waiting for room: a ring */
 	unsigned txq_head, txq_len;
 	uint8_t *bounce; /* a chained frame made contiguous */
-	uint64_t rx_frames, tx_frames, rx_nomem, tx_dropped;
+	bool tcp_held;	 /* a TCP segment was refused since the last drain */
+	uint64_t rx_frames, tx_frames, rx_nomem, tx_dropped, tx_held;
 };
 
 static struct net_dev *devs[CONFIG_NET_MAX_IFACES];
@@ -91,6 +97,19 @@ static void txq_push(struct net_dev *d, struct pbuf *p)
 	d->txq_len++;
 }
 
+/* Whether frame p carries TCP (lwIP builds a frame's headers in its first
+ * buffer; its TCP over IPv6 has no extension headers). */
+static bool frame_is_tcp(const struct pbuf *p)
+{
+	const uint8_t *f = p->payload;
+
+	if (p->len >= 14 + 20 && f[12] == 0x08 && f[13] == 0x00)
+		return f[14 + 9] == 6;
+	if (p->len >= 14 + 40 && f[12] == 0x86 && f[13] == 0xdd)
+		return f[14 + 6] == 6;
+	return false;
+}
+
 static err_t dev_linkoutput(struct netif *netif, struct pbuf *p)
 {
 	struct net_dev *d = netif->state;
@@ -98,6 +117,11 @@ static err_t dev_linkoutput(struct netif *netif, struct pbuf *p)
 
 	if (d->dead)
 		return ERR_IF;
+	if (d->txq_len == TXQ_MAX && frame_is_tcp(p)) {
+		d->tcp_held = true;
+		d->tx_held++;
+		return ERR_MEM;
+	}
 	if (d->txq_len) { /* keep the order: behind what waits already */
 		txq_push(d, p);
 		return ERR_OK;
@@ -196,6 +220,12 @@ static void *dev_thread(void *arg)
 
 		net_lock();
 		tx_done = txq_drain(d);
+		if (tx_done && d->tcp_held) {
+			/* Room again: the connections whose segments were
+			 * refused send them now, not at their next ACK. */
+			d->tcp_held = false;
+			tcp_txnow();
+		}
 		rx_idle = d->dead || rx_batch(d);
 		net_unlock();
 		if (d->dead)
@@ -295,6 +325,7 @@ void net_dev_add_stats(struct net_stats *st)
 		st->tx_frames += devs[i]->tx_frames;
 		st->rx_nomem += devs[i]->rx_nomem;
 		st->tx_dropped += devs[i]->tx_dropped;
+		st->tx_held += devs[i]->tx_held;
 	}
 }
 

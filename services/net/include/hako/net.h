@@ -54,6 +54,8 @@ struct net_stats {
 	uint64_t rx_frames, tx_frames;	  /* through the devices */
 	uint64_t rx_nomem;		  /* frames dropped: no memory for them */
 	uint64_t tx_dropped;		  /* frames dropped: device queue full */
+	uint64_t tx_held;		  /* TCP segments held back (not dropped):
+					   * device queue full */
 	uint64_t ip_rx, ip_drop;	  /* IPv4 and IPv6 packets in, dropped */
 	uint64_t ip_chkerr, ip_lenerr;	  /* ...for a bad checksum, bad length */
 	uint64_t tcp_rx, tcp_drop, tcp_chkerr, tcp_lenerr;
