@@ -42,7 +42,7 @@
 #include "net_internal.h"
 
 #define RX_BUDGET 64  /* frames per batch before the apps get a turn */
-#define TXQ_MAX 256   /* frames waiting for room in the device */
+#define TXQ_MAX CONFIG_NET_TXQ_FRAMES /* frames waiting for room in the device */
 
 struct net_dev {
 	struct netif netif;

@@ -27,6 +27,8 @@ fi
 make -s PLATFORM=xen APP=echo >"$out/build.log" 2>&1 &&
 	make -s PLATFORM=xen APP=httpd >>"$out/build.log" 2>&1 &&
 	make -s PLATFORM=xen APP=kvd >>"$out/build.log" 2>&1 &&
+	make -s OUTROOT=out/net-limit PLATFORM=xen APP=echo EXTRA_CONFIG=test/net/limit.config \
+		>>"$out/build.log" 2>&1 &&
 	gcc -O2 -static -Wall -Wextra -o "$out/tcpbench" test/bench/tcpbench.c 2>>"$out/build.log"
 case_result "build xen/echo, xen/httpd, xen/kvd and a static tcpbench for dom0" $? "see $out/build.log"
 
@@ -34,8 +36,9 @@ line() { (IFS=$'\t' && echo "$*"); }
 {
 	line echo out/xen/echo/echo 16 0                        # 10.0.0.2
 	line client out/xen/echo/echo 16 0 client 10.0.0.1 9000 4194304 # 10.0.0.3
-	# Static IPv4 from the command line (DHCP would give its MAC 10.0.0.4).
-	line static out/xen/echo/echo 16 0 hako.ip=10.0.0.40/24 hako.gw=10.0.0.1
+	# Static IPv4 from the command line (DHCP would give its MAC 10.0.0.4),
+	# and a device queue of one frame (test/net/limit.config)
+	line static out/net-limit/xen/echo/echo 16 0 hako.ip=10.0.0.40/24 hako.gw=10.0.0.1
 	# httpd in 8 MiB (issue 10's goal for its smallest domU)   # 10.0.0.5
 	line httpd out/xen/httpd/httpd 8 0
 	# kvd on an ext4 disk of the host's: loaded, destroyed mid-load by
@@ -98,7 +101,16 @@ static)
 	trap 'xl shutdown "$1"' EXIT
 	until_line 'echo: serving' || exit 1
 	ping -c 3 -W 2 10.0.0.40 | tail -2
-	$tb bytes 10.0.0.40 7 65536 >/tmp/b 2>&1 && echo "dom0: static: 65536 bytes echoed intact" ;;
+	$tb bytes 10.0.0.40 7 65536 >/tmp/b 2>&1 && echo "dom0: static: 65536 bytes echoed intact"
+	# 16 streams at once: more segments in flight than netfront's ring and
+	# the one-frame queue hold, so TCP segments must wait for room.
+	i=0
+	while [ $i -lt 16 ]; do
+		($tb bytes 10.0.0.40 7 1048576 >/tmp/p$i 2>&1 && : >/tmp/p$i.ok) &
+		i=$((i + 1))
+	done
+	wait
+	echo "dom0: static: $(ls /tmp/p*.ok 2>/dev/null | wc -l) of 16 streams of 1 MiB echoed intact" ;;
 httpd)
 	# busybox wget and nc: every page, HEAD, a conditional GET, 200 clients
 	# at once, 1,000 requests on one connection.
@@ -209,6 +221,13 @@ expect "xen net: static IPv4 from hako.ip=: dom0 pings it and echoes through it"
 	"$(st static)" "$out/static.out" 'net0 10.0.0.40/24 gateway 10.0.0.1 \(static\)'
 expect "xen net: ...dom0's side" 0 0 "$out/static.dom0" \
 	'^3 packets transmitted, 3 packets received' '^dom0: static: 65536 bytes echoed intact'
+# With a device queue of one frame, a TCP segment beyond it waits in its
+# connection: none dropped (each would cost its stream a retransmission
+# time-out), and the load did make some wait.
+expect "xen net: a one-frame device queue: 16 streams at once intact, TCP held back, not dropped" \
+	0 0 "$out/static.dom0" '^dom0: static: 16 of 16 streams of 1 MiB echoed intact'
+expect "xen net: ...the image counted them held, none dropped" 0 0 "$out/static.out" \
+	'tx queue full 0; tcp held for room [1-9]'
 
 # httpd: the same pages as on usermode and qemu-x86, from dom0's busybox.
 expect "xen httpd: serves in an 8 MiB domU, its address by DHCP" 0 0 "$out/httpd.out" \
