@@ -343,9 +343,10 @@ void net_print_stats(void)
 	net_get_stats(&s);
 	printk(LOG_INFO,
 	       "hako: net: frames rx %llu tx %llu (dropped: rx no memory %llu, tx queue full "
-	       "%llu; tcp held for room %llu); ip rx %llu dropped %llu (checksum %llu, length %llu); tcp rx %llu "
-	       "dropped %llu (checksum %llu, length %llu); udp rx %llu dropped %llu (checksum "
-	       "%llu, length %llu, queue full %llu); connections refused %llu\n",
+	       "%llu; tcp held for room %llu); ip rx %llu dropped %llu (checksum %llu, length "
+	       "%llu); tcp rx %llu dropped %llu (checksum %llu, length %llu); udp rx %llu "
+	       "dropped %llu (checksum %llu, length %llu, queue full %llu); connections "
+	       "refused %llu\n",
 	       (unsigned long long)s.rx_frames, (unsigned long long)s.tx_frames,
 	       (unsigned long long)s.rx_nomem, (unsigned long long)s.tx_dropped,
 	       (unsigned long long)s.tx_held,

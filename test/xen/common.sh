@@ -20,8 +20,10 @@ say() { printf '%s: %s\n' "$RIG_NAME" "$*" >&2; }
 die() { printf '%s: error: %s\n' "$RIG_NAME" "$*" >&2; exit "${DIE_STATUS:-1}"; }
 
 # Milliseconds since the epoch, for the timings in progress lines (bash's
-# clock, whatever the locale's decimal sign: no process).
-now_ms() { local t=${EPOCHREALTIME//[!0-9]/}; echo $((10#$t / 1000)); }
+# clock, whatever the locale's decimal sign: no process): ms_into VAR sets
+# VAR (no subshell, for polling loops); now_ms prints them.
+ms_into() { local _us=${EPOCHREALTIME//[!0-9]/}; printf -v "$1" '%d' $((10#$_us / 1000)); }
+now_ms() { local t; ms_into t; echo "$t"; }
 # Seconds with one decimal between two now_ms values.
 elapsed() { local d=$(($2 - $1)); printf '%d.%d' $((d / 1000)) $((d % 1000 / 100)); }
 

@@ -328,6 +328,11 @@ stop_qemu() {
 # process: it runs as long as the rig (minutes under TCG), and a grep, a
 # date and a sleep ten times a second were a fifth of a core taken from the
 # rig and from whatever runs beside it.
+# show_rig_line LINE: a dom0 "rig:" progress line, with the rig's time.
+show_rig_line() {
+    [[ "$1" != "rig: "* ]] || say "[$(elapsed "$T_START" "$(now_ms)") s] ${1#rig: }"
+}
+
 wait_qemu() {
     local end_re=$1 deadline_s=$2 ready_re=${3:-} after_ready_s=${4:-0}
     local deadline=$((T_START + deadline_s * 1000)) ready=0 line part="" log nap now
@@ -341,8 +346,7 @@ wait_qemu() {
             line=$part$line
             part=""
             line=${line//$'\r'/}
-            [[ "$line" != "rig: "* ]] ||
-                say "[$(elapsed "$T_START" "$(now_ms)") s] ${line#rig: }"
+            show_rig_line "$line"
             if [[ "$line" =~ $end_re ]]; then
                 END="log:$line"
                 break
@@ -364,12 +368,12 @@ wait_qemu() {
             END="exit"
             # (its last lines)
             while IFS= read -r -u "$log" line; do
-                [[ "$line" != "rig: "* ]] || say "${line#rig: }"
+                show_rig_line "${line//$'\r'/}"
             done
             break
         fi
-        now=${EPOCHREALTIME//[!0-9]/}
-        if ((10#$now / 1000 > deadline)); then
+        ms_into now
+        if ((now > deadline)); then
             stop_qemu
             QEMU_RC=""
             END=timeout
