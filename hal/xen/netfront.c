@@ -199,12 +199,13 @@ static void teardown(struct nf *d)
 
 static int connect(struct nf *d)
 {
+	/* Features we lack are not written: netif.h makes a missing key mean
+	 * off, and each write costs dom0's xenstored about a millisecond
+	 * under the test rig, on every boot. */
 	struct xenbus_kv kv[] = {
-		{ "tx-ring-ref", "" }, { "rx-ring-ref", "" }, { "event-channel", "" },
-		{ "request-rx-copy", "1" }, { "feature-rx-notify", "1" },
-		{ "feature-no-csum-offload", "1" }, { "feature-sg", "0" },
-		{ "feature-gso-tcpv4", "0" }, { "feature-gso-tcpv6", "0" },
-		{ "feature-ipv6-csum-offload", "0" },
+		{ "tx-ring-ref", "" },	      { "rx-ring-ref", "" },
+		{ "event-channel", "" },      { "request-rx-copy", "1" },
+		{ "feature-rx-notify", "1" }, { "feature-no-csum-offload", "1" },
 	};
 	char v[24];
 	uint64_t copy, mtu;
