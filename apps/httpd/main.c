@@ -54,15 +54,18 @@ size_t stats_text(char *buf, size_t n)
 {
 	struct heap_stats h;
 	struct page_stats p;
+	struct net_stats ns;
 	int k;
 
 	heap_get_stats(&h);
 	page_get_stats(&p);
+	net_get_stats(&ns);
 	k = snprintf(buf, n,
 		     "connections %llu\nopen %lu\nrefused %llu\ntimeouts %llu\nrequests %llu\n"
 		     "status_2xx %llu\nstatus_3xx %llu\nstatus_4xx %llu\nstatus_5xx %llu\n"
 		     "heap_in_use %zu\nheap_peak %zu\nheap_failures %zu\n"
-		     "pages_used %zu\npages_peak %zu\npages_total %zu\n",
+		     "pages_used %zu\npages_peak %zu\npages_total %zu\n"
+		     "net_frames_rx %llu\nnet_frames_tx %llu\nnet_acks_for_readers %llu\n",
 		     (unsigned long long)httpd_stats.conns, httpd_stats.open,
 		     (unsigned long long)httpd_stats.refused,
 		     (unsigned long long)httpd_stats.timeouts,
@@ -71,7 +74,8 @@ size_t stats_text(char *buf, size_t n)
 		     (unsigned long long)httpd_stats.status[3],
 		     (unsigned long long)httpd_stats.status[4],
 		     (unsigned long long)httpd_stats.status[5], h.in_use, h.peak, h.failures,
-		     p.used, p.peak, p.total);
+		     p.used, p.peak, p.total, (unsigned long long)ns.rx_frames,
+		     (unsigned long long)ns.tx_frames, (unsigned long long)ns.acks_for_readers);
 	if (k < 0)
 		return 0;
 	return (size_t)k < n ? (size_t)k : n - 1;
@@ -79,7 +83,7 @@ size_t stats_text(char *buf, size_t n)
 
 static void say_stats(void *unused)
 {
-	char buf[512];
+	char buf[1024]; /* (as the /stats page's) */
 
 	stats_text(buf, sizeof(buf));
 	for (char *p = buf; *p; p++)

@@ -333,6 +333,7 @@ void net_get_stats(struct net_stats *st)
 	st->udp_lenerr = lwip_stats.udp.lenerr;
 	st->udp_queue_drops = net_counters.udp_queue_drops;
 	st->conn_refused = net_counters.conn_refused;
+	st->acks_for_readers = net_counters.acks_for_readers;
 	st->sockets = net_nr_socks;
 }
 
@@ -346,7 +347,7 @@ void net_print_stats(void)
 	       "%llu; tcp held for room %llu); ip rx %llu dropped %llu (checksum %llu, length "
 	       "%llu); tcp rx %llu dropped %llu (checksum %llu, length %llu); udp rx %llu "
 	       "dropped %llu (checksum %llu, length %llu, queue full %llu); connections "
-	       "refused %llu\n",
+	       "refused %llu; acks for waiting readers %llu\n",
 	       (unsigned long long)s.rx_frames, (unsigned long long)s.tx_frames,
 	       (unsigned long long)s.rx_nomem, (unsigned long long)s.tx_dropped,
 	       (unsigned long long)s.tx_held,
@@ -356,7 +357,8 @@ void net_print_stats(void)
 	       (unsigned long long)s.tcp_chkerr, (unsigned long long)s.tcp_lenerr,
 	       (unsigned long long)s.udp_rx, (unsigned long long)s.udp_drop,
 	       (unsigned long long)s.udp_chkerr, (unsigned long long)s.udp_lenerr,
-	       (unsigned long long)s.udp_queue_drops, (unsigned long long)s.conn_refused);
+	       (unsigned long long)s.udp_queue_drops, (unsigned long long)s.conn_refused,
+	       (unsigned long long)s.acks_for_readers);
 }
 
 bool net_iface_get(unsigned int i, struct net_iface *out)

@@ -40,6 +40,7 @@ void net_address_changed(void);
 extern struct net_counters {
 	uint64_t udp_queue_drops;
 	uint64_t conn_refused;
+	uint64_t acks_for_readers;
 } net_counters;
 
 /* ------------------------------------------------------------ netif.c --- */

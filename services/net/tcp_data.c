@@ -10,6 +10,15 @@
  * consumed and reopens the window by that much (tcp_recved): the window is
  * the flow control, so queued data never exceeds TCP_WND per connection.
  *
+ * A reader that has taken everything and waits for more (recv() blocks or
+ * says EAGAIN) gets the ACK lwIP was delaying sent at once: no reply is
+ * coming to carry it, and a peer whose Nagle holds the rest of a message
+ * until its first part is ACKed (a request written in two pieces) would
+ * otherwise wait for lwIP's timer, up to 50 ms here.  Linux avoids the
+ * same stall by ACKing a young connection's segments at once (quickack).
+ * A request read whole and answered costs nothing: its reply carries the
+ * ACK before the reader waits again.
+ *
  * Sending: send() copies into lwIP's segments (tcp_write) as far as the
  * send buffer and segment queue allow, pushes them out (tcp_output) and
  * waits for ACKs when there is no room.
@@ -209,6 +218,16 @@ ssize_t tcp_sock_send(struct net_sock *s, const void *buf, size_t len, int flags
 	return (ssize_t)done;
 }
 
+/* The reader found nothing and will wait: see the top of the file. */
+static void ack_for_waiting_reader(struct tcp_pcb *pcb)
+{
+	if (pcb->flags & TF_ACK_DELAY) {
+		tcp_ack_now(pcb);
+		tcp_output(pcb);
+		net_counters.acks_for_readers++;
+	}
+}
+
 /* Copy up to len queued bytes out; consume them unless peeking. */
 static size_t rx_copy(struct net_sock *s, char *buf, size_t len, bool peek)
 {
@@ -284,6 +303,8 @@ ssize_t tcp_sock_recv(struct net_sock *s, void *buf, size_t len, int flags)
 			return (s->flags & S_CONNECTED) ? (ssize_t)done : -ENOTCONN;
 		if (!(s->flags & (S_CONNECTED | S_CONNECTING)))
 			return -ENOTCONN;
+		if (!done)
+			ack_for_waiting_reader(s->pcb.tcp);
 		if (done || sock_nonblocking(s, flags))
 			return done ? (ssize_t)done : -EAGAIN;
 		if (!sock_wait(&s->rx_wait, deadline))

@@ -84,6 +84,14 @@ def get(path, headers="", method="GET"):
         s.close()
 
 
+def stats():
+    """The /stats page as a dict of name -> int."""
+    st, _, body = get("/stats")
+    if st != 200:
+        raise ValueError(f"/stats: {st}")
+    return {k: int(v) for k, v in (ln.split(" ", 1) for ln in body.decode().splitlines())}
+
+
 def alive():
     try:
         st, _, body = get("/1k.html")
@@ -117,6 +125,27 @@ def protocol():
            h.get("date", "").endswith(" GMT"), str(h))
     st, _, _ = get("/no/such/file")
     report("a missing file: 404", st == 404, str(st))
+
+    # A request in two writes, Nagle on (a client's default): once the image
+    # has read the first piece and waits for the rest, it ACKs at once
+    # rather than after lwIP's delayed-ACK timer, which would hold up a
+    # client whose Nagle keeps the rest until the first piece is ACKed.
+    # (The pause keeps the pieces apart through passt and QEMU's user
+    # network, which end TCP on the host and would join them.)
+    name = "a request in two pieces: answered, the first piece ACKed at once (/stats)"
+    try:
+        before = stats()["net_acks_for_readers"]
+        s = socket.create_connection((HOST, PORT), timeout=10)
+        s.sendall(b"GET /1k.html HTTP/1.1\r\n")
+        time.sleep(0.3)
+        s.sendall(b"Host: t\r\n\r\n")
+        st, _, body = Reader(s).response()
+        s.close()
+        after = stats()["net_acks_for_readers"]
+        report(name, st == 200 and body == FILES["/1k.html"] and after > before,
+               f"status {st}, net_acks_for_readers {before} -> {after}")
+    except (OSError, EOFError, ValueError, KeyError) as e:
+        report(name, False, repr(e))
 
     # Pipelining: three requests in one segment, answered in order.
     s = conn()

@@ -62,6 +62,8 @@ struct net_stats {
 	uint64_t udp_rx, udp_drop, udp_chkerr, udp_lenerr;
 	uint64_t udp_queue_drops;	  /* datagrams a full socket queue dropped */
 	uint64_t conn_refused;		  /* connections reset: socket limit */
+	uint64_t acks_for_readers;	  /* delayed ACKs sent at once: the
+					   * reader waits (tcp_data.c) */
 	unsigned int sockets;		  /* open now */
 };
 void net_get_stats(struct net_stats *st);
