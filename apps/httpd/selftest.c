@@ -33,7 +33,10 @@ static int dial(int port)
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		int e = errno; /* (for the caller's message: close may set it) */
+
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;
