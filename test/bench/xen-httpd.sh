@@ -10,7 +10,9 @@
 # For each: 1 KiB and 64 KiB files, wrk -t2 -c16 for HAKO_BENCH_SECS
 # (default 5) s, with keep-alive and with "Connection: close" on every
 # request.  Goal (issue 10): >= 1.5x the Linux guest's requests/s, p99 no
-# worse.  Table in out/bench/xen-httpd/result.txt; raw wrk output in
+# worse.  Then a soak of Hako's domU: 100,000 requests on 32 connections,
+# its memory statistics (/stats) before and after (goal: equal within two
+# pages, no errors).  Table in out/bench/xen-httpd/result.txt; raw wrk output in
 # out/bench/xen-httpd/*.dom0.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,6 +41,16 @@ cp "$guest/initramfs.gz" "$dir/files/initramfs.gz"
 # wrk and its libraries but libc (dom0's Debian is this host's release;
 # its initramfs holds only what the toolstack needs).
 adds=(--add "$(command -v wrk)")
+# (each of wrk's two threads stops after ARG responses)
+cat >"$dir/files/stop.lua" <<'LUA'
+local n, limit = 0, 50000
+function init(args) limit = tonumber(args[1]) or limit end
+function response(status, headers, body)
+	n = n + 1
+	if n >= limit then wrk.thread:stop() end
+end
+LUA
+adds+=(--add "$dir/files/stop.lua")
 for lib in $(ldd "$(command -v wrk)" | awk '/=> \// { print $3 }'); do
 	case $(basename "$lib") in
 	libc.so* | ld-linux*) ;;
@@ -90,6 +102,46 @@ load() { # load ADDR: wrk on both files, keep-alive and close
 		done
 	done
 }
+# soak ADDR: a warm-up at the soak's concurrency (the heap keeps the pages
+# its busiest moment needed: a high-water mark, not a leak), /stats, 100,000
+# requests on 32 connections, /stats again once they are closed (only the
+# /stats request's own left open).
+requests() { wget -q -O - "http://$1/stats" | sed -n 's/^requests //p'; }
+# wrk_count ADDR N OUT: wrk until 2 x N requests are answered (its threads
+# stop there, but wrk itself waits out -d: ended once /stats has them all)
+wrk_count() {
+	start=$(requests "$1") polls=0
+	LD_LIBRARY_PATH=/rig/files /rig/files/wrk -t2 -c32 -d300s --timeout 10s \
+		-s /rig/files/stop.lua "http://$1:80/1k.html" -- "$2" >"$3" 2>&1 &
+	p=$!
+	while kill -0 $p 2>/dev/null; do
+		sleep 1
+		polls=$((polls + 1))
+		now=$(requests "$1")
+		# (the /stats requests are counted too)
+		[ -n "$start" ] && [ -n "$now" ] && [ "$now" -ge $((start + 2 * $2 + polls)) ] && break
+	done
+	kill -INT $p 2>/dev/null
+	wait $p
+}
+soak() {
+	wrk_count "$1" 1000 /dev/null
+	sleep 1
+	wget -q -O /tmp/soak.before "http://$1/stats"
+	wrk_count "$1" 50000 /tmp/soak.wrk
+	echo "== soak"
+	cat /tmp/soak.wrk
+	i=0
+	while [ $i -lt 30 ]; do
+		sleep 0.5
+		wget -q -O /tmp/soak.after "http://$1/stats" && grep -q '^open 1$' /tmp/soak.after && break
+		i=$((i + 1))
+	done
+	echo "== soak before"
+	cat /tmp/soak.before
+	echo "== soak after"
+	cat /tmp/soak.after
+}
 # first_response ADDR: from xl create (/run/t0-NAME, uptime ms) to the first
 # 200, in bash (no process per poll: a process costs ~50 ms in this dom0):
 # the console is followed until httpd says it serves, then one connection
@@ -135,7 +187,7 @@ hboot*)
 	first_response "10.0.0.$((2 * k + 3))" ;;
 hako)
 	until_line "$log" 'httpd: serving' 120 || exit 1
-	serves 10.0.0.2 && load 10.0.0.2 ;;
+	serves 10.0.0.2 && load 10.0.0.2 && soak 10.0.0.2 ;;
 linuxholder)
 	linux_domu linuxref 96 "role=httpd ip=10.0.0.10/24 bench_arg=-f" \
 		"vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:09' ]" || exit 1
@@ -190,6 +242,19 @@ ran=1
 			echo "goal: xen httpd $f $mode p99 no worse than the Linux domU's: $(verdict "$h99 <= $l99 && $hr > 0")"
 		done
 	done
+	# The soak: every request answered, no error, memory back where it was.
+	section() { awk -v want="== soak$1" '$0 == want { on = 1; next } /^== / { on = 0 } on' "$dir/hako.dom0"; }
+	n=$(section "" | sed -n 's/^ *\([0-9]*\) requests in .*/\1/p')
+	errs=$(section "" | grep -E 'Socket errors|Non-2xx' | tr -s ' ' | tr '\n' ' ')
+	hb=$(section " before" | sed -n 's/^heap_in_use //p') ha=$(section " after" | sed -n 's/^heap_in_use //p')
+	pb=$(section " before" | sed -n 's/^pages_used //p') pa=$(section " after" | sed -n 's/^pages_used //p')
+	v=MISSED
+	if [ "${n:-0}" -ge 100000 ] && [ -z "$errs" ] && [ -n "$hb" ] && [ -n "$ha" ] &&
+		[ -n "$pb" ] && [ -n "$pa" ] && [ $((ha - hb)) -le 8192 ] && [ $((pa - pb)) -le 2 ]; then
+		v=met
+	fi
+	echo "soak (xen domU): ${n:-0} requests on 32 connections; heap in use ${hb:--} -> ${ha:--} bytes, pages ${pb:--} -> ${pa:--}${errs:+; $errs}"
+	echo "goal: xen soak of 100,000 requests, memory after = before (within 2 pages), no errors: $v"
 	# Boot: the best of five each, in dom0's uptime (10 ms steps), from xl create.
 	hb= bb= hs= bs=
 	for k in $boots; do
