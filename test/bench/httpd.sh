@@ -123,13 +123,13 @@ table() {
 }
 
 # wrk_count URLBASE SECONDS N: wrk -t2 -c32 on 1k.html until each thread
-# has N answers (stop.lua) or SECONDS pass.  wrk's main thread sleeps the
+# has N answers (wrk-stop.lua) or SECONDS pass.  wrk's main thread sleeps the
 # whole -d whatever its threads do: it is interrupted (SIGINT: it prints
 # its summary) once the server counts the 2N requests on /stats.
 wrk_count() {
 	local base=$1 secs=$2 n=$3 start now w end polls=1
 	start=$($RUN curl -sf -m 10 "$base/stats" | sed -n 's/^requests //p')
-	$RUN timeout $((secs + 60)) wrk -t2 -c32 -d"${secs}s" --timeout 10s -s "$dir/stop.lua" \
+	$RUN timeout $((secs + 60)) wrk -t2 -c32 -d"${secs}s" --timeout 10s -s test/bench/wrk-stop.lua \
 		"$base/1k.html" -- "$n" &
 	w=$!
 	end=$(($(date +%s) + secs))
@@ -149,14 +149,6 @@ wrk_count() {
 # connections; /stats before and after.
 soak() {
 	local label=$1 base=$2 hb ha pb pa pc n
-	cat >"$dir/stop.lua" <<'LUA'
-local n, limit = 0, 50000
-function init(args) limit = tonumber(args[1]) or limit end
-function response(status, headers, body)
-	n = n + 1
-	if n >= limit then wrk.thread:stop() end
-end
-LUA
 	# "Before" is taken after a warm-up at the soak's own concurrency: the
 	# heap keeps the pages its busiest moment needed (32 connections' worth
 	# here, against wrk's 16 before), which is its high-water mark and not a

@@ -41,16 +41,7 @@ cp "$guest/initramfs.gz" "$dir/files/initramfs.gz"
 # wrk and its libraries but libc (dom0's Debian is this host's release;
 # its initramfs holds only what the toolstack needs).
 adds=(--add "$(command -v wrk)")
-# (each of wrk's two threads stops after ARG responses)
-cat >"$dir/files/stop.lua" <<'LUA'
-local n, limit = 0, 50000
-function init(args) limit = tonumber(args[1]) or limit end
-function response(status, headers, body)
-	n = n + 1
-	if n >= limit then wrk.thread:stop() end
-end
-LUA
-adds+=(--add "$dir/files/stop.lua")
+adds+=(--add test/bench/wrk-stop.lua)
 for lib in $(ldd "$(command -v wrk)" | awk '/=> \// { print $3 }'); do
 	case $(basename "$lib") in
 	libc.so* | ld-linux*) ;;
@@ -102,17 +93,13 @@ load() { # load ADDR: wrk on both files, keep-alive and close
 		done
 	done
 }
-# soak ADDR: a warm-up at the soak's concurrency (the heap keeps the pages
-# its busiest moment needed: a high-water mark, not a leak), /stats, 100,000
-# requests on 32 connections, /stats again once they are closed (only the
-# /stats request's own left open).
 requests() { wget -q -O - "http://$1/stats" | sed -n 's/^requests //p'; }
 # wrk_count ADDR N OUT: wrk until 2 x N requests are answered (its threads
 # stop there, but wrk itself waits out -d: ended once /stats has them all)
 wrk_count() {
 	start=$(requests "$1") polls=0
 	LD_LIBRARY_PATH=/rig/files /rig/files/wrk -t2 -c32 -d300s --timeout 10s \
-		-s /rig/files/stop.lua "http://$1:80/1k.html" -- "$2" >"$3" 2>&1 &
+		-s /rig/files/wrk-stop.lua "http://$1:80/1k.html" -- "$2" >"$3" 2>&1 &
 	p=$!
 	while kill -0 $p 2>/dev/null; do
 		sleep 1
@@ -124,6 +111,10 @@ wrk_count() {
 	kill -INT $p 2>/dev/null
 	wait $p
 }
+# soak ADDR: a warm-up at the soak's concurrency (the heap keeps the pages
+# its busiest moment needed: a high-water mark, not a leak), /stats, 100,000
+# requests on 32 connections, /stats again once they are closed (only the
+# /stats request's own left open).
 soak() {
 	wrk_count "$1" 1000 /dev/null
 	sleep 1
